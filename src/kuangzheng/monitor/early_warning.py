@@ -84,16 +84,24 @@ class IndicatorValues:
 
 
 def stack(tables: Iterable[IndicatorTable]) -> IndicatorValues:
-    """Put indicator tables into one set of columns; a missing division or metal key becomes ""."""
+    """Put indicator tables into one set of columns.
+
+    A table's ``period`` key (or, failing that, its ``year`` key) is the period; a missing
+    division or metal key becomes "".
+    """
     cols: dict[str, list] = {k: [] for k in ("indicator", "unit", "division", "metal", "period", "value")}
     for t in tables:
         n = len(t)
-        if "period" not in t.keys:
-            raise MonitorInputError(f"{t.indicator}.keys", "须含 period 列", "must have a period key")
+        keys = dict(t.keys)
+        if "period" not in keys and "year" in keys:
+            keys["period"] = keys["year"]
+        if "period" not in keys:
+            raise MonitorInputError(f"{t.indicator}.keys", "须含 period 或 year 列",
+                                    "must have a period or year key")
         cols["indicator"].append(np.full(n, t.indicator, dtype=object))
         cols["unit"].append(np.full(n, t.unit, dtype=object))
         for k in ("division", "metal", "period"):
-            cols[k].append(t.keys[k].astype(str).astype(object) if k in t.keys else np.full(n, "", object))
+            cols[k].append(keys[k].astype(str).astype(object) if k in keys else np.full(n, "", object))
         cols["value"].append(np.asarray(t.value, float))
     return IndicatorValues(**{k: (np.concatenate(v) if v else np.zeros(0, object if k != "value" else float))
                               for k, v in cols.items()})
