@@ -17,6 +17,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "kuangzheng.access",
+    "kuangzheng.audit",
+    "kuangzheng.registry",
+    "kuangzheng.portal",
 ]
 
 MIDDLEWARE = [
@@ -42,18 +47,36 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kuangzheng.portal.context.actor",
             ]
         },
     }
 ]
 WSGI_APPLICATION = "kuangzheng.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "kuangzheng.sqlite3",
-    }
-}
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url or url.startswith("sqlite"):
+        name = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") and len(url) > 10 else \
+            DATA_DIR / "kuangzheng.sqlite3"
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
+            # concurrent writers queue instead of failing mid-transaction.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                        "transaction_mode": "IMMEDIATE", "timeout": 30},
+            "TEST": {"NAME": os.environ.get("KZ_TEST_SQLITE") or None},
+        }
+    import dj_database_url
+
+    cfg = dj_database_url.parse(url, conn_max_age=60)
+    if cfg["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError(f"DATABASE_URL: only sqlite:/// and postgres:// URLs are supported, not {url.split(':')[0]}")
+    return cfg
+
+
+DATABASES = {"default": _database()}
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -61,4 +84,12 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,0 +1,40 @@
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One write. `hash` = sha256(prev_hash + canonical JSON of the other fields): editing or deleting
+    any entry breaks every hash after it, which `kz audit verify` detects."""
+
+    seq = models.BigIntegerField("序号", unique=True)
+    at = models.DateTimeField("时间")
+    actor = models.CharField("操作人", max_length=150)
+    role = models.CharField("角色", max_length=16)
+    action = models.CharField("操作", max_length=32)
+    entity = models.CharField("对象类型", max_length=64)
+    entity_id = models.CharField("对象标识", max_length=64)
+    before = models.JSONField("修改前", null=True)
+    after = models.JSONField("修改后", null=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["entity", "entity_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """A single row every writer updates first: it serialises appends to the chain on SQLite (write
+    lock) and PostgreSQL (row lock), so two concurrent writers never fork the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

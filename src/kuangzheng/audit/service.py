@@ -1,0 +1,98 @@
+"""Recording and verifying the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _default(o):
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    if isinstance(o, Decimal):
+        return str(o)
+    if isinstance(o, (bytes, memoryview)):
+        return hashlib.sha256(bytes(o)).hexdigest()  # geometry blobs are recorded by digest
+    raise TypeError(f"not JSON-serialisable: {type(o).__name__}")
+
+
+def canonical(obj) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def jsonable(obj):
+    """Make a snapshot JSON-safe the same way the hash sees it."""
+    return json.loads(canonical(obj)) if obj is not None else None
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, actor: str, role: str, action: str, entity: str,
+               entity_id: str, before, after) -> str:
+    body = canonical([seq, at, actor, role, action, entity, entity_id, before, after])
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def record(actor, action: str, entity: str, entity_id, before: dict | None, after: dict | None) -> AuditEntry:
+    """Append one entry. Must run inside the caller's transaction so the write and its audit land together."""
+    with transaction.atomic():
+        AuditHead.objects.get_or_create(id=1)
+        AuditHead.objects.filter(id=1).update(seq=F("seq") + 1)  # takes the lock before reading the tail
+        head = AuditHead.objects.select_for_update().get(id=1)
+        at = timezone.now().replace(microsecond=0)
+        before, after = jsonable(before), jsonable(after)
+        h = entry_hash(head.hash, head.seq, _iso(at), actor.username, actor.role, action, entity,
+                       str(entity_id), before, after)
+        entry = AuditEntry.objects.create(
+            seq=head.seq, at=at, actor=actor.username, role=actor.role, action=action, entity=entity,
+            entity_id=str(entity_id), before=before, after=after, prev_hash=head.hash, hash=h,
+        )
+        AuditHead.objects.filter(id=1).update(hash=h)
+        return entry
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    problems: list[str]
+
+
+def verify() -> ChainReport:
+    """Recompute every hash in order; report gaps in the sequence, broken links and altered entries."""
+    problems: list[str] = []
+    prev, expected_seq, n = GENESIS, 1, 0
+    for e in AuditEntry.objects.order_by("seq").iterator():
+        n += 1
+        if e.seq != expected_seq:
+            problems.append(f"seq {expected_seq}–{e.seq - 1}: entries missing (deleted?) / 条目缺失（可能被删除）")
+        if e.prev_hash != prev:
+            problems.append(f"seq {e.seq}: prev_hash does not match the previous entry / 与前一条目的哈希不衔接")
+        h = entry_hash(e.prev_hash, e.seq, _iso(e.at), e.actor, e.role, e.action, e.entity, e.entity_id,
+                       e.before, e.after)
+        if h != e.hash:
+            problems.append(f"seq {e.seq}: content altered (hash mismatch) / 内容被篡改（哈希不符）")
+        prev, expected_seq = e.hash, e.seq + 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and n and (head.seq != expected_seq - 1 or head.hash != prev):
+        problems.append(f"chain head says seq {head.seq}, log ends at {expected_seq - 1}: entries missing at the end"
+                        " / 链头与日志末尾不一致（末尾条目可能被删除）")
+    return ChainReport(ok=not problems, checked=n, problems=problems)
+
+
+def _iso(at) -> str:
+    return at.astimezone(dt_timezone.utc).isoformat()
+
+
+def history(entity: str, entity_id) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(entity=entity, entity_id=str(entity_id)).order_by("seq"))

@@ -1,0 +1,45 @@
+// The portal map: division boundaries as the base (no tile server: intranets have no internet),
+// then zones, mineral rights and facilities from the API, as the signed-in user may see them.
+(function () {
+  const el = document.getElementById("map");
+  const en = el.dataset.lang === "en";
+  const map = L.map(el, { preferCanvas: true }).setView([44.0, 113.0], 5);
+  const api = (path) => fetch("/api/v1/" + path, { credentials: "same-origin" }).then((r) => r.json());
+  const list = document.getElementById("feature-list");
+  const set = (id, n) => { document.getElementById(id).textContent = n; };
+  const popup = (p, kind) => {
+    const title = p.licence_no ? `${p.licence_no} ${p.name}` : (p.name || p.name_zh || p.code);
+    const href = { right: "/rights/", zone: "/zones/", facility: "/facilities/" }[kind];
+    const gen = p.is_generated ? (en ? " (generated)" : "（演示生成）") : "";
+    return href ? `<a href="${href}${p.id}/">${title}</a>${gen}` : title + gen;
+  };
+  const addToList = (p, kind) => {
+    if (list.children.length >= 60) return;
+    const li = document.createElement("li");
+    li.className = "feature-item feature-" + kind;
+    li.innerHTML = popup(p, kind);
+    list.appendChild(li);
+  };
+  api("divisions?level=prefecture&parent=150000&format=geojson").then((fc) => {
+    const layer = L.geoJSON(fc, { style: { color: "#5c7080", weight: 1, fillColor: "#fdfdf8", fillOpacity: 0.9 },
+      onEachFeature: (f, l) => l.bindTooltip(en ? f.properties.name_en : f.properties.name_zh) }).addTo(map);
+    if (fc.features.length) map.fitBounds(layer.getBounds());
+    set("n-divisions", fc.features.length);
+    return api("zones?format=geojson&size=1000");
+  }).then((fc) => {
+    L.geoJSON(fc, { style: { color: "#2f9e44", weight: 1, fillOpacity: 0.15 },
+      onEachFeature: (f, l) => { l.bindPopup(popup(f.properties, "zone")); addToList(f.properties, "zone"); } }).addTo(map);
+    set("n-zones", fc.numberMatched);
+    return api("rights?format=geojson&size=1000");
+  }).then((fc) => {
+    L.geoJSON(fc, { style: (f) => ({ color: f.properties.kind === "mining" ? "#d9480f" : "#1c7ed6", weight: 1, fillOpacity: 0.35 }),
+      onEachFeature: (f, l) => { l.bindPopup(popup(f.properties, "right")); addToList(f.properties, "right"); } }).addTo(map);
+    set("n-rights", fc.numberMatched);
+    return api("facilities?format=geojson&size=1000&division=150000");
+  }).then((fc) => {
+    L.geoJSON(fc, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 4, color: "#862e9c", weight: 1, fillOpacity: 0.8 }),
+      onEachFeature: (f, l) => { l.bindPopup(popup(f.properties, "facility")); addToList(f.properties, "facility"); } }).addTo(map);
+    set("n-facilities", fc.numberMatched);
+    el.dataset.loaded = "1";
+  }).catch((e) => { el.dataset.error = String(e); });
+})();

@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.map_view, name="map"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("lang/<str:code>/", views.set_language, name="lang"),
+    path("rights/<int:pk>/events/", views.right_event_view, name="right-event"),
+]
+for name, p in views.PATHS.items():
+    urlpatterns += [
+        path(f"{p}/", views.list_view, {"name": name}, name=f"{name}-list"),
+        path(f"{p}/new/", views.create_view, {"name": name}, name=f"{name}-new"),
+        path(f"{p}/<int:pk>/", views.detail_view, {"name": name}, name=f"{name}-detail"),
+        path(f"{p}/<int:pk>/edit/", views.edit_view, {"name": name}, name=f"{name}-edit"),
+    ]

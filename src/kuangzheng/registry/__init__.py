@@ -1,0 +1,1 @@
+"""The registry (cadastre): divisions, enterprises, facilities, mineral rights and zones."""

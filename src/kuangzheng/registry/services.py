@@ -1,0 +1,480 @@
+"""The registry's service layer: the one way in for every read and write of registry records.
+
+Every function takes the acting `Actor` first. Reads return only what the actor's role and division
+scope allow; writes check permission, validate every field (all problems at once), refuse stale
+versions, write in one transaction and append to the audit chain in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+from kuangzheng.access.actor import Actor
+from kuangzheng.audit import service as audit
+from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
+
+from . import geometry, lifecycle, specs
+from .models import Division, Enterprise, Facility, MineralRight, RightEvent, Zone
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    model: type
+    specs: list
+    zh: str
+    en: str
+    natural_key: str  # the field a re-import matches on
+
+
+ENTITIES = {
+    "enterprise": Entity("enterprise", Enterprise, specs.ENTERPRISE, "企业", "enterprise", "credit_code"),
+    "facility": Entity("facility", Facility, specs.FACILITY, "设施", "facility", "external_id"),
+    "right": Entity("right", MineralRight, specs.RIGHT, "矿业权", "mineral right", "licence_no"),
+    "zone": Entity("zone", Zone, specs.ZONE, "规划分区", "zone", "code"),
+}
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise NotFound("对象类型", "entity type") from None
+
+
+# ---------------------------------------------------------------- reading
+
+
+def scoped(actor: Actor, name: str) -> QuerySet:
+    """The records of one kind this actor may see at all (full or public view)."""
+    qs = entity(name).model.objects.all()
+    if actor.is_admin:
+        return qs
+    if actor.is_regulator:
+        return qs.filter(division__code__startswith=actor.scope_prefix)
+    if name == "right":  # applications are not public; an enterprise sees its own in any state
+        visible = ~Q(status="applied")
+        if actor.is_enterprise:
+            visible |= Q(holder_id=actor.enterprise_id)
+        return qs.filter(visible)
+    return qs
+
+
+def owner_id(name: str, obj) -> int | None:
+    return {"enterprise": lambda o: o.pk, "facility": lambda o: o.enterprise_id,
+            "right": lambda o: o.holder_id}.get(name, lambda o: None)(obj)
+
+
+def sees_full(actor: Actor, name: str, obj) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.is_regulator:
+        return actor.covers_division(obj.division_id)
+    if actor.is_enterprise:
+        return actor.enterprise_id is not None and owner_id(name, obj) == actor.enterprise_id
+    return False
+
+
+def get(actor: Actor, name: str, pk) -> object:
+    ent = entity(name)
+    try:
+        return scoped(actor, name).get(pk=pk)
+    except (ent.model.DoesNotExist, ValueError):
+        raise NotFound(ent.zh, ent.en) from None
+
+
+def _ref(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def snapshot(name: str, obj) -> dict:
+    """All spec'd fields as plain values (references as keys, the boundary as WKB)."""
+    snap = {}
+    for f in entity(name).specs:
+        v = getattr(obj, f.name + "_id") if f.type in ("division", "enterprise", "zone") else getattr(obj, f.name)
+        snap[f.name] = bytes(v) if isinstance(v, memoryview) else _ref(v)
+    if name in ("right", "zone"):
+        snap["area_km2"] = float(obj.area_km2) if obj.area_km2 is not None else None
+    if name == "right":
+        snap["status"] = obj.status
+    snap["version"] = obj.version
+    return snap
+
+
+def serialize(actor: Actor, name: str, obj, with_boundary: bool = False) -> dict:
+    """The record as this actor may see it. Public viewers get only the spec's public fields."""
+    full = sees_full(actor, name, obj)
+    out = {"id": obj.pk, "full_view": full, "is_generated": obj.is_generated, "source": obj.source}
+    for f in entity(name).specs:
+        if f.type == "geometry" or (not full and not f.public):
+            continue
+        if f.type in ("division", "enterprise", "zone"):
+            out[f.name] = getattr(obj, f.name + "_id")
+        else:
+            v = getattr(obj, f.name)
+            out[f.name] = v.isoformat() if isinstance(v, dt.date) else v
+    if name in ("right", "zone"):
+        out["area_km2"] = float(obj.area_km2) if obj.area_km2 is not None else None
+        out["bbox"] = [obj.min_lon, obj.min_lat, obj.max_lon, obj.max_lat] if obj.min_lon is not None else None
+        if with_boundary:
+            out["boundary"] = geometry.to_geojson(obj.boundary)
+    if name == "right":
+        out["status"] = obj.status
+        out["holder_name"] = obj.holder.name
+    if name == "facility":
+        out["enterprise_name"] = obj.enterprise.name if obj.enterprise_id else None
+    out["division_name"] = obj.division.name_zh
+    if full:
+        out["version"] = obj.version
+    return out
+
+
+def events(actor: Actor, right: MineralRight) -> list[dict]:
+    full = sees_full(actor, "right", right)
+    rows = []
+    for e in right.events.order_by("seq"):
+        row = {"seq": e.seq, "kind": e.kind, "date": e.date.isoformat(), "document_ref": e.document_ref}
+        if full:
+            row.update(actor=e.actor, reason=e.reason, payload=e.payload)
+        rows.append(row)
+    return rows
+
+
+def history(actor: Actor, name: str, obj) -> list[dict]:
+    """The audit trail of one record, for those who see it in full."""
+    if not sees_full(actor, name, obj):
+        raise Forbidden("无权查看该记录的变更历史", "You may not see this record's change history")
+    return [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+             "before": e.before, "after": e.after} for e in audit.history(name, obj.pk)]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _resolver(problems: list[FieldProblem]):
+    def resolve(f, raw):
+        raw = _ref(raw)
+        if f.type == "geometry":
+            geom, p = geometry.parse(raw, f.name)
+            return geom, p
+        model = {"division": Division, "enterprise": Enterprise, "zone": Zone}[f.type]
+        key = str(raw).strip()
+        obj = model.objects.filter(pk=key).first() if (f.type == "division" or key.isdigit()) else None
+        if obj is None and f.type == "division":
+            return None, FieldProblem(f.name, f"未知的行政区划代码「{key}」", f"unknown division code '{key}'")
+        if obj is None:
+            return None, FieldProblem(f.name, f"「{f.zh}」引用的记录「{key}」不存在",
+                                      f"'{f.en}' refers to '{key}', which does not exist")
+        return obj, None
+    return resolve
+
+
+def _check_write(actor: Actor, name: str, obj=None, division: Division | None = None,
+                 values: dict | None = None) -> None:
+    """Raise Forbidden unless the actor may write this record (before and after the change)."""
+    if actor.is_admin:
+        return
+    if actor.is_regulator:
+        for code in filter(None, [obj.division_id if obj else None, division.pk if division else None]):
+            if not actor.covers_division(code):
+                raise Forbidden(f"区划 {code} 不在您的管辖范围内", f"division {code} is outside your scope")
+        return
+    if actor.is_enterprise:
+        own = actor.enterprise_id
+        if name == "enterprise" and obj is not None and obj.pk == own:
+            return
+        if name == "facility" and (obj is None or obj.enterprise_id == own):
+            if values is None or (values.get("enterprise") is not None and values["enterprise"].pk == own) \
+                    or ("enterprise" not in values and obj is not None):
+                return
+    raise Forbidden()
+
+
+def _invariants(name: str, v: dict, current=None) -> list[FieldProblem]:
+    """Cross-field rules; `v` holds the record's values after the change."""
+    problems = []
+    if name == "enterprise" and v.get("credit_code"):
+        p = specs.credit_code_check(v["credit_code"])
+        if p:
+            problems.append(p)
+    if name == "right":
+        if v.get("valid_from") and v.get("valid_to") and v["valid_to"] <= v["valid_from"]:
+            problems.append(FieldProblem("valid_to", "有效期止必须晚于有效期起", "valid to must be after valid from"))
+        top, bottom = v.get("elevation_top"), v.get("elevation_bottom")
+        if top is not None and bottom is not None and top <= bottom:
+            problems.append(FieldProblem("elevation_bottom", "开采标高下限必须低于上限",
+                                         "the bottom elevation must be below the top elevation"))
+        if v.get("kind") == "exploration" and (v.get("designed_scale") is not None or top is not None):
+            problems.append(FieldProblem("designed_scale", "探矿权没有设计规模和开采标高",
+                                         "an exploration right has no designed scale or elevation range"))
+    ent = entity(name)
+    key = ent.natural_key
+    if v.get(key):
+        clash = ent.model.objects.filter(**{key: v[key]})
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            f = specs.by_name(ent.specs)[key]
+            problems.append(FieldProblem(key, f"「{f.zh}」{v[key]} 已存在", f"'{f.en}' {v[key]} already exists"))
+    return problems
+
+
+def _to_columns(name: str, values: dict) -> dict:
+    cols = {}
+    for k, v in values.items():
+        if k == "boundary":
+            cols.update(geometry.columns(v))
+            cols["area_km2"] = geometry.ellipsoidal_area_km2(v) if v is not None else None
+        elif k == "credit_code":
+            cols[k] = v or None
+        else:
+            cols[k] = v
+    return cols
+
+
+def _current_values(name: str, obj) -> dict:
+    vals = {}
+    for f in entity(name).specs:
+        if f.type == "geometry":
+            vals[f.name] = geometry.load(obj.boundary)
+        elif f.type in ("division", "enterprise", "zone"):
+            vals[f.name] = getattr(obj, f.name)
+        else:
+            vals[f.name] = getattr(obj, f.name)
+    return vals
+
+
+def validate_new(actor: Actor, name: str, data: dict) -> dict:
+    """Clean and check a new record without writing it; raise InvalidInput with every problem."""
+    ent = entity(name)
+    problems: list[FieldProblem] = []
+    values, problems = specs.clean(ent.specs, data, _resolver(problems))
+    if not problems:
+        problems = _invariants(name, values)
+    if problems:
+        raise InvalidInput(problems)
+    return values
+
+
+def create(actor: Actor, name: str, data: dict, *, generated: bool = False, source: str = "",
+           first_event: dict | None = None):
+    """Create one record. Rights need `first_event` (applied or granted) and go through register_right."""
+    ent = entity(name)
+    if name == "right" and first_event is None:
+        raise InvalidInput([FieldProblem("event", "登记矿业权须同时记录首个事项（申请或批准登记）",
+                                         "registering a right needs its first event (applied or granted)")])
+    _check_write(actor, name, division=None)  # role check before revealing validation details
+    values = validate_new(actor, name, data)
+    _check_write(actor, name, division=values.get("division"), values=values)
+    if name == "right":
+        _require_staff_for_rights(actor)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                obj = ent.model.objects.create(is_generated=generated, source=source,
+                                               **_to_columns(name, values),
+                                               **({"status": ""} if name == "right" else {}))
+        except IntegrityError as exc:  # a concurrent insert of the same natural key
+            raise InvalidInput([FieldProblem(ent.natural_key, f"记录已存在：{exc}", f"record already exists: {exc}")])
+        audit.record(actor, "create", name, obj.pk, None, snapshot(name, obj))
+        if name == "right":
+            add_event(actor, obj.pk, first_event, version=obj.version)
+            obj.refresh_from_db()
+    return obj
+
+
+def _require_staff_for_rights(actor: Actor) -> None:
+    if not (actor.is_admin or actor.is_regulator):
+        raise Forbidden("仅登记机关可办理矿业权登记", "Only the registration authority may register mineral rights")
+
+
+def update(actor: Actor, name: str, pk, data: dict, version) -> object:
+    """Change some fields of one record. `version` is the version the editor loaded: if someone saved
+    since, the change is refused (StaleVersion) instead of silently overwriting theirs."""
+    ent = entity(name)
+    obj = get(actor, name, pk)
+    _check_write(actor, name, obj=obj)
+    if name == "right":
+        _require_staff_for_rights(actor)
+        if set(data) & {"holder", "valid_to", "boundary"}:
+            raise InvalidInput([FieldProblem(k, "权利人、有效期止和边界只能通过变更事项（转让、延续、缩减）修改",
+                                             "holder, validity end and boundary change only through life-cycle events")
+                                for k in sorted(set(data) & {"holder", "valid_to", "boundary"})])
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput([FieldProblem("version", "缺少版本号（用于防止覆盖他人修改）",
+                                         "the version you edited is required (it prevents lost updates)")]) from None
+    problems: list[FieldProblem] = []
+    values, problems = specs.clean(ent.specs, data, _resolver(problems), partial=True)
+    if problems:
+        raise InvalidInput(problems)
+    merged = {**_current_values(name, obj), **values}
+    problems = _invariants(name, merged, current=obj)
+    if problems:
+        raise InvalidInput(problems)
+    _check_write(actor, name, obj=obj, division=merged.get("division"), values=values)
+    return _save(actor, name, obj, _to_columns(name, values), version, "update")
+
+
+def _save(actor: Actor, name: str, obj, columns: dict, version: int, action: str):
+    """Conditional update on the version: a concurrent editor's save makes this one match no row."""
+    ent = entity(name)
+    with transaction.atomic():
+        before = snapshot(name, obj)
+        n = ent.model.objects.filter(pk=obj.pk, version=version).update(**columns, version=version + 1,
+                                                                        updated_at=dt.datetime.now(dt.timezone.utc))
+        if n == 0:
+            current = ent.model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            raise StaleVersion(current, version)
+        obj = ent.model.objects.get(pk=obj.pk)
+        audit.record(actor, action, name, obj.pk, before, snapshot(name, obj))
+    return obj
+
+
+# ---------------------------------------------------------------- mineral-right life cycle
+
+
+def add_event(actor: Actor, right_pk, data: dict, version) -> MineralRight:
+    """Record a life-cycle event. Some events carry changes: renewed → new `valid_to`; transferred →
+    new `holder`; reduced → new (smaller) `boundary`; merged → `into` licence number."""
+    _require_staff_for_rights(actor)
+    right = get(actor, "right", right_pk)
+    _check_write(actor, "right", obj=right)
+    data = dict(data or {})
+    payload_keys = {"valid_to", "holder", "boundary", "into"}
+    payload_raw = {k: data.pop(k) for k in list(data) if k in payload_keys}
+    problems: list[FieldProblem] = []
+    values, problems = specs.clean(specs.EVENT, data, _resolver(problems))
+    if problems:
+        raise InvalidInput(problems)
+    kinds = list(right.events.order_by("seq").values_list("kind", flat=True))
+    state = lifecycle.state_after(kinds)
+    p = lifecycle.check_transition(state, values["kind"])
+    if p:
+        raise InvalidInput([p])
+    last = right.events.order_by("-seq").first()
+    if last and values["date"] < last.date:
+        raise InvalidInput([FieldProblem("date", f"日期不得早于上一事项（{last.date}）",
+                                         f"the date must not be before the previous event ({last.date})")])
+    changes, payload = _event_changes(right, values["kind"], payload_raw)
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput([FieldProblem("version", "缺少版本号", "the version is required")]) from None
+    with transaction.atomic():
+        RightEvent.objects.create(right=right, seq=len(kinds) + 1, kind=values["kind"], date=values["date"],
+                                  actor=actor.username, reason=values.get("reason", ""),
+                                  document_ref=values.get("document_ref", ""), payload=payload)
+        changes["status"] = lifecycle.state_after(kinds + [values["kind"]])
+        right = _save(actor, "right", right, changes, version, f"event:{values['kind']}")
+    return right
+
+
+def _event_changes(right: MineralRight, kind: str, raw: dict) -> tuple[dict, dict]:
+    """Validate what an event changes; return (columns to write, payload to keep on the event)."""
+    need = {"renewed": "valid_to", "transferred": "holder", "reduced": "boundary", "merged": "into"}.get(kind)
+    extra = set(raw) - {need}
+    if extra:
+        raise InvalidInput([FieldProblem(k, f"「{kind}」事项不带此项", f"a '{kind}' event does not take '{k}'")
+                            for k in sorted(extra)])
+    if need is None:
+        return {}, {}
+    if raw.get(need) in (None, ""):
+        zh = {"valid_to": "延续须给出新的有效期止", "holder": "转让须给出受让人", "boundary": "缩减须给出缩减后的边界",
+              "into": "合并须给出合并入的许可证号"}[need]
+        raise InvalidInput([FieldProblem(need, zh, f"a '{kind}' event needs '{need}'")])
+    if kind == "renewed":
+        spec = specs.by_name(specs.RIGHT)["valid_to"]
+        v, p = specs._one(spec, raw[need], None)
+        if p:
+            raise InvalidInput([p])
+        if v <= right.valid_to:
+            raise InvalidInput([FieldProblem("valid_to", "延续后的有效期止必须晚于原有效期止",
+                                             "the renewed validity end must be after the current one")])
+        return {"valid_to": v}, {"valid_to": [right.valid_to.isoformat(), v.isoformat()]}
+    if kind == "transferred":
+        holder = Enterprise.objects.filter(pk=_ref(raw[need])).first()
+        if holder is None or holder.pk == right.holder_id:
+            raise InvalidInput([FieldProblem("holder", "受让人不存在或与原权利人相同",
+                                             "the transferee does not exist or is the current holder")])
+        return {"holder_id": holder.pk}, {"holder": [right.holder_id, holder.pk]}
+    if kind == "reduced":
+        geom, p = geometry.parse(raw[need])
+        if p:
+            raise InvalidInput([p])
+        old = geometry.load(right.boundary)
+        if old is not None and not old.buffer(1e-9).contains(geom):
+            raise InvalidInput([FieldProblem("boundary", "缩减后的边界必须位于原边界之内",
+                                             "the reduced boundary must lie within the current boundary")])
+        cols = {**geometry.columns(geom), "area_km2": geometry.ellipsoidal_area_km2(geom)}
+        return cols, {"area_km2": [float(right.area_km2) if right.area_km2 is not None else None, cols["area_km2"]]}
+    into = MineralRight.objects.filter(licence_no=str(raw[need]).strip()).exclude(pk=right.pk).first()
+    if into is None:
+        raise InvalidInput([FieldProblem("into", "合并入的许可证号不存在", "the right merged into does not exist")])
+    return {}, {"into": into.licence_no}
+
+
+def divisions(level: str | None = None, parent: str | None = None) -> QuerySet:
+    qs = Division.objects.all()
+    if level:
+        qs = qs.filter(level=level)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    return qs
+
+
+# ---------------------------------------------------------------- searching
+
+SEARCH_FIELDS = {"enterprise": ["name", "credit_code"], "facility": ["name", "external_id"],
+                 "right": ["licence_no", "name", "holder__name"], "zone": ["code", "name"]}
+
+
+def search(actor: Actor, name: str, *, q: str = "", division: str = "", kind: str = "", status: str = "",
+           mineral: str = "", holder: str = "", bbox: str = "") -> QuerySet:
+    """The list filters shared by the API and the portal, applied inside the actor's scope."""
+    qs = scoped(actor, name)
+    if q:
+        cond = Q()
+        for f in SEARCH_FIELDS[name]:
+            cond |= Q(**{f"{f}__icontains": q.strip()})
+        qs = qs.filter(cond)
+    if division:
+        from kuangzheng.access.actor import division_prefix
+
+        qs = qs.filter(division__code__startswith=division_prefix(division.strip()))
+    if kind and name != "enterprise":
+        qs = qs.filter(kind=kind)
+    if status and name in ("facility", "right"):
+        qs = qs.filter(status=status)
+    if mineral and name != "enterprise":
+        field = "metals" if name == "facility" else "minerals"
+        qs = qs.filter(**{f"{field}__icontains": mineral.strip()})  # JSON list stored as text; substring match
+    if holder and name == "right":
+        qs = qs.filter(holder_id=holder)
+    if bbox and name in ("right", "zone"):
+        try:
+            x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+        except ValueError:
+            raise InvalidInput([FieldProblem("bbox", "bbox 应为 最小经度,最小纬度,最大经度,最大纬度",
+                                             "bbox must be min_lon,min_lat,max_lon,max_lat")]) from None
+        qs = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
+    if bbox and name == "facility":
+        x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+        qs = qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
+    related = {"right": ["holder", "division"], "facility": ["enterprise", "division"]}.get(name, ["division"])
+    return qs.select_related(*related)
+
+
+def feature(actor: Actor, name: str, obj) -> dict:
+    """A GeoJSON feature of a spatial record (rights and zones by boundary, facilities by point)."""
+    props = serialize(actor, name, obj)
+    if name == "facility":
+        geom = {"type": "Point", "coordinates": [obj.lon, obj.lat]} if obj.lon is not None else None
+    else:
+        geom = geometry.to_geojson(obj.boundary)
+    return {"type": "Feature", "id": obj.pk, "geometry": geom, "properties": props}

@@ -1,0 +1,112 @@
+"""Import and export of registry records as JSON or CSV. Imports are all-or-nothing: every row is
+validated first and every bad row reported; only a clean file is written, in one transaction. A row
+whose natural key (credit code, licence number, zone code, external id) exists already is skipped,
+so importing the same file twice creates no duplicates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
+
+from . import geometry, services
+
+EVENT_COLUMNS = ("event_kind", "event_date", "event_document_ref", "event_reason")
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: list[FieldProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+def read_rows(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):  # Chinese CSVs from Excel are often GBK
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if path.suffix.lower() == ".json":
+        data = json.loads(text)
+        return data if isinstance(data, list) else [data]
+    return [{k: v for k, v in r.items() if k is not None} for r in csv.DictReader(io.StringIO(text))]
+
+
+def _split_event(name: str, row: dict) -> tuple[dict, dict | None]:
+    row = {k: v for k, v in row.items() if not (isinstance(v, str) and v.strip() == "" and k not in EVENT_COLUMNS)}
+    if name != "right":
+        return row, None
+    event = row.pop("event", None) or {}
+    for col in EVENT_COLUMNS:
+        if col in row:
+            event[col.removeprefix("event_")] = row.pop(col)
+    return row, event or None
+
+
+def import_rows(actor, name: str, rows: list[dict], progress=None) -> dict:
+    ent = services.entity(name)
+    key = ent.natural_key
+    problems: list[FieldProblem] = []
+    todo, unchanged, seen = [], 0, set()
+    for i, row in enumerate(rows, 1):
+        data, event = _split_event(name, row)
+        k = str(data.get(key, "")).strip()
+        if k and ent.model.objects.filter(**{key: k}).exists():
+            unchanged += 1
+            continue
+        if k and k in seen:
+            problems.append(FieldProblem(key, f"文件内重复的{k}", f"{k} occurs twice in the file", row=i))
+            continue
+        seen.add(k)
+        try:
+            services.validate_new(actor, name, data)
+            if name == "right" and not event:
+                raise InvalidInput([FieldProblem("event_kind", "缺少首个事项（applied 或 granted）",
+                                                 "the first event (applied or granted) is missing")])
+        except InvalidInput as exc:
+            problems += [FieldProblem(p.field, p.zh, p.en, row=i) for p in exc.problems]
+            continue
+        todo.append((i, data, event))
+    if problems:
+        raise ImportRejected(problems)
+    with transaction.atomic():
+        for i, data, event in todo:
+            try:
+                services.create(actor, name, data, first_event=event)
+            except ServiceError as exc:  # e.g. a life-cycle problem in the event: roll everything back
+                found = exc.problems if isinstance(exc, InvalidInput) else [FieldProblem("*", exc.zh, exc.en)]
+                raise ImportRejected([FieldProblem(p.field, p.zh, p.en, row=i) for p in found]) from exc
+            if progress:
+                progress()
+    return {"created": len(todo), "unchanged": unchanged}
+
+
+def export_records(actor, name: str) -> list[dict]:
+    out = []
+    for obj in services.search(actor, name):
+        rec = services.serialize(actor, name, obj)
+        if name in ("right", "zone") and obj.boundary:
+            rec["boundary"] = geometry.load(obj.boundary).wkt
+        out.append(rec)
+    return out
+
+
+def export_text(actor, name: str, fmt: str) -> str:
+    rows = export_records(actor, name)
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    buf = io.StringIO()
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    w = csv.DictWriter(buf, fieldnames=cols)
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("、".join(v) if isinstance(v, list) else json.dumps(v, ensure_ascii=False)
+                        if isinstance(v, dict) else v) for k, v in r.items()})
+    return buf.getvalue()

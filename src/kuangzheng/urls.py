@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kuangzheng.api.routes import api
+
+admin.site.site_header = "矿政 Kuangzheng 后台管理"
+admin.site.site_title = "矿政后台"
+admin.site.index_title = "登记簿管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("kuangzheng.portal.urls")),
+]
