@@ -191,7 +191,9 @@ class _Rings:
 
 
 def _is_point_line(fields: list[str]) -> bool:
-    return len(fields) >= 3 and bool(_NUMBER.match(fields[1])) and bool(_NUMBER.match(fields[2]))
+    """Looks like a point: three fields, X or Y numeric (a bad other coordinate is then reported,
+    not taken for a header line)."""
+    return len(fields) >= 3 and (bool(_NUMBER.match(fields[1])) or bool(_NUMBER.match(fields[2])))
 
 
 def _parse_numbered(lines: list[str], b: Boundary, problems: list[Problem]):
