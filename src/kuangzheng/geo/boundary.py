@@ -149,10 +149,10 @@ def from_lonlat(geom, *, zone: Zone | None = None, width: int = 3, prefixed: boo
     """Corner points of an EPSG:4490 (Multi)Polygon, projected into ``zone`` (default: the zone of
     its centroid). Rings are written closed (first point repeated); holes get 类型 -1."""
     zone = zone or zone_for_longitude(shapely.centroid(geom).x, width, prefixed)
-    meta = dict(metadata or {})
+    meta = {k: v for k, v in (metadata or {}).items() if k not in CM_KEYS + WIDTH_KEYS + ZONE_KEYS}
     meta.setdefault("坐标系统", "2000国家大地坐标系")
-    meta.setdefault("中央经线", f"{zone.central_meridian:g}")
-    meta.setdefault("投影带", f"{zone.width}度带")
+    meta["中央经线"] = f"{zone.central_meridian:g}"  # the zone written, whatever the source stated
+    meta["投影带"] = f"{zone.width}度带"
     rings: list[Ring] = []
     label = 0
     for block, poly in enumerate(getattr(geom, "geoms", [geom]), 1):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon
+from shapely.geometry import MultiPolygon, Polygon
 
 from .area import ellipsoidal_area_km2
 from .boundary import block_polygons, distinct_points, ring_plane, ring_zones
@@ -155,11 +155,14 @@ def validate(b: Boundary, *, close_rings: str = "warn", jurisdiction=None, state
         if jurisdiction is not None:
             problems += _outside(ring, rz, jurisdiction)
     problems += _holes_inside(b, zones)
-    polys = block_polygons(b, zones)
-    if not polys:
+    # the geometry keeps the corner points only (it round-trips to the same corner points); the
+    # official area integrates the GK-straight edges, densified
+    corners = block_polygons(b, zones, densify_m=None)
+    if not corners:
         return Validation(b, problems)
-    geometry = shapely.union_all(list(polys.values())) if len(polys) > 1 else next(iter(polys.values()))
-    area = round(float(sum(ellipsoidal_area_km2(p) for p in polys.values())), 4)
+    parts = [g for poly in corners.values() for g in getattr(poly, "geoms", [poly])]  # blocks in order
+    geometry = MultiPolygon(parts) if len(parts) > 1 else parts[0]
+    area = round(float(sum(ellipsoidal_area_km2(p) for p in block_polygons(b, zones).values())), 4)
     stated = stated_area_km2 if stated_area_km2 is not None else stated_area(b)
     if stated is not None and abs(stated - area) > max(1e-4, area_tolerance * area):
         problems.append(Problem("area_mismatch", f"申报面积{stated:.4f}平方公里与计算面积{area:.4f}平方公里不符",
