@@ -151,3 +151,18 @@ def test_rows_are_plain_dicts():
     t = ind.capacity_utilisation([1], [2], {"division": np.array(["150100"])})
     assert t.rows() == [{"indicator": "capacity_utilisation", "unit": "1", "division": "150100",
                          "value": 0.5, "numerator": 1.0, "denominator": 2.0}]
+
+
+def test_concentration_matches_a_plain_loop_on_random_data():
+    rng = np.random.default_rng(7)
+    n = 400
+    grp = rng.integers(0, 6, n).astype(str)
+    ent = rng.integers(0, 40, n).astype(str)
+    out = rng.random(n).round(3)
+    t = ind.concentration(out, ent, {"g": grp}, top_n=3)
+    for i, g in enumerate(t.keys["g"]):
+        per = {}
+        for e, o in zip(ent[grp == g], out[grp == g]):
+            per[e] = per.get(e, 0) + o
+        top = sorted(per.values(), reverse=True)[:3]
+        assert t.value[i] == pytest.approx(sum(top) / sum(per.values()))
