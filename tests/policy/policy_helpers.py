@@ -32,9 +32,10 @@ def growth(id: str, rate: float, to: str, frm: str | None = None, base_year=None
 
 def planted(tmp_path: Path, mutate, file: str = "000.yaml") -> Catalogue:
     """A copy of one shipped catalogue file, changed by `mutate(data)`, built against the real seeds."""
-    data = yaml.safe_load((CATALOGUE_DIR / file).read_text(encoding="utf-8"))
+    data = yaml.load((CATALOGUE_DIR / file).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     mutate(data)
-    (tmp_path / file).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
+    (tmp_path / file).write_text(text, encoding="utf-8")
     return build(tmp_path, SEEDS_DIR)
 
 

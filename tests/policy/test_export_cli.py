@@ -84,3 +84,11 @@ def test_cli_consistency():
     r = CliRunner().invoke(policy, ["consistency", "--json"])
     data = json.loads(r.stdout)
     assert {"growth", "sums", "cross_checks", "ambiguities"} <= set(data)
+
+
+def test_quote_context_for_highlighting():
+    from kuangzheng.policy.catalogue import quote_context
+    e = load_catalogue().get("000.exploration.integrated.local_registration")  # quote spans an ideographic space
+    ctx = quote_context(e, chars=10)
+    assert "\u3000" in ctx["quote"] and ctx["quote"].startswith("中标企业") and len(ctx["before"]) == 10
+    assert ctx["before"] + ctx["quote"] + ctx["after"] in load_catalogue().seed_text(e.doc)

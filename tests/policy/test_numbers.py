@@ -46,3 +46,19 @@ def test_a_wrong_number_is_not_found():
 
 def test_decimals_as_written():
     assert decimals(27.3) == 1 and decimals(12.0) == 1 and decimals(8) == 0 and decimals(19.77) == 2
+
+
+@pytest.mark.parametrize("quote,value,allowed", [
+    ("铝液电解交流电耗必须低于12750千瓦时/吨铝", 12750, {"<"}),
+    ("电流效率原则上不应低于93%", 93, {">="}),
+    ("单系列产能不低于10万吨", 10, {">="}),
+    ("必须采用400KA及以上大型预焙槽工艺", 400, {">="}),
+    ("一般控制在1000平方公里以内", 1000, {"<="}),
+    ("不得超过原采矿权面积的1/3", 1, set()),
+    ("冶炼能力达到1400万吨左右", 1400, {"~"}),
+    ("税收超百亿元", 100, set()),
+])
+def test_wording_cues(quote, value, allowed):
+    from kuangzheng.policy.wording import implied
+    cues = [c for c in implied(value, quote) if c]
+    assert (cues[0] if cues else set()) == allowed

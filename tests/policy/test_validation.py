@@ -143,3 +143,11 @@ def test_ambiguous_lookup_versions_are_detected(tmp_path):
 def test_missing_required_field_is_detected(tmp_path, field):
     ps = _problems(tmp_path, lambda d: find(d, "000.al.new.cell_current").pop(field))
     assert _has(ps, "000.al.new.cell_current", field)
+
+
+@pytest.mark.parametrize("entry_id,wrong", [("000.al.new.ac_liquid", "<="),          # 低于 is strict
+                                            ("000.smelting.pb.single_series", ">"),  # 不低于 is inclusive
+                                            ("000.concentrator.zone_radius", "<")])  # 以内 is inclusive
+def test_comparison_contradicting_the_wording_is_detected(tmp_path, entry_id, wrong):
+    ps = _problems(tmp_path, lambda d: find(d, entry_id).update(comparison=wrong))
+    assert _has(ps, entry_id, "comparison", "contradicts the quote's wording")

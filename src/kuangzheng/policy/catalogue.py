@@ -216,6 +216,18 @@ def locate(entry: Entry, seeds_dir: Path = SEEDS_DIR) -> tuple[int, int] | None:
     return locate_quote(entry.quote, read_seed(entry.doc, seeds_dir))
 
 
+def quote_context(entry: Entry, chars: int = 60, seeds_dir: Path = SEEDS_DIR) -> dict | None:
+    """The quote as it stands in the seed with `chars` characters either side, for highlighting:
+    {"start", "end", "before", "quote", "after"}; None when the quote is not found."""
+    text = read_seed(entry.doc, seeds_dir)
+    span = locate_quote(entry.quote, text)
+    if span is None:
+        return None
+    start, end = span
+    return {"start": start, "end": end, "before": text[max(0, start - chars):start],
+            "quote": text[start:end], "after": text[end:end + chars]}
+
+
 @functools.lru_cache(maxsize=8)
 def load_units(path: Path = UNITS_FILE) -> dict[str, dict]:
     """Unit code -> {code, zh, base, factor} from units.yaml."""

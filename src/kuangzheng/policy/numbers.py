@@ -97,9 +97,13 @@ def candidates(text: str) -> tuple[set[float], set[float]]:
     return exact, rounded
 
 
+def is_plain_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 def decimals(value: float) -> int:
     """Digits after the decimal point as the value is written (27.3 -> 1, 12.0 -> 1, 8 -> 0)."""
-    if isinstance(value, int) or isinstance(value, bool):
+    if isinstance(value, int):
         return 0
     text = repr(float(value))
     if "e" in text or "E" in text:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from . import numbers
+from . import numbers, wording
 from .catalogue import (COMPARISONS, ENTRY_FIELDS, FILE_FIELDS, ID_RE, JURISDICTIONS, KINDS,
                         MAX_QUOTE, NAME_RE, REQUIRED_FIELDS, UNITS_FILE, Catalogue, Problem,
                         as_date, build, load_units)
@@ -26,8 +26,7 @@ class _Report:
         self.items.append(Problem(self.file, entry, fld, zh, en))
 
 
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+_is_number = numbers.is_plain_number
 
 
 def _check_date(rep: _Report, eid, fld: str, v) -> None:
@@ -127,6 +126,12 @@ def _check_quote(rep: _Report, eid, e: dict, seed: str | None) -> None:
     for v in nums:
         if _is_number(v) and not numbers.occurs(v, quote, unit):
             rep.add(eid, "value", f"数值 {v} 在引文中找不到", f"number {v} does not occur in the quote")
+    cmp_ = e.get("comparison")
+    if cmp_ in (">=", "<=", ">", "<", "=", "~"):
+        allowed = wording.contradicts(cmp_, value, quote)
+        if allowed:
+            rep.add(eid, "comparison", f"比较符 {cmp_} 与引文措辞不符（措辞对应 {' 或 '.join(sorted(allowed))}）",
+                    f"comparison {cmp_} contradicts the quote's wording (which means {' or '.join(sorted(allowed))})")
 
 
 def _check_fields(rep: _Report, eid, e: dict, code: str) -> None:
