@@ -143,3 +143,16 @@ def test_insufficient_data_and_bad_input():
         PlanTarget("x", 2010, 1, 2015, 2, "1", comparison="~")
     with pytest.raises(MonitorInputError, match=r"values\[1\]"):
         evaluate_target(AL, [2011, 2012], [1, -1])
+
+
+def test_linear_model_for_rates():
+    # a compliance-rate target (fixture numbers): 0.70 in 2016 → at least 0.85 by 2020;
+    # OLS through (2016, .70), (2017, .75), (2018, .78): slope .04, 2020 → .7433 + .12 = .8633;
+    # with one residual degree of freedom the 90 % interval is wide, so only at risk
+    rate = PlanTarget("t-rate", 2016, 0.70, 2020, 0.85, "1", ">=", "c")
+    ev = evaluate_target(rate, [2017, 2018], [0.75, 0.78], model="linear")
+    assert ev.projection == pytest.approx(0.74333 + 0.12, abs=1e-4) and ev.status == "at_risk"
+    exact = evaluate_target(rate, [2017, 2018], [0.74, 0.78], model="linear")
+    assert exact.projection == pytest.approx(0.86) and exact.status == "on_track"  # no scatter
+    with pytest.raises(MonitorInputError):
+        evaluate_target(rate, [2017], [0.74], model="cubic")
