@@ -105,9 +105,9 @@ def serve(host, port, threads):
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 
-    from kuangzheng.wsgi import application
-
     call_command("collectstatic", interactive=False, verbosity=0)
+    from kuangzheng.wsgi import application  # after collectstatic: WhiteNoise indexes files when it starts
+
     click.echo(f"矿政门户 / Kuangzheng portal: http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
     waitress_serve(application, host=host, port=port, threads=threads)
 
