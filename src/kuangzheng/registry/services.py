@@ -253,8 +253,7 @@ def validate_new(actor: Actor, name: str, data: dict) -> dict:
     ent = entity(name)
     problems: list[FieldProblem] = []
     values, problems = specs.clean(ent.specs, data, _resolver(problems))
-    if not problems:
-        problems = _invariants(name, values)
+    problems += _invariants(name, values)  # on the fields that did parse: report everything at once
     if problems:
         raise InvalidInput(problems)
     return values
