@@ -3,7 +3,8 @@
 The registry stores a boundary as WKB (bytea) in EPSG:4490. Queries read it as
 ``ST_GeomFromWKB(col, 4490)`` and ``ensure_indexes()`` creates a GiST index on exactly that
 expression, so the planner uses the index without a geometry column or a staging table. Areas go
-through ``ST_Transform`` to the same equal-area PROJ string as the embedded backend; distances are
+through ``ST_Transform`` to the same equal-area projection as the embedded backend (registered as
+SRID 990490 in spatial_ref_sys where the role may, else given as its PROJ string); distances are
 ``ST_Length(ST_ShortestLine(a, b)::geography)`` — the geodesic length of the same shortest line.
 Takes any DB-API connection with ``%s`` parameters (psycopg 3).
 """
@@ -40,8 +41,11 @@ class Table:
         return sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(self.id_column))
 
 
-def _area(expr: sql.Composable) -> sql.Composable:
-    return sql.SQL("ST_Area(ST_Transform({}, {})) / 1e6").format(expr, sql.Literal(EQUAL_AREA_PROJ))
+EQUAL_AREA_SRID = 990490  # in PostGIS's user-defined range; registered by ensure_indexes()
+
+
+def _area(expr: sql.Composable, target) -> sql.Composable:
+    return sql.SQL("ST_Area(ST_Transform({}, {})) / 1e6").format(expr, sql.Literal(target))
 
 
 class PostGISIndex:
@@ -50,6 +54,33 @@ class PostGISIndex:
     def __init__(self, connection, layers: dict[str, Table]):
         self.conn = connection
         self.layers = dict(layers)
+        self._area_target = None
+
+    @property
+    def area_target(self):
+        """The equal-area CRS for ST_Transform: our registered SRID when present (PostGIS caches
+        it: ~20 µs a call), else the PROJ string (parsed on every call: ~300 µs)."""
+        if self._area_target is None:
+            found = self._rows(sql.SQL("SELECT 1 FROM spatial_ref_sys WHERE srid = %s AND proj4text = %s"),
+                               (EQUAL_AREA_SRID, EQUAL_AREA_PROJ))
+            self._area_target = EQUAL_AREA_SRID if found else EQUAL_AREA_PROJ
+        return self._area_target
+
+    def register_equal_area_srid(self) -> bool:
+        """Add the equal-area CRS to spatial_ref_sys (needs INSERT on it); False if not allowed."""
+        import psycopg
+
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute("INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, proj4text, srtext) "
+                            "VALUES (%s, 'KUANGZHENG', %s, %s, '') ON CONFLICT (srid) DO NOTHING",
+                            (EQUAL_AREA_SRID, EQUAL_AREA_SRID, EQUAL_AREA_PROJ))
+            self.conn.commit()
+        except psycopg.errors.InsufficientPrivilege:
+            self.conn.rollback()
+            return False
+        self._area_target = None
+        return True
 
     def _table(self, name: str) -> Table:
         try:
@@ -58,7 +89,9 @@ class PostGISIndex:
             raise KeyError(f"没有名为{name}的图层 / no layer named {name}") from None
 
     def ensure_indexes(self) -> None:
-        """Create the GiST expression index each query relies on (idempotent)."""
+        """Create the GiST expression index each query relies on, and register the equal-area
+        SRID where allowed (idempotent)."""
+        self.register_equal_area_srid()
         with self.conn.cursor() as cur:
             for t in self.layers.values():
                 index = sql.Identifier(f"{t.name.split('.')[-1]}_{t.wkb_column}_gist4490")
@@ -75,14 +108,18 @@ class PostGISIndex:
 
     def overlaps(self, left: str, right: str | None = None) -> Pairs:
         a, b = self._table(left), self._table(right or left)
-        ga, gb = a.geom("a"), b.geom("b")
-        same = sql.SQL("AND {} < {}").format(a.id("a"), b.id("b")) if right in (None, left) else sql.SQL("")
+        # OFFSET 0 fences the index join: given "a.id < b.id" inside it, the planner ANDs the
+        # primary-key index into every probe (70 s instead of 2 s for 100,000 rights)
+        same = sql.SQL("ia < ib AND") if right in (None, left) else sql.SQL("")
+        pair = sql.SQL("ST_Intersection(ga, gb)")
         q = sql.SQL("""
-            SELECT {ia}, {ib}, {inter}, {aa}, {ab}
-            FROM {ta} a JOIN {tb} b ON ST_Intersects({ga}, {gb}) {same}
-            WHERE NOT ST_Touches({ga}, {gb})""").format(
-            ia=a.id("a"), ib=b.id("b"), inter=_area(sql.SQL("ST_Intersection({}, {})").format(ga, gb)),
-            aa=_area(ga), ab=_area(gb), ta=a.ident(), tb=b.ident(), ga=ga, gb=gb, same=same)
+            SELECT ia, ib, {inter}, {aa}, {ab} FROM (
+              SELECT {ia} AS ia, {ib} AS ib, {ga} AS ga, {gb} AS gb
+              FROM {ta} a JOIN {tb} b ON ST_Intersects({ga}, {gb}) OFFSET 0) pairs
+            WHERE {same} NOT ST_Touches(ga, gb)""").format(
+            ia=a.id("a"), ib=b.id("b"), inter=_area(pair, self.area_target), aa=_area(sql.SQL("ga"), self.area_target),
+            ab=_area(sql.SQL("gb"), self.area_target), ta=a.ident(), tb=b.ident(), ga=a.geom("a"), gb=b.geom("b"),
+            same=same)
         rows = self._rows(q)
         area = np.array([r[2] for r in rows], dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
