@@ -220,13 +220,16 @@ def _parse_numbered(lines: list[str], b: Boundary, problems: list[Problem]):
             if p:
                 rings.point(p)
         else:
-            m = _KV.match(line)
-            if m:
-                b.metadata[m.group(1)] = m.group(2)
-                b.template.append(("kv", m.group(1)))
-            else:
-                b.template.append(("raw", line))
+            _header_line(b, line)
     b.rings = rings.finish()
+
+
+def _header_line(b: Boundary, line: str) -> None:
+    """A non-coordinate line: ``key=value`` becomes metadata, anything else is kept verbatim."""
+    m = _KV.match(line)
+    if m:
+        b.metadata[m.group(1)] = m.group(2)
+    b.template.append(("kv", m.group(1)) if m else ("raw", line))
 
 
 def _parse_keyvalue(lines: list[str], b: Boundary, problems: list[Problem]):
@@ -270,10 +273,7 @@ def _parse_table(lines: list[str], b: Boundary, problems: list[Problem]):
     b.separator = _separator(lines[header_row])
     b.columns = _table_roles(_split(lines[header_row], b.separator))
     for line in lines[:header_row]:
-        m = _KV.match(line)
-        if m:
-            b.metadata[m.group(1)] = m.group(2)
-        b.template.append(("kv", m.group(1)) if m else ("raw", line))
+        _header_line(b, line)
     b.template += [("raw", lines[header_row]), ("coords",)]
     groups: dict[tuple[int, bool], Ring] = {}
     for row, line in enumerate(lines[header_row + 1:], header_row + 2):

@@ -179,7 +179,8 @@ def read_layer(path, *, format: str | None = None, encoding: str | None = None, 
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             raise GeoError([Problem("unreadable", f"无法读取文件：{exc}", f"cannot read the file: {exc}")]) from exc
         epsg = _source_epsg(meta, fmt)
-        geoms = shapely.from_wkb(wkb) if wkb is not None else np.full(len(field_data[0]), None)
+        n_rows = len(wkb) if wkb is not None else (len(field_data[0]) if field_data else 0)
+        geoms = shapely.from_wkb(wkb) if wkb is not None else np.full(n_rows, None)
         if epsg not in SAME_AS_4490:
             geoms = shapely.transform(geoms, to_lonlat_transform(epsg))
         names = [n for n in meta["fields"] if not (fmt == "kml" and n in KML_BOILERPLATE)]
