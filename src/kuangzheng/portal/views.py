@@ -37,6 +37,7 @@ TITLES = {"right": ("矿业权", "Mineral rights"), "enterprise": ("企业", "En
 FILTER_CHOICES = {"right": {"kind": vocab.RIGHT_KINDS, "status": vocab.RIGHT_STATES},
                   "facility": {"kind": vocab.FACILITY_KINDS, "status": vocab.FACILITY_STATUS},
                   "zone": {"kind": vocab.ZONE_KINDS}, "enterprise": {}}
+STATUS_VOCAB = {"right": "RIGHT_STATES", "facility": "FACILITY_STATUS"}
 PATHS = {"right": "rights", "enterprise": "enterprises", "facility": "facilities", "zone": "zones"}
 
 
@@ -66,6 +67,7 @@ def list_view(request, name):
     can_create = actor.is_admin or actor.is_regulator or (actor.is_enterprise and name == "facility")
     return render(request, "portal/list.html", {
         "nav": name, "name": name, "path": PATHS[name], "title": TITLES[name], "columns": COLUMNS[name],
+        "status_vocab": STATUS_VOCAB.get(name, ""),
         "rows": rows, "page": page, "filters": filters, "filter_choices": FILTER_CHOICES[name],
         "can_create": can_create, "querystring": g.copy().urlencode() if "page" not in g else
         "&".join(f"{k}={v}" for k, v in g.items() if k != "page"),
@@ -185,6 +187,7 @@ def detail_view(request, name, pk):
     data = services.serialize(actor, name, obj, with_boundary=True)
     boundary = data.pop("boundary", None)
     ctx = {"nav": name, "name": name, "path": PATHS[name], "title": TITLES[name], "obj": obj, "data": data,
+           "status_vocab": STATUS_VOCAB.get(name, ""),
            "boundary_json": json.dumps(boundary) if boundary else "",
            "fields": [(f, data.get(f.name)) for f in services.entity(name).specs if f.name in data],
            "full": data["full_view"]}
