@@ -163,14 +163,20 @@ def import_(entity, path, as_user):
 
 @main.command("export")
 @click.argument("entity", type=ENTITY_CHOICE)
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "geojson", "gpkg", "shp", "kml"]), default="json",
+              show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="file (default: standard output)")
 @click.option("--as", "as_user", default="admin", show_default=True)
 def export(entity, fmt, output, as_user):
-    """Export registry records (as the given user may see them) to JSON or CSV."""
+    """Export registry records (as the given user may see them) to JSON, CSV or a geo layer file."""
     _django()
     from kuangzheng.registry import transfer
 
+    if fmt in ("geojson", "gpkg", "shp", "kml"):
+        if not output or entity == "enterprise":
+            raise click.ClickException("geo formats need -o FILE and a spatial entity / 图层格式需要 -o 文件且为空间对象")
+        click.echo(f"已写出 / written: {transfer.export_layer(_actor(as_user), entity, Path(output), fmt)}")
+        return
     text = transfer.export_text(_actor(as_user), entity, fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -14,18 +14,14 @@ from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
 from kuangzheng.errors import FieldProblem
+from kuangzheng.geo import area as geo_area
 
 CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)  # lon/lat envelope of the PRC and its seas
 
 
 def ellipsoidal_area_km2(geom) -> float:
-    try:  # the geometry core owns the official area method
-        from kuangzheng.geo.area import ellipsoidal_area_km2 as core
-    except ImportError:  # TEMP until the geometry core lands
-        from pyproj import Geod
-
-        return round(abs(Geod(ellps="GRS80").geometry_area_perimeter(geom)[0]) / 1e6, 4)
-    return core(geom)
+    """The official area (km², 4 decimals) on the CGCS2000 ellipsoid, by the geometry core's method."""
+    return round(float(geo_area.ellipsoidal_area_km2(geom)), 4)
 
 
 def parse(value, field: str = "boundary"):

@@ -25,7 +25,14 @@ class ImportRejected(Exception):
         self.problems = problems
 
 
+LAYER_SUFFIXES = {".geojson", ".gpkg", ".shp", ".kml", ".txt"}
+
+
 def read_rows(path: Path) -> list[dict]:
+    """Rows from JSON, CSV (a `boundary` column may hold WKT) or a geo layer file (GeoJSON,
+    GeoPackage, Shapefile, KML, corner-point text), whose geometry becomes the `boundary`."""
+    if path.suffix.lower() in LAYER_SUFFIXES or _is_feature_collection(path):
+        return _layer_rows(path)
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):  # Chinese CSVs from Excel are often GBK
         try:
@@ -37,6 +44,33 @@ def read_rows(path: Path) -> list[dict]:
         data = json.loads(text)
         return data if isinstance(data, list) else [data]
     return [{k: v for k, v in r.items() if k is not None} for r in csv.DictReader(io.StringIO(text))]
+
+
+def _is_feature_collection(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    head = path.read_text(encoding="utf-8-sig", errors="replace")[:2000]
+    return '"FeatureCollection"' in head
+
+
+def _layer_rows(path: Path) -> list[dict]:
+    from kuangzheng.geo.layers import read_layer
+    from kuangzheng.geo.problems import GeoError
+
+    try:
+        features, problems = read_layer(path, format="geojson" if path.suffix.lower() == ".json" else None)
+    except GeoError as exc:
+        raise ImportRejected([FieldProblem("file", p.zh, p.en, row=p.row) for p in exc.problems]) from exc
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ImportRejected([FieldProblem("boundary", p.zh, p.en, row=p.row) for p in errors])
+    rows = []
+    for f in features:
+        row = {k: v for k, v in f.properties.items() if v is not None and k != "id"}
+        if f.geometry is not None:
+            row["boundary"] = f.geometry.wkt
+        rows.append(row)
+    return rows
 
 
 def _split_event(name: str, row: dict) -> tuple[dict, dict | None]:
@@ -96,6 +130,23 @@ def export_records(actor, name: str) -> list[dict]:
             rec["boundary"] = geometry.load(obj.boundary).wkt
         out.append(rec)
     return out
+
+
+def export_layer(actor, name: str, path: Path, fmt: str | None = None) -> Path:
+    """Write records with their geometry (rights and zones: boundaries; facilities: points) as a
+    geo layer file through the geometry core."""
+    from shapely.geometry import Point
+
+    from kuangzheng.geo.layers import write_layer
+
+    records = []
+    for obj in services.search(actor, name):
+        props = {k: ("、".join(v) if isinstance(v, list) else json.dumps(v, ensure_ascii=False) if isinstance(v, dict)
+                     else v) for k, v in services.serialize(actor, name, obj).items() if k != "bbox"}
+        geom = (Point(obj.lon, obj.lat) if name == "facility" and obj.lon is not None
+                else geometry.load(getattr(obj, "boundary", None)))
+        records.append((props, geom))
+    return write_layer(records, path, fmt)
 
 
 def export_text(actor, name: str, fmt: str) -> str:
