@@ -110,3 +110,18 @@ def test_english_switch(portal_server, browser):
     browser.find_element(By.ID, "lang-switch").click()
     wait(browser, lambda d: "Mineral rights" in d.find_element(By.TAG_NAME, "h1").text)
     browser.find_element(By.ID, "lang-switch").click()
+
+
+def test_catalogue_browser_highlights_the_quote(portal_server, browser):
+    browser.delete_all_cookies()
+    browser.get(portal_server + "/policy/")
+    Select(browser.find_element(By.ID, "pf-doc")).select_by_value("000")
+    Select(browser.find_element(By.ID, "pf-kind")).select_by_value("access_threshold")
+    browser.find_element(By.ID, "pf-submit").click()
+    rows = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#policy-entries tr.policy-row"))
+    assert all("000." in r.text for r in rows)
+    row = next(r for r in rows if "000.al.new.cell_current" in r.text)
+    row.find_element(By.CSS_SELECTOR, "a.quote-link").click()
+    mark = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "mark.quote")))
+    assert "400KA" in mark.text
+    assert "内蒙古" in browser.find_element(By.TAG_NAME, "h1").text

@@ -177,9 +177,26 @@ def test_matrix_covers_every_api_endpoint():
         covered |= {("GET", f"/{kind}"), ("GET", f"/{kind}/{{pk}}"), ("GET", f"/{kind}/{{pk}}/history"),
                     ("POST", f"/{kind}"), ("PATCH", f"/{kind}/{{pk}}")}
     covered.add(("POST", "/rights/{pk}/events"))
+    covered |= {("GET", f"/policy/{p}") for p in POLICY_ENDPOINTS} | {("GET", "/policy/entries/{entry_id}")}
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered
     assert not missing, f"endpoints without a role-matrix test: {sorted(missing)}"
+
+
+POLICY_ENDPOINTS = ["entries", "export", "check", "consistency", "param"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_policy_catalogue_is_public_to_every_role(role, reg, login):
+    c = login(role, reg)
+    assert c.get("/api/v1/policy/entries?doc=000&kind=access_threshold").status_code == 200
+    assert c.get("/api/v1/policy/entries/000.al.new.cell_current").json()["value"] == 400
+    assert c.get("/api/v1/policy/export?format=csv").status_code == 200
+    assert c.get("/api/v1/policy/check").json()["ok"] is True
+    assert c.get("/api/v1/policy/consistency").status_code == 200
+    r = c.get("/api/v1/policy/param?name=al.new.cell_current_min&jurisdiction=inner_mongolia&on=2014-01-01")
+    assert r.json()["id"] == "000.al.new.cell_current"
+    assert c.get("/policy/").status_code == 200 and c.get("/policy/docs/004/").status_code == 200
 
 
 def test_api_session_writes_need_csrf(reg):

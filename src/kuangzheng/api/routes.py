@@ -156,3 +156,4 @@ def verify_audit(request):
 def me(request):
     a = actor_of(request)
     return {"username": a.username, "role": a.role, "division": a.division_code, "enterprise": a.enterprise_id}
+api.add_router("/policy", __import__("kuangzheng.api.policy", fromlist=["router"]).router)

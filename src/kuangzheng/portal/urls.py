@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import policy_views, views
 
 urlpatterns = [
     path("", views.map_view, name="map"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("lang/<str:code>/", views.set_language, name="lang"),
     path("rights/<int:pk>/events/", views.right_event_view, name="right-event"),
+    path("policy/", policy_views.catalogue_view, name="policy"),
+    path("policy/docs/<str:code>/", policy_views.document_view, name="policy-doc"),
 ]
 for name, p in views.PATHS.items():
     urlpatterns += [
