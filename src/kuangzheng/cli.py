@@ -16,9 +16,13 @@ import click
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuangzheng.settings")
     import django
-    from django.conf import settings
 
-    django.setup()
+    try:
+        from django.conf import settings
+
+        django.setup()
+    except RuntimeError as exc:  # settings refuse a DATABASE_URL they cannot use
+        raise click.ClickException(str(exc)) from None
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     _check_database()
 
