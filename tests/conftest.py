@@ -62,7 +62,9 @@ def portal_server(tmp_path_factory):
     else:
         env.pop("DATABASE_URL", None)
     kz = str(Path(sys.executable).with_name("kz"))
-    subprocess.run([kz, "init", "--demo"], env=env, check=True, capture_output=True, timeout=600)
+    init = subprocess.run([kz, "init", "--demo"], env=env, capture_output=True, text=True, timeout=600)
+    if init.returncode != 0:
+        raise RuntimeError(f"kz init --demo failed:\n{init.stderr[-3000:]}")
     port = _free_port()
     proc = subprocess.Popen([kz, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)

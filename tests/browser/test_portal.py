@@ -59,7 +59,9 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     b.find_element(By.ID, "f-name").send_keys("浏览器测试矿业有限公司")
     b.find_element(By.ID, "f-credit_code").send_keys("91150200MA0N00BRW1")  # wrong check character
     Select(b.find_element(By.ID, "f-division")).select_by_value("150200")
-    b.find_element(By.ID, "save").click()
+    save = b.find_element(By.ID, "save")
+    save.click()
+    wait(b, EC.staleness_of(save))
     errors = wait(b, EC.presence_of_element_located((By.ID, "form-errors"))).text
     assert "统一社会信用代码" in errors and "校验码错误" in errors
     from kuangzheng.registry.codes import make_credit_code
@@ -67,7 +69,9 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     code = b.find_element(By.ID, "f-credit_code")
     code.clear()
     code.send_keys(make_credit_code("91150200MA0N00BRW"))
-    b.find_element(By.ID, "save").click()
+    save = b.find_element(By.ID, "save")
+    save.click()
+    wait(b, EC.staleness_of(save))
     wait(b, EC.presence_of_element_located((By.ID, "record-fields")))
     assert "浏览器测试矿业有限公司" in b.find_element(By.ID, "record-title").text
 
@@ -85,7 +89,9 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     Select(b.find_element(By.ID, "f-holder")).select_by_visible_text("浏览器测试矿业有限公司")
     Select(b.find_element(By.ID, "f-division")).select_by_value("150200")
     Select(b.find_element(By.ID, "f-obtained_by")).select_by_value("listing")
-    b.find_element(By.ID, "save").click()
+    save = b.find_element(By.ID, "save")
+    save.click()
+    wait(b, EC.staleness_of(save))
     wait(b, lambda d: d.find_elements(By.ID, "record-status") or d.find_elements(By.ID, "form-errors"))
     assert not b.find_elements(By.ID, "form-errors"), b.find_element(By.ID, "form-errors").text
     assert "有效" in b.find_element(By.ID, "record-status").text
@@ -95,8 +101,9 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     Select(b.find_element(By.ID, "ev-kind")).select_by_value("suspended")
     b.execute_script("document.getElementById('ev-date').value = '2026-06-01'")
     b.find_element(By.ID, "ev-reason").send_keys("安全检查停产整顿")
-    b.find_element(By.ID, "event-submit").click()
-    wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
+    submit = b.find_element(By.ID, "event-submit")
+    submit.click()
+    wait(b, EC.staleness_of(submit))  # the page reloaded after the post
     assert "暂停" in b.find_element(By.ID, "record-status").text, b.find_element(By.TAG_NAME, "main").text[:500]
     history = b.find_elements(By.CSS_SELECTOR, "#history tr.history-row")
     assert len(history) >= 3  # created, first event, suspension
@@ -107,8 +114,10 @@ def test_english_switch(portal_server, browser):
     browser.delete_all_cookies()
     browser.get(portal_server + "/rights/")
     assert "矿业权" in browser.find_element(By.TAG_NAME, "h1").text
-    browser.find_element(By.ID, "lang-switch").click()
-    wait(browser, lambda d: "Mineral rights" in d.find_element(By.TAG_NAME, "h1").text)
+    switch = browser.find_element(By.ID, "lang-switch")
+    switch.click()
+    wait(browser, EC.staleness_of(switch))
+    assert "Mineral rights" in browser.find_element(By.TAG_NAME, "h1").text
     browser.find_element(By.ID, "lang-switch").click()
 
 
@@ -117,7 +126,9 @@ def test_catalogue_browser_highlights_the_quote(portal_server, browser):
     browser.get(portal_server + "/policy/")
     Select(browser.find_element(By.ID, "pf-doc")).select_by_value("000")
     Select(browser.find_element(By.ID, "pf-kind")).select_by_value("access_threshold")
-    browser.find_element(By.ID, "pf-submit").click()
+    submit = browser.find_element(By.ID, "pf-submit")
+    submit.click()
+    wait(browser, EC.staleness_of(submit))
     rows = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#policy-entries tr.policy-row"))
     assert all("000." in r.text for r in rows)
     row = next(r for r in rows if "000.al.new.cell_current" in r.text)
