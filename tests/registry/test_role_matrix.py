@@ -218,3 +218,35 @@ def test_api_basic_auth(reg, client):
     bad = base64.b64encode(b"u-reg-bt:wrong").decode()
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Basic {bad}").status_code == 401
     _ = CODE_A
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_form_pages(role, reg, login):
+    """New/edit forms: the public is sent to sign in; others get the form only for records they may edit."""
+    c = login(role, reg)
+    for path, key in [("enterprises", "a"), ("facilities", "fac"), ("rights", "r_bt"), ("zones", "zone")]:
+        r = c.get(f"/{path}/new/")
+        assert r.status_code == (302 if role == "public" else 200)
+        e = c.get(f"/{path}/{getattr(reg, key).pk}/edit/")
+        if role == "public":
+            assert e.status_code == 302
+        else:
+            assert e.status_code == expect_update(path, role, key) if e.status_code != 200 else \
+                expect_update(path, role, key) == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site(role, reg, login):
+    c = login(role, reg)
+    r = c.get("/admin/registry/mineralright/")
+    assert r.status_code == (200 if role == "admin" else 302)
+
+
+def test_pages_load_nothing_from_other_hosts(reg, client):
+    """Intranets have no internet: no script, style or image may come from another host."""
+    import re
+
+    for page in ["/", "/rights/", f"/rights/{reg.r_bt.pk}/", "/policy/", "/api/v1/docs", "/login/"]:
+        html = client.get(page).content.decode()
+        external = re.findall(r'(?:src|href)=["\'](?:https?:)?//[^"\']+', html)
+        assert not external, (page, external)

@@ -146,6 +146,8 @@ def edit_view(request, name, pk):
         obj = services.get(actor, name, pk)
     except NotFound:
         raise Http404
+    if not services.can_edit(actor, name, obj):
+        return HttpResponseForbidden("无权修改该记录 / You may not edit this record")
     ent = services.entity(name)
     locked = {"holder", "valid_to", "boundary"} if name == "right" else set()
     specs = [f for f in ent.specs if f.name not in locked and (f.type != "geometry")]
@@ -193,11 +195,7 @@ def detail_view(request, name, pk):
            "full": data["full_view"]}
     if data["full_view"]:
         ctx["history"] = services.history(actor, name, obj)
-        try:
-            services._check_write(actor, name, obj=obj)
-            ctx["can_edit"] = not (name == "right" and not (actor.is_admin or actor.is_regulator))
-        except Forbidden:
-            ctx["can_edit"] = False
+        ctx["can_edit"] = services.can_edit(actor, name, obj)
     if name == "right":
         ctx["events"] = services.events(actor, obj)
         ctx["event_kinds"] = vocab.RIGHT_EVENTS

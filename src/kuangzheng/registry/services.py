@@ -194,6 +194,17 @@ def _check_write(actor: Actor, name: str, obj=None, division: Division | None = 
     raise Forbidden()
 
 
+def can_edit(actor: Actor, name: str, obj) -> bool:
+    """Whether `update` would accept this actor's change to this record (for showing edit links)."""
+    try:
+        _check_write(actor, name, obj=obj)
+        if name == "right":
+            _require_staff_for_rights(actor)
+    except Forbidden:
+        return False
+    return True
+
+
 def _invariants(name: str, v: dict, current=None) -> list[FieldProblem]:
     """Cross-field rules; `v` holds the record's values after the change."""
     problems = []
