@@ -72,6 +72,7 @@ def _load_demo():
     stats = demo.load()
     click.echo(json.dumps({k: (v if not isinstance(v, list) else len(v)) for k, v in stats.items()}, ensure_ascii=False))
     _demo_users()
+    click.echo(json.dumps(__import__("kuangzheng.monitoring.demo", fromlist=["load_demo"]).load_demo(), ensure_ascii=False))
 
 
 DEMO_PASSWORD = "kz-demo-2026"
@@ -225,7 +226,7 @@ def audit_verify():
 
 
 def _mount_optional_groups():
-    for mod, attr in (("kuangzheng.policy.cli", "policy"), ("kuangzheng.geo.cli", "geo")):
+    for mod, attr in (("kuangzheng.policy.cli", "policy"), ("kuangzheng.geo.cli", "geo"), ("kuangzheng.monitoring.cli", "monitor")):
         try:
             module = __import__(mod, fromlist=[attr])
         except ImportError:

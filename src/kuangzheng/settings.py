@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "kuangzheng.audit",
     "kuangzheng.registry",
     "kuangzheng.portal",
+    "kuangzheng.monitoring",
 ]
 
 MIDDLEWARE = [

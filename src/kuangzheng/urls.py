@@ -10,5 +10,6 @@ admin.site.index_title = "登记簿管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("monitoring/", include("kuangzheng.monitoring.urls")),
     path("", include("kuangzheng.portal.urls")),
 ]

@@ -1,0 +1,133 @@
+"""Monitoring tables: enterprise reports, three-rate standards, warnings and releases, and the
+electrolytic-aluminium capacity-replacement ledger. Writes go through services.py only."""
+
+from django.db import models
+
+from kuangzheng.registry.models import Division, Enterprise, Facility
+
+REPORT_STATUSES = [("draft", "草稿"), ("submitted", "已报送"), ("returned", "已退回"), ("accepted", "已受理")]
+MOVEMENT_KINDS = [("retire", "退出产能登记"), ("transfer", "指标转让"), ("consume", "新项目使用")]
+
+
+class Report(models.Model):
+    """One facility's report for one period, report type and metal; values keyed by field."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="monitoring_reports")
+    enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    report_type = models.CharField("报表类型", max_length=40)
+    period = models.CharField("报告期", max_length=7)  # "2024-03" (monthly) or "2024" (annual)
+    metal = models.CharField("品种", max_length=16)
+    values = models.JSONField("数值", default=dict)
+    warnings = models.JSONField("提示", default=list, blank=True)  # history flags found on upload
+    status = models.CharField("状态", max_length=12, choices=REPORT_STATUSES, default="draft")
+    reasons = models.JSONField("退回理由", default=list, blank=True)  # every return, kept
+    version = models.PositiveIntegerField(default=1)
+    is_generated = models.BooleanField("演示生成数据", default=False)
+    source = models.CharField(max_length=200, blank=True)
+    updated_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period", "facility_id"]
+        constraints = [models.UniqueConstraint(fields=["facility", "report_type", "period", "metal"],
+                                               name="report_unique_key")]
+        indexes = [models.Index(fields=["report_type", "status", "period"])]
+
+
+class RateStandard(models.Model):
+    """A mine's approved three-rate standards (%, 自治区主管部门核定标准); null = not applicable."""
+
+    facility = models.OneToOneField(Facility, on_delete=models.CASCADE, related_name="rate_standard")
+    mining_recovery = models.FloatField(null=True, blank=True)
+    processing_recovery = models.FloatField(null=True, blank=True)
+    comprehensive_utilisation = models.FloatField(null=True, blank=True)
+    is_generated = models.BooleanField(default=False)
+    source = models.CharField(max_length=200, blank=True)
+
+
+class WarningRecord(models.Model):
+    """A rule breached for one division, metal and period; kept with its history."""
+
+    rule_id = models.CharField(max_length=80)
+    citation_id = models.CharField(max_length=120)
+    severity = models.CharField(max_length=16)
+    indicator = models.CharField(max_length=60)
+    division = models.CharField(max_length=6)
+    metal = models.CharField(max_length=16, blank=True)
+    period = models.CharField(max_length=7)
+    value = models.FloatField()
+    threshold = models.FloatField()
+    unit = models.CharField(max_length=24)
+    comparison = models.CharField(max_length=2)
+    message_zh = models.CharField(max_length=300, blank=True)
+    message_en = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)  # false once a later evaluation no longer finds it
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    acknowledged_by = models.CharField(max_length=150, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    ack_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-period", "rule_id", "division"]
+        constraints = [models.UniqueConstraint(fields=["rule_id", "division", "metal", "period"],
+                                               name="warning_unique_key")]
+
+
+class Release(models.Model):
+    """A published 产能监测预警信息: a frozen snapshot of warnings, public."""
+
+    number = models.CharField(max_length=40, unique=True)
+    period = models.CharField(max_length=7)
+    division = models.CharField(max_length=6)
+    title_zh = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    items = models.JSONField(default=list)
+    published_by = models.CharField(max_length=150)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+
+
+class Quota(models.Model):
+    """Retired electrolytic-aluminium capacity, available for replacement (t/a)."""
+
+    code = models.CharField("指标编号", max_length=40, unique=True)
+    amount = models.PositiveBigIntegerField("退出产能(吨/年)")
+    retired_facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    is_generated = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class QuotaBalance(models.Model):
+    quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="balances")
+    holder = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quota", "holder"], name="quota_balance_holder"),
+                       models.CheckConstraint(condition=models.Q(amount__gte=0), name="quota_balance_nonneg")]
+
+
+class LedgerMovement(models.Model):
+    """One ledger entry. Append-only; balances are kept in step in the same transaction."""
+
+    request_id = models.CharField("申请编号", max_length=64, unique=True)
+    kind = models.CharField(max_length=10, choices=MOVEMENT_KINDS)
+    quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="movements")
+    amount = models.PositiveBigIntegerField()
+    holder = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    to_holder = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.CharField(max_length=6)
+    to_province = models.CharField(max_length=6, blank=True)
+    document_ref = models.CharField(max_length=120, blank=True)
+    actor = models.CharField(max_length=150)
+    is_generated = models.BooleanField(default=False)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]

@@ -1,0 +1,195 @@
+"""Portal pages of monitoring. Like the API, they only translate between HTTP and the services."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.feedgenerator import Atom1Feed
+
+
+from kuangzheng.access.actor import actor_for_user
+from kuangzheng.errors import InvalidInput, NotFound, ServiceError
+from kuangzheng.monitor.reports import report_types
+
+from . import ledger, measures, plan, reports, warnings
+from .models import Release
+
+
+def _actor(request):
+    return actor_for_user(request.user)
+
+
+def _lang(request) -> str:
+    return "en" if getattr(request, "LANGUAGE_CODE", "").startswith("en") else "zh"
+
+
+def _login(request):
+    return HttpResponseRedirect(f"/login/?next={request.get_full_path()}")
+
+
+def dashboard(request):
+    level = "prefecture" if request.GET.get("level") == "prefecture" else "province"
+    rows = measures.table_rows(measures.monthly_tables(level) + measures.monthly_tables(level, annual=True)
+                               + measures.annual_tables(level) + measures.replacement_table(level))
+    indicator = request.GET.get("indicator", "")
+    shown = [r for r in rows if not indicator or r["indicator"] == indicator]
+    return render(request, "monitoring/dashboard.html", {
+        "nav": "monitoring", "level": level, "rows": shown[:3000], "indicator": indicator,
+        "indicators": sorted({r["indicator"] for r in rows}), "chart_data": json.dumps(rows, ensure_ascii=False)})
+
+
+def indicators_csv(request):
+    level = "prefecture" if request.GET.get("level") == "prefecture" else "province"
+    rows = measures.table_rows(measures.all_tables(level) + measures.monthly_tables(level, annual=True))
+    buf = io.StringIO()
+    cols = ["indicator", "unit", "division", "metal", "period", "cycle", "value", "numerator", "denominator"]
+    w = csv.DictWriter(buf, cols, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = 'attachment; filename="indicators.csv"'
+    return resp
+
+
+def template_download(request, report_type):
+    try:
+        data = reports.template_bytes(_actor(request), report_type)
+    except ServiceError:
+        raise Http404 from None
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="{report_type}.xlsx"'
+    return resp
+
+
+def report_list(request):
+    actor = _actor(request)
+    if actor.is_public:
+        return _login(request)
+    result = None
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        try:
+            result = reports.upload(actor, request.POST.get("report_type", ""), f.read() if f else b"",
+                                    submit=request.POST.get("submit") == "1")
+        except InvalidInput as exc:
+            result = {"ok": False, "errors": [dict(p.as_dict(), row=0, column="", sheet="") for p in exc.problems],
+                      "warnings": [], "reports": []}
+        except ServiceError as exc:
+            return HttpResponseForbidden(f"{exc.zh} / {exc.en}")
+    qs = reports.reports(actor, status=request.GET.get("status", ""))[:500]
+    return render(request, "monitoring/reports.html", {
+        "nav": "monitoring", "reports": qs, "result": result, "types": list(report_types().values())})
+
+
+def report_detail(request, pk):
+    actor = _actor(request)
+    if actor.is_public:
+        return _login(request)
+    try:
+        rep = reports.get(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            reports.transition(actor, pk, request.POST.get("action", ""), version=request.POST.get("version"),
+                               reason=request.POST.get("reason", ""))
+            return HttpResponseRedirect(f"/monitoring/reports/{pk}/")
+        except ServiceError as exc:
+            messages.error(request, f"{exc.zh} / {exc.en}")
+            if exc.status == 403:
+                return HttpResponseForbidden(f"{exc.zh} / {exc.en}")
+    rt = report_types()[rep.report_type]
+    fields = [(f.zh, f.en, rep.values.get(f.key), f.unit_zh) for f in rt.fields if f.key not in rt.key]
+    return render(request, "monitoring/report_detail.html", {"nav": "monitoring", "r": rep, "fields": fields,
+                                                             "rt": rt})
+
+
+def warning_list(request):
+    actor = _actor(request)
+    if actor.is_public:
+        return _login(request)
+    if not (actor.is_admin or actor.is_regulator):
+        return HttpResponseForbidden("仅监管人员 / staff only")
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "evaluate":
+                r = warnings.evaluate(actor)
+                messages.info(request, f"发现 {r['found']} 条，新增 {r['new']}，解除 {r['resolved']} / "
+                                       f"found {r['found']}, new {r['new']}, resolved {r['resolved']}")
+            elif action == "acknowledge":
+                warnings.acknowledge(actor, request.POST.get("pk"), request.POST.get("note", ""))
+            elif action == "publish":
+                rel = warnings.publish(actor, request.POST.get("period", ""))
+                return HttpResponseRedirect(f"/monitoring/releases/{rel.pk}/")
+        except ServiceError as exc:
+            messages.error(request, f"{exc.zh} / {exc.en}")
+        return HttpResponseRedirect("/monitoring/warnings/")
+    qs = warnings.warnings(actor, period=request.GET.get("period", ""))[:1000]
+    return render(request, "monitoring/warnings.html", {"nav": "monitoring", "warnings": qs})
+
+
+def release_list(request):
+    return render(request, "monitoring/releases.html", {"nav": "monitoring", "releases": Release.objects.all()[:200]})
+
+
+def release_detail(request, pk):
+    rel = Release.objects.filter(pk=pk).first()
+    if rel is None:
+        raise Http404
+    return render(request, "monitoring/release_detail.html", {"nav": "monitoring", "rel": rel})
+
+
+def release_feed(request):
+    feed = Atom1Feed(title="矿政 产能监测预警信息 Capacity monitoring and early-warning releases",
+                     link=request.build_absolute_uri("/monitoring/releases/"),
+                     description="Published early-warning releases", language="zh-hans")
+    for r in Release.objects.all()[:50]:
+        items = "；".join(f"{i['division']} {i['metal']} {i['period']} {i['message_zh']}" for i in r.items[:50])
+        feed.add_item(title=f"{r.number} {r.title_zh}", link=request.build_absolute_uri(f"/monitoring/releases/{r.pk}/"),
+                      description=items or "无预警 / no warnings", pubdate=r.published_at, unique_id=r.number)
+    return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+def ledger_view(request):
+    return render(request, "monitoring/ledger.html", {"nav": "monitoring", "s": ledger.state()})
+
+
+def plan_view(request):
+    year = request.GET.get("year", "")
+    ctx = plan.context(int(year) if year.isdigit() else None)
+    for r in ctx["tracked"]:
+        r["chart"] = json.dumps({k: r[k] for k in ("years", "actuals", "target_value", "target_year", "projection",
+                                                   "lower", "upper", "description_zh", "unit")}, ensure_ascii=False)
+    return render(request, "monitoring/plan.html", {"nav": "monitoring", **ctx, "font": plan.cjk_font()})
+
+
+def plan_pdf(request):
+    year = request.GET.get("year", "")
+    try:
+        data = plan.pdf(plan.context(int(year) if year.isdigit() else None))
+    except plan.FontMissing as exc:
+        return HttpResponse(f"{exc.zh} / {exc.en}", status=503, content_type="text/plain; charset=utf-8")
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = 'inline; filename="plan-evaluation.pdf"'
+    return resp
+
+
+def forecast_view(request):
+    from kuangzheng.monitor import backtest
+
+    metal = request.GET.get("metal", "aluminium")
+    if metal not in backtest.METALS:
+        metal = "aluminium"
+    rows = backtest.run_backtest(metals=(metal,))
+    return render(request, "monitoring/forecast.html", {
+        "nav": "monitoring", "metal": metal, "metals": backtest.METALS, "rows": rows,
+        "chart": json.dumps([{"method": r.method, "origin": r.origin, "mape": r.mape} for r in rows])})
+
+
+
