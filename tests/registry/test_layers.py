@@ -1,5 +1,6 @@
 """Registry layers through the geometry core's file formats: GeoPackage / Shapefile / GeoJSON in and out."""
 
+import pytest
 from click.testing import CliRunner
 from shapely.geometry import box
 
@@ -35,3 +36,20 @@ def test_rights_export_as_shapefile_in_scope_and_readable_back(reg, tmp_path):
     assert not [p for p in problems if p.severity == "error"]
     assert {f.properties["licence_no"] for f in features} == {"C1502002015000001", "C1502002016000003"}
     assert all(f.geometry is not None and f.geometry.area > 0 for f in features)
+
+
+def test_overlapping_rights_are_found_with_area_and_share(reg):
+    from kuangzheng.registry import services, spatial
+
+    from .conftest import ADMIN, GRANT, right_data
+
+    # a new right covering the east half of r_bt (110.025–110.075 × 41.60–41.63)
+    services.create(ADMIN, "right", right_data("C1502002019000009", reg.b.pk, "150200",
+                                               box(110.025, 41.60, 110.075, 41.63)), first_event=GRANT)
+    rights = spatial.conflicts(ADMIN, reg.r_bt.pk)["rights"]
+    assert [r["code"] for r in rights] == ["C1502002019000009"]
+    assert rights[0]["share_of_this"] == pytest.approx(0.5, abs=1e-3)
+    assert rights[0]["share_of_other"] == pytest.approx(0.5, abs=1e-3)
+    idx = spatial.registry_index()
+    pairs = {(int(a), int(b)) for a, b in zip(idx.overlaps("right").left, idx.overlaps("right").right)}
+    assert any(reg.r_bt.pk in p for p in pairs)

@@ -130,6 +130,18 @@ def test_right_event(role, reg, login):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_right_conflicts(role, reg, login):
+    c = login(role, reg)
+    for key in ("r_bt", "r_hh", "r_app"):
+        r = c.get(f"/api/v1/rights/{getattr(reg, key).pk}/conflicts")
+        assert r.status_code == (200 if key in VISIBLE["rights"][role] else 404)
+    if "r_bt" in VISIBLE["rights"][role]:
+        zones = c.get(f"/api/v1/rights/{reg.r_bt.pk}/conflicts").json()["zones"]
+        assert [z["code"] for z in zones] == ["Z-150200-01"]  # the right lies wholly inside the key mining area
+        assert zones[0]["share_of_this"] == 1.0 and 0 < zones[0]["share_of_other"] < 0.1
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_misc_endpoints(role, reg, login):
     c = login(role, reg)
     assert c.get("/api/v1/me").json()["role"] == {"admin": "admin", "ent_a": "enterprise", "public": "public"}.get(
@@ -176,7 +188,7 @@ def test_matrix_covers_every_api_endpoint():
     for kind in VISIBLE:
         covered |= {("GET", f"/{kind}"), ("GET", f"/{kind}/{{pk}}"), ("GET", f"/{kind}/{{pk}}/history"),
                     ("POST", f"/{kind}"), ("PATCH", f"/{kind}/{{pk}}")}
-    covered.add(("POST", "/rights/{pk}/events"))
+    covered |= {("POST", "/rights/{pk}/events"), ("GET", "/rights/{pk}/conflicts")}
     covered |= {("GET", f"/policy/{p}") for p in POLICY_ENDPOINTS} | {("GET", "/policy/entries/{entry_id}")}
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered

@@ -123,6 +123,13 @@ def _routes(name: str) -> Router:
             out["events"] = services.events(actor, right)
             return out
 
+        @router.get("/{pk}/conflicts", operation_id="right_conflicts",
+                    summary="Rights and zones overlapping this right (area km², shares)")
+        def conflicts(request, pk: int):
+            from kuangzheng.registry import spatial
+
+            return spatial.conflicts(actor_of(request), pk)
+
     return router
 
 

@@ -199,6 +199,9 @@ def detail_view(request, name, pk):
     if name == "right":
         ctx["events"] = services.events(actor, obj)
         ctx["event_kinds"] = vocab.RIGHT_EVENTS
+        from kuangzheng.registry import spatial
+
+        ctx["conflicts"] = spatial.conflicts(actor, obj.pk)
         ctx["enterprises"] = services.scoped(actor, "enterprise")[:2000] if ctx.get("can_edit") else []
     return render(request, "portal/detail.html", ctx)
 
