@@ -263,7 +263,9 @@ def load(progress=None, seed: int = 2016) -> dict:
     gen_cache: dict = {}
     rights, seq = [], 1
     candidates = [(f, None) for f in icmm if f.kind == "mine"] + gem
-    for fac, size in candidates:
+    from tqdm import tqdm
+
+    for fac, size in tqdm(candidates, desc="演示矿业权 demo rights", unit="site", disable=None):
         if fac.lon is None or not fac.division_id.startswith("15"):
             continue
         ent = fac.enterprise or _enterprise(f"{fac.name}有限公司（演示）", fac.division_id, GENERATED, gen_cache,
