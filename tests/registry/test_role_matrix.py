@@ -190,6 +190,9 @@ def test_matrix_covers_every_api_endpoint():
                     ("POST", f"/{kind}"), ("PATCH", f"/{kind}/{{pk}}")}
     covered |= {("POST", "/rights/{pk}/events"), ("GET", "/rights/{pk}/conflicts")}
     covered |= {("GET", f"/policy/{p}") for p in POLICY_ENDPOINTS} | {("GET", "/policy/entries/{entry_id}")}
+    from tests.monitoring.test_api_roles import ENDPOINTS as MONITORING  # their role tests: tests/monitoring
+
+    covered |= set(MONITORING)
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered
     assert not missing, f"endpoints without a role-matrix test: {sorted(missing)}"

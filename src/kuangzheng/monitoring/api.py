@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
@@ -15,6 +15,12 @@ from kuangzheng.monitor.reports import report_types
 from . import ledger, measures, reports, targets, warnings
 
 router = Router(tags=["监测预警 monitoring"])
+
+
+def _json(data, status: int) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,12 +50,12 @@ def get_report(request, pk: int):
     return reports.serialize(reports.get(actor_of(request), pk))
 
 
-@router.post("/reports/upload", summary="Upload a filled template (multipart: report_type, file, submit)",
+@router.post("/uploads", summary="Upload a filled template (multipart: report_type, file, submit)",
              description="All rows or none: any error is returned (400) with sheet, row and column; warnings "
                          "(probable unit errors) do not block.")
 def upload(request, report_type: str = Form(...), submit: bool = Form(False), file: UploadedFile = File(...)):
     result = reports.upload(actor_of(request, write=True), report_type, file.read(), submit=submit)
-    return 200 if result["ok"] else 400, result
+    return _json(result, 200 if result["ok"] else 400)
 
 
 for _action in ("submit", "return", "accept"):
@@ -102,8 +108,8 @@ def releases(request):
 @router.post("/releases", summary="Publish a release for a period (staff)")
 def publish(request, payload: dict = Body(...)):
     actor = actor_of(request, write=True)
-    return 201, warnings.release_dict(warnings.publish(actor, str(payload.get("period", "")),
-                                                       str(payload.get("division", ""))))
+    return _json(warnings.release_dict(warnings.publish(actor, str(payload.get("period", "")),
+                                                       str(payload.get("division", "")))), 201)
 
 
 @router.get("/ledger", summary="Capacity-replacement ledger: quotas, movements, balance check (public)")
@@ -117,7 +123,7 @@ def retire(request, payload: dict = Body(...)):
     q = ledger.retire(actor, code=str(payload.get("code", "")), amount=payload.get("amount"),
                       holder=payload.get("holder"), facility=payload.get("facility"),
                       document_ref=str(payload.get("document_ref", "")))
-    return 201, {"quota": q.code, "amount": q.amount}
+    return _json({"quota": q.code, "amount": q.amount}, 201)
 
 
 @router.post("/ledger/movements", summary="Transfer or consume a quota (staff); request_id makes it idempotent")
@@ -127,12 +133,12 @@ def movement(request, payload: dict = Body(...)):
                     amount=payload.get("amount"), holder=payload.get("holder"), to_holder=payload.get("to_holder"),
                     project=payload.get("project"), request_id=str(payload.get("request_id", "")),
                     document_ref=str(payload.get("document_ref", "")))
-    return 201, ledger.movement_dict(m)
+    return _json(ledger.movement_dict(m), 201)
 
 
 @router.post("/ledger/replacements", summary="Cover a new project with retired capacity (staff)")
 def replacement(request, payload: dict = Body(...)):
     actor = actor_of(request, write=True)
-    return 201, ledger.replace(actor, project=payload.get("project"), quotas=list(payload.get("quotas") or []),
+    return _json(ledger.replace(actor, project=payload.get("project"), quotas=list(payload.get("quotas") or []),
                                holder=payload.get("holder"), request_id=str(payload.get("request_id", "")),
-                               document_ref=str(payload.get("document_ref", "")))
+                               document_ref=str(payload.get("document_ref", ""))), 201)

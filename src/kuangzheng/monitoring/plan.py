@@ -46,7 +46,7 @@ def latest_year() -> int | None:
 def context(year: int | None = None) -> dict:
     year = year or latest_year() or 2019
     rows = targets.evaluate_all(year)
-    tracked = [r for r in rows if r["status"] != "no_data"]
+    tracked = sorted((r for r in rows if r["status"] != "no_data"), key=lambda r: -len(r["years"]))
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
