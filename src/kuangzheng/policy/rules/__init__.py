@@ -1,0 +1,8 @@
+"""The rule functions of the compliance engine, one module per group of mechanisms.
+
+Importing this package registers every rule with `kuangzheng.policy.engine`. Each rule is written
+once over numpy columns; docs/compliance.md lists them with the seed passages they implement.
+"""
+
+from . import agreement, aluminium, backward, concentrator, exploration, fees, integration, mine_scale, \
+    mineral_policy, planning, smelting  # noqa: F401

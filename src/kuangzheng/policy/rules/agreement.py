@@ -1,0 +1,109 @@
+"""Agreement transfer of mineral rights (M06, seed 000 part 二(二)).
+
+A right may be transferred by (paid) agreement only in one of five cases. For the two expansion
+cases the applicant must be an enterprise with a deep-processing project, the requested area must
+be adjacent to its existing right, and the added area — computed from the geometries by
+`spatial.expansion` — may not exceed one third of the original right's area (不得超过: ≤, so exactly
+one third is allowed). The catalogue keeps 1/3 as 0.3333; it is read back as the fraction it writes.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, resolve, rule
+from .common import entry_col, entry_rows
+
+# case code -> (catalogue entry listing it, right kind it concerns or None for any)
+CASES = {
+    "state_council_project": ("000.agreement_transfer.eligible.part1", None),
+    "region_large_medium": ("000.agreement_transfer.eligible.part1", None),
+    "crisis_mine_replacement": ("000.agreement_transfer.eligible.part2", None),
+    "mining_right_expansion": ("000.agreement_transfer.eligible.part2", "mining"),
+    "exploration_right_expansion": ("000.agreement_transfer.eligible.part3", "exploration"),
+}
+EXPANSION_PARAM = {"mining_right_expansion": "agreement_transfer.mining_right.expansion_max",
+                   "exploration_right_expansion": "agreement_transfer.exploration_right.expansion_max"}
+R_CASE_OK, R_NOT_A_CASE, R_WRONG_KIND, R_NO_PROCESSING, R_NOT_ADJACENT, R_TOO_LARGE, R_EXPANSION_OK, R_NO_CASE = \
+    range(10, 18)
+
+
+def as_fraction(value: float) -> Fraction:
+    """0.3333 -> 1/3: the catalogue writes a fraction to four digits."""
+    return Fraction(value).limit_denominator(12)
+
+
+@rule("agreement.eligibility", "right", "M06", ("协议出让矿业权的条件", "Agreement transfer: eligibility"),
+      reasons={R_CASE_OK: ("属于准许协议出让的情形：{agreement_case}", "an admissible case of agreement transfer: "
+                           "{agreement_case}"),
+               R_NOT_A_CASE: ("“{agreement_case}”不属于准许协议出让的五种情形", "'{agreement_case}' is not one of the "
+                              "five admissible cases"),
+               R_WRONG_KIND: ("情形“{agreement_case}”不适用于{kind}", "case '{agreement_case}' does not concern a {kind}"),
+               R_NO_PROCESSING: ("扩大范围的协议出让须为有深加工项目的企业，申请人没有深加工项目",
+                                 "an expansion by agreement is only for enterprises with a deep-processing project; the "
+                                 "applicant has none"),
+               R_NOT_ADJACENT: ("申请范围与原矿业权不毗邻", "the requested area is not adjacent to the original right"),
+               R_TOO_LARGE: ("扩大面积 {added_km2} km² 超过原矿业权面积 {original_km2} km² 的 {limit}（比例 {expansion_ratio}）",
+                             "the added area {added_km2} km² exceeds {limit} of the original right's {original_km2} km²"
+                             " (ratio {expansion_ratio})"),
+               R_EXPANSION_OK: ("扩大面积 {added_km2} km² 未超过原矿业权面积 {original_km2} km² 的 {limit}",
+                                "the added area {added_km2} km² does not exceed {limit} of the original right's "
+                                "{original_km2} km²"),
+               R_NO_CASE: ("协议出让的矿业权未记录其所属情形，无法判断", "the agreement-transfer case is not recorded"),
+               R_MISSING: ("缺少原矿业权或申请范围的面积/深加工项目信息，无法判断",
+                           "the original or requested area, or the deep-processing status, is not recorded")},
+      labels={"agreement_case": ("协议出让情形", "agreement case")})
+def eligibility(b: Batch) -> Result:
+    n = len(b)
+    res = Result.empty(n)
+    case = b.text("agreement_case")
+    applies = (b.text("obtained_by") == "agreement") | (case != "")
+    bound = entry_rows(b, "000.agreement_transfer.eligible.part1")
+    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
+    live = applies & bound
+    kind = b.text("kind")
+    known = np.isin(case, list(CASES))
+    res.set(live & (case == ""), MISSING, R_NO_CASE)
+    res.set(live & (case != "") & ~known, FAIL, R_NOT_A_CASE)
+    res.set(live & known, PASS, R_CASE_OK)
+    entries = []
+    for code, (eid, right_kind) in CASES.items():
+        rows = live & (case == code)
+        entries.append(entry_col(b, eid, rows))
+        if right_kind is not None:
+            res.set(rows & (kind != right_kind), FAIL, R_WRONG_KIND)
+    expansion = live & np.isin(case, list(EXPANSION_PARAM)) & np.isin(kind, ("mining", "exploration")) & \
+        (np.char.replace(case, "_right_expansion", "") == kind)
+    limit = np.full(n, np.nan)
+    for code, name in EXPANSION_PARAM.items():
+        lk = resolve(b, name, "1", expansion & (case == code))
+        entries.append(lk.entry)
+        if lk.found.any():
+            limit[lk.found] = float(as_fraction(float(lk.value[lk.found][0])))
+    deep, adjacent = b.flag("has_deep_processing"), b.flag("adjacent")
+    added, original = b.num("added_km2"), b.num("original_km2")
+    num, den = np.full(n, np.nan), np.full(n, np.nan)
+    for v in np.unique(limit[~np.isnan(limit)]):
+        f = as_fraction(v)
+        num[limit == v], den[limit == v] = f.numerator, f.denominator
+    unknown = np.isnan(added) | np.isnan(original) | (deep < 0) | (adjacent < 0)
+    res.set(expansion & unknown, MISSING, R_MISSING)
+    judged = expansion & ~unknown
+    with np.errstate(invalid="ignore"):
+        # added ≤ original × num/den, compared as added × den ≤ original × num, with a relative tolerance
+        within = added * den <= original * num * (1 + 1e-9)
+    res.set(judged & within, PASS, R_EXPANSION_OK)
+    res.set(judged & ~within, FAIL, R_TOO_LARGE)
+    res.set(judged & (adjacent == 0), FAIL, R_NOT_ADJACENT)
+    res.set(judged & (deep == 0), FAIL, R_NO_PROCESSING)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = added / original
+    res.facts.update(agreement_case=(case, None), kind=(kind, None), added_km2=(added, "km2"),
+                     original_km2=(original, "km2"), expansion_ratio=(ratio, "1"),
+                     limit=(np.where(np.isnan(limit), "", np.char.add(np.char.add(
+                         np.nan_to_num(num).astype(int).astype(str), "/"), np.nan_to_num(den).astype(int).astype(str))), None),
+                     has_deep_processing=(deep, None), adjacent=(adjacent, None))
+    res.entries += entries
+    return res

@@ -1,0 +1,76 @@
+"""Helpers the rule modules share: subject selection, entries by id, flags as outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..catalogue import Entry
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Result
+
+PROJECT_TYPES = ("new", "retrofit", "expansion")
+
+
+def of_kind(batch: Batch, *kinds: str) -> np.ndarray:
+    return np.isin(batch.text("kind"), kinds)
+
+
+def is_project(batch: Batch) -> np.ndarray:
+    """New, retrofitted or expanded capacity (a project under review), as opposed to an existing line."""
+    return np.isin(batch.text("project_type"), PROJECT_TYPES)
+
+
+def entry(batch: Batch, entry_id: str) -> Entry:
+    return batch.cat().get(entry_id)
+
+
+def entry_rows(batch: Batch, entry_id: str, on=None) -> np.ndarray:
+    """Rows an entry (read by id) binds: its jurisdiction (national binds everywhere) and its dates."""
+    e = entry(batch, entry_id)
+    if not e.applies_on(on or batch.as_of):
+        return np.zeros(len(batch), dtype=bool)
+    if e.jurisdiction == "national":
+        return np.ones(len(batch), dtype=bool)
+    return batch.jurisdiction == e.jurisdiction
+
+
+def entry_col(batch: Batch, entry_id: str, where: np.ndarray) -> np.ndarray:
+    col = np.full(len(batch), "", dtype="<U64")
+    col[where] = entry_id
+    return col
+
+
+def flag_result(batch: Batch, applies: np.ndarray, in_force: np.ndarray, bad_flag: np.ndarray, fact: str,
+                *entry_ids: str) -> Result:
+    """A yes/no fact where 1 means the requirement is broken: fail on 1, pass on 0, missing on -1."""
+    res = Result.empty(len(batch))
+    res.set(applies & ~in_force, NA, R_NOT_IN_FORCE)
+    live = applies & in_force
+    res.set(live & (bad_flag == 0), PASS, R_PASS)
+    res.set(live & (bad_flag == 1), FAIL, R_FAIL)
+    res.set(live & (bad_flag < 0), MISSING, R_MISSING)
+    res.facts[fact] = (np.where(bad_flag < 0, None, bad_flag == 1).astype(object), None)
+    res.entries += [entry_col(batch, e, live) for e in entry_ids]
+    return res
+
+
+def in_window(dates: np.ndarray, start, end) -> np.ndarray:
+    """start <= date < end (NaT is never inside)."""
+    d = np.asarray(dates, dtype="datetime64[D]")
+    return (d >= np.datetime64(start, "D")) & (d < np.datetime64(end, "D"))
+
+
+def strictest_floor(batch: Batch, by_metal: list[tuple[np.ndarray, str]], unit: str | None):
+    """For subjects of several metals, the highest floor among the metals each row has.
+
+    `by_metal` pairs a row mask (the row has that metal) with the parameter name of its floor.
+    Returns (threshold per row, NaN where none binds; entry-id columns)."""
+    from ..engine import resolve
+
+    thr = np.full(len(batch), np.nan)
+    entries = []
+    for rows, name in by_metal:
+        lk = resolve(batch, name, unit, rows)
+        use = lk.found & (np.isnan(thr) | (lk.value > thr))
+        thr[use] = lk.value[use]
+        entries.append(lk.entry)
+    return thr, entries

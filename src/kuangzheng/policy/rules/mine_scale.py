@@ -1,0 +1,176 @@
+"""Mine scale (M33, M28; seed 003 chapters 6–7).
+
+Coal: lignite underground ≥ 300, open pit ≥ 500; other coal underground ≥ 120, open pit ≥ 300
+(10^4 t/a, 不低于 = inclusive). A mine worked both ways (联合) is held to the higher floor. A new mine
+below the floor fails; an existing one below it fails with the seed's consequence: upgrade, or exit in
+order. The seed's table of minimum scales for non-coal minerals is not in its text, so for non-coal
+mines the rule reports missing (policy) data rather than guessing. A new non-coal mine may not share
+its deposit with another enterprise (one deposit, one enterprise). New coal mines: approval stopped in
+principle in the plan's first three years (a warning), and always a reduced replacement (retired > new).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, rule
+from . import minerals as mn
+from .common import entry, entry_col, entry_rows, in_window, of_kind, strictest_floor
+
+EXISTING = "003.scale.existing_below_minimum"
+R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
+LIGNITE = ("褐煤", "lignite")
+
+
+def annual_scale(b: Batch) -> np.ndarray:
+    """Capacity (facility) or designed scale (right) in 10^4 t/a; NaN for units that cannot be converted
+    (t/d would need a number of working days no seed gives)."""
+    cap, unit = b.num("capacity"), b.text("capacity_unit")
+    return np.select([unit == "10^4 t/a", unit == "t/a"], [cap, cap / 1e4], default=np.nan)
+
+
+def mines(b: Batch) -> np.ndarray:
+    return of_kind(b, "mine") if b.kind == "facility" else of_kind(b, "mining")
+
+
+def is_new(b: Batch) -> np.ndarray:
+    return b.text("project_type") == "new"
+
+
+@rule("mine.min_scale", ("facility", "right"), "M33", ("矿山最低开采规模", "Minimum mining scale"),
+      reasons={R_UPGRADE_OR_EXIT: ("现有矿山规模 {scale} 万吨/年 低于最低开采规模 {threshold} 万吨/年：应技术改造达到要求，"
+                                   "达不到的按市场淘汰规则逐步有序退出",
+                                   "the existing mine's scale {scale} is below the minimum {threshold} (10^4 t/a): it "
+                                   "must upgrade, or exit in order under market elimination rules"),
+               R_NON_COAL: ("非煤矿山的最低开采规模表未见于规划正文，无法判断（政策数据缺失）",
+                            "the plan's table of minimum scales for non-coal minerals is not in its text: "
+                            "cannot be decided (missing policy data)"),
+               R_NO_RANK: ("缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"),
+               R_UNIT: ("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded")},
+      labels={"scale": ("开采规模", "mining scale")})
+def min_scale(b: Batch) -> Result:
+    n = len(b)
+    res = Result.empty(n)
+    applies = mines(b)
+    coal = applies & mn.has(b.mask("metals_mask"), mn.keys("coal"))
+    rank, method = b.text("coal_rank"), b.text("mining_method")
+    lignite = np.isin(rank, LIGNITE)
+    under = np.isin(method, ("underground", "mixed"))
+    pit = np.isin(method, ("open_pit", "mixed"))
+    known_rank = coal & (rank != "") & (under | pit)
+    thr, entries = strictest_floor(b, [(known_rank & lignite & under, "mine.min_scale.coal.lignite.underground"),
+                                       (known_rank & lignite & pit, "mine.min_scale.coal.lignite.open_pit"),
+                                       (known_rank & ~lignite & under, "mine.min_scale.coal.other.underground"),
+                                       (known_rank & ~lignite & pit, "mine.min_scale.coal.other.open_pit")], "10^4 t/a")
+    in_force = entry_rows(b, "003.scale.coal.other.underground")
+    scale = annual_scale(b)
+    res.set(applies & ~in_force, NA, R_NOT_IN_FORCE)
+    live = applies & in_force
+    res.set(live & ~coal, MISSING, R_NON_COAL)
+    res.set(live & coal & ~known_rank, MISSING, R_NO_RANK)
+    judged = live & known_rank & ~np.isnan(thr)
+    res.set(judged & np.isnan(scale), MISSING, R_UNIT)
+    with np.errstate(invalid="ignore"):
+        below = judged & (scale < thr)
+        res.set(judged & (scale >= thr), PASS, R_PASS)
+    res.set(below & is_new(b), FAIL, R_FAIL)
+    res.set(below & ~is_new(b), FAIL, R_UPGRADE_OR_EXIT)
+    res.facts.update(scale=(scale, "10^4 t/a"), threshold=(thr, "10^4 t/a"), op=(np.where(judged, ">=", ""), None),
+                     coal_rank=(rank, None), mining_method=(method, None))
+    res.entries += entries + [entry_col(b, EXISTING, below & ~is_new(b))]
+    return res
+
+
+ONE_DEPOSIT = "003.scale.non_coal.mines_per_deposit"
+R_SHARED = 10
+
+
+@rule("mine.one_deposit_one_enterprise", "right", "M33", ("新建非煤矿山一个矿床设置一个矿山企业",
+                                                         "New non-coal mines: one deposit, one enterprise"),
+      reasons={R_PASS: ("申请范围未与其他企业同矿种的采矿权重叠", "the application overlaps no other enterprise's mining "
+                        "right for the same mineral"),
+               R_SHARED: ("申请范围与 {other_holder_rights} 个其他企业同矿种的采矿权重叠：一个矿床只设一个矿山企业",
+                          "the application overlaps {other_holder_rights} mining right(s) of other enterprises for the "
+                          "same mineral: one deposit, one enterprise"),
+               R_MISSING: ("缺少边界，无法判断", "the boundary is not recorded")},
+      labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")})
+def one_deposit(b: Batch) -> Result:
+    res = Result.empty(len(b))
+    applies = mines(b) & is_new(b) & ~mn.has(b.mask("metals_mask"), mn.keys("coal"))
+    bound = entry_rows(b, ONE_DEPOSIT)
+    others = b.num("other_holder_same_mineral_mining")
+    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
+    live = applies & bound
+    res.set(live & np.isnan(others), MISSING, R_MISSING)
+    res.set(live & (others == 0), PASS, R_PASS)
+    res.set(live & (others > 0), FAIL, R_SHARED)
+    res.facts["other_holder_rights"] = (others, "count")
+    res.entries.append(entry_col(b, ONE_DEPOSIT, live))
+    return res
+
+
+MORATORIUM = "003.mining.coal.new_mine_moratorium"
+REPLACEMENT = "003.mining.coal.new_mine_replacement"
+PLAN_PERIOD = "003.plan.period"
+R_FROZEN, R_OPEN = 10, 11
+
+
+def _new_coal(b: Batch) -> np.ndarray:
+    return mines(b) & is_new(b) & mn.has(b.mask("metals_mask"), mn.keys("coal"))
+
+
+def moratorium_window(b: Batch):
+    """(start, end) of the plan's first years: plan start year + the entry's number of years."""
+    import datetime as dt
+
+    start = dt.date(int(entry(b, PLAN_PERIOD).value[0]), 1, 1)
+    years = int(entry(b, MORATORIUM).value)
+    return start, start.replace(year=start.year + years)
+
+
+@rule("coal.new_mine_moratorium", ("facility", "right"), "M28", ("规划期前3年原则上停止审批新建煤矿", "No new coal mines approved in the plan's first 3 years (in principle)"),
+      reasons={R_FROZEN: ("{as_of} 处于规划期前3年（{window}）：原则上停止审批新建煤矿项目（警示）",
+                          "{as_of} is within the plan's first 3 years ({window}): approval of new coal mines is "
+                          "stopped in principle (a warning)"),
+               R_OPEN: ("{as_of} 不在规划期前3年（{window}）内", "{as_of} is outside the plan's first 3 years ({window})")},
+      labels={"window": ("停批期", "moratorium")})
+def moratorium(b: Batch) -> Result:
+    res = Result.empty(len(b))
+    applies = _new_coal(b)
+    start, end = moratorium_window(b)
+    frozen = in_window(np.full(len(b), b.as_of, dtype="datetime64[D]"), start, end)
+    e = entry(b, MORATORIUM)  # bound from the plan's publication; the window itself is the plan's years
+    bound = (b.jurisdiction == e.jurisdiction) & (b.as_of >= e.effective)
+    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
+    res.set(applies & bound & frozen, WARN, R_FROZEN)
+    res.set(applies & bound & ~frozen, PASS, R_OPEN)
+    res.facts["window"] = (np.full(len(b), f"{start.isoformat()}–{end.isoformat()}"), None)
+    res.entries += [entry_col(b, MORATORIUM, applies & bound), entry_col(b, PLAN_PERIOD, applies & bound)]
+    return res
+
+
+@rule("coal.reduced_replacement", ("facility", "right"), "M28", ("新建煤矿一律实行减量置换", "New coal mines: reduced capacity replacement"),
+      reasons={R_PASS: ("置换退出产能 {replacement_retired} 万吨/年 大于新建规模 {scale} 万吨/年，为减量置换",
+                        "retired capacity {replacement_retired} exceeds the new scale {scale} (10^4 t/a): a reduced "
+                        "replacement"),
+               R_FAIL: ("置换退出产能 {replacement_retired} 万吨/年 不大于新建规模 {scale} 万吨/年，不是减量置换",
+                        "retired capacity {replacement_retired} does not exceed the new scale {scale} (10^4 t/a): not a "
+                        "reduced replacement"),
+               R_MISSING: ("缺少新建规模或减量置换方案（退出产能），无法判断",
+                           "the new scale or the replacement plan (retired capacity) is not recorded")},
+      labels={"replacement_retired": ("置换退出产能", "retired capacity")})
+def reduced_replacement(b: Batch) -> Result:
+    res = Result.empty(len(b))
+    applies = _new_coal(b)
+    bound = entry_rows(b, REPLACEMENT)
+    scale, retired = annual_scale(b), b.num("replacement_retired")
+    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
+    live = applies & bound
+    known = ~np.isnan(scale) & ~np.isnan(retired)
+    res.set(live & ~known, MISSING, R_MISSING)
+    with np.errstate(invalid="ignore"):
+        res.set(live & known & (retired > scale), PASS, R_PASS)  # 减量: strictly less comes back
+        res.set(live & known & (retired <= scale), FAIL, R_FAIL)
+    res.facts.update(replacement_retired=(retired, "10^4 t/a"), scale=(scale, "10^4 t/a"))
+    res.entries.append(entry_col(b, REPLACEMENT, live))
+    return res

@@ -1,0 +1,104 @@
+"""Encouraged, restricted and prohibited minerals for exploration and for mining (M32, seed 003 ch. 5–6).
+
+An exploration right is checked against the exploration lists, a mining right against the mining
+lists. Prohibited → fail. Restricted → warning with the conditions the seed attaches: new placer
+gold/iron exploration needs an environmental impact assessment and the environment department's
+consent (both stated met → pass); coal exploration releases are strictly controlled. Sand, gravel
+and clay may be mined only in the concentrated or alternative mining areas that league/county plans
+draw. Encouraged → pass; a mineral on no list → pass (nothing restricts it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, Batch, Result, entry_for, rule
+from . import minerals as mn
+from .common import entry_col, entry_rows
+
+R_PROHIBITED, R_RESTRICTED, R_COAL, R_CONDITIONS_MET, R_QUARRY, R_ENCOURAGED, R_UNLISTED, R_QUARRY_OK = range(10, 18)
+PLACER = "003.exploration.placer_new_project_conditions"
+QUARRY = "003.mining.building_materials.zones"
+
+
+def _list_mask(b: Batch, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the mask of list `name` in the row's jurisdiction, and the entry id ('' where none)."""
+    m = np.zeros(len(b), dtype=np.uint64)
+    ids = np.full(len(b), "", dtype="<U64")
+    for jur in np.unique(b.jurisdiction):
+        e = entry_for(b, name, str(jur))
+        if e is not None:
+            rows = b.jurisdiction == jur
+            m[rows] = mn.mask_of(e.value, list_items=True)
+            ids[rows] = e.id
+    return m, ids
+
+
+@rule("mineral.policy", "right", "M32", ("鼓励、限制、禁止勘查开采矿种", "Encouraged, restricted and prohibited minerals"),
+      reasons={R_PROHIBITED: ("矿种 {minerals} 属于禁止{activity}的矿种", "{minerals}: {activity_en} is prohibited"),
+               R_RESTRICTED: ("矿种 {minerals} 属于限制{activity}的矿种：{conditions}",
+                              "{minerals}: {activity_en} is restricted — {conditions_en}"),
+               R_COAL: ("煤炭属于限制勘查矿种：严格控制探矿权投放", "coal exploration is restricted: releases of "
+                        "exploration rights are strictly controlled"),
+               R_CONDITIONS_MET: ("矿种 {minerals} 属于限制勘查矿种，已通过环境影响评估并征得环保部门同意",
+                                  "{minerals}: restricted exploration, with the EIA passed and the environment "
+                                  "department's consent"),
+               R_QUARRY: ("砂石粘土等普通建筑材料矿产应在盟市旗县规划划定的集中开采区、备选开采区开采，须核实",
+                          "sand, gravel and clay may be mined only in the concentrated or alternative mining areas of "
+                          "league/county plans: to be verified"),
+               R_QUARRY_OK: ("位于规划划定的集中开采区或备选开采区内", "inside a planned concentrated or alternative "
+                             "mining area"),
+               R_ENCOURAGED: ("矿种 {minerals} 属于鼓励{activity}的矿种", "{minerals}: {activity_en} is encouraged"),
+               R_UNLISTED: ("矿种 {minerals} 不在限制或禁止之列", "{minerals}: on neither the restricted nor the "
+                            "prohibited list"),
+               R_MISSING: ("缺少矿种，无法判断", "no mineral is recorded")},
+      labels={"minerals": ("矿种", "minerals")})
+def mineral_policy(b: Batch) -> Result:
+    n = len(b)
+    res = Result.empty(n)
+    kind = b.text("kind")
+    expl, mining = kind == "exploration", kind == "mining"
+    m = b.mask("metals_mask")
+    blank = np.char.str_len(b.text("minerals")) == 0
+    pro_e, pro_e_id = _list_mask(b, "exploration.prohibited_minerals")
+    res_e, res_e_id = _list_mask(b, "exploration.restricted_minerals")
+    enc_e, enc_e_id = _list_mask(b, "exploration.encouraged_minerals")
+    pro_m, pro_m_id = _list_mask(b, "mining.prohibited_minerals")
+    res_m, res_m_id = _list_mask(b, "mining.restricted_minerals")
+    enc_m, enc_m_id = _list_mask(b, "mining.encouraged_minerals")
+    pro = np.where(expl, pro_e, pro_m)
+    rst = np.where(expl, res_e, res_m)
+    enc = np.where(expl, enc_e, enc_m)
+    in_force = (expl | mining) & (np.where(expl, pro_e_id, pro_m_id) != "")
+    res.set((expl | mining) & ~in_force, NA, R_NOT_IN_FORCE)
+    live = in_force & ~blank
+    res.set(in_force & blank, MISSING, R_MISSING)
+    # lowest priority first: later settings override
+    res.set(live, PASS, R_UNLISTED)
+    res.set(live & mn.has(m, enc), PASS, R_ENCOURAGED)
+    quarry = live & mining & mn.has(m, mn.keys("sand_gravel_clay"))
+    quarry_ok = b.flag("in_designated_quarry_area") == 1
+    res.set(quarry & ~quarry_ok, WARN, R_QUARRY)
+    res.set(quarry & quarry_ok, PASS, R_QUARRY_OK)
+    restricted = live & mn.has(m, rst)
+    placer = restricted & expl & mn.has(m, mn.keys("placer_gold", "placer_iron"))
+    coal = restricted & expl & mn.has(m, mn.keys("coal")) & ~placer
+    res.set(restricted & ~placer & ~coal, WARN, R_RESTRICTED)
+    res.set(coal, WARN, R_COAL)
+    met = (b.flag("eia_approved") == 1) & (b.flag("environment_consent") == 1)
+    res.set(placer & ~met, WARN, R_RESTRICTED)
+    res.set(placer & met, PASS, R_CONDITIONS_MET)
+    res.set(live & mn.has(m, pro), FAIL, R_PROHIBITED)
+    res.facts.update(
+        minerals=(b.text("minerals"), None),
+        activity=(np.where(expl, "勘查", "开采"), None), activity_en=(np.where(expl, "exploration", "mining"), None),
+        conditions=(np.where(placer, "原则上不再新立勘查项目，确需新立的须通过环境影响评估并征得环保部门同意",
+                             "严格控制（政策未列明具体条件）"), None),
+        conditions_en=(np.where(placer, "no new exploration projects in principle; a necessary one needs an EIA and "
+                                        "the environment department's consent",
+                                "strictly controlled (the seed states no further condition)"), None),
+        eia_approved=(b.flag("eia_approved"), None), environment_consent=(b.flag("environment_consent"), None))
+    res.entries += [np.where(expl, pro_e_id, pro_m_id), np.where(expl, res_e_id, res_m_id),
+                    np.where(expl, enc_e_id, enc_m_id), entry_col(b, PLACER, placer & entry_rows(b, PLACER)),
+                    entry_col(b, QUARRY, quarry & entry_rows(b, QUARRY))]
+    return res
