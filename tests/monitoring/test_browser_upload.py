@@ -34,7 +34,9 @@ def upload(b, base, path, submit=False):
     b.find_element(By.ID, "upload-file").send_keys(str(path))
     if submit:
         b.find_element(By.ID, "upload-submit").click()
-    b.find_element(By.ID, "upload-button").click()
+    button = b.find_element(By.ID, "upload-button")
+    button.click()
+    WebDriverWait(b, 60).until(EC.staleness_of(button))
 
 
 def test_enterprise_upload_to_dashboard(portal_server, browser, tmp_path):
@@ -57,8 +59,9 @@ def test_enterprise_upload_to_dashboard(portal_server, browser, tmp_path):
     link = b.find_element(By.XPATH, "//tr[@class='report-row'][td[3]='2020-01']//a").get_attribute("href")
     sign_in(b, base, "baotou")
     b.get(link)
-    b.find_element(By.ID, "act-accept").click()
-    WebDriverWait(b, 30).until(lambda d: "accepted" in d.find_element(By.ID, "report-status").text)
+    accept = b.find_element(By.ID, "act-accept")
+    accept.click()
+    WebDriverWait(b, 30).until(EC.staleness_of(accept))  # the page reloaded after the post
     assert "accepted" in b.find_element(By.ID, "report-status").text
     b.get(base + "/monitoring/?indicator=capacity_utilisation")
     keys = [r.get_attribute("data-key") for r in b.find_elements(By.CSS_SELECTOR, "tr.indicator-row")]
