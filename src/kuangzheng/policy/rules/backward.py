@@ -19,8 +19,8 @@ from .common import entry, entry_rows, of_kind
 KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "004.backward.cu.2011": (("copper",), ("鼓风炉", "电炉", "反射炉炼铜")),
     "004.backward.cu.other": (("copper",), ("铜线杆（黑杆）", "黑杆", "无烟气治理措施的再生铜焚烧")),
-    "004.backward.al.2011": (("aluminium",), ("自焙电解槽", "自焙槽")),
-    "004.backward.al.other": (("aluminium", "lead"), ("坩埚炉熔炼再生铝合金", "坩埚炉熔炼再生铝", "坩埚炉熔炼再生铅",
+    "004.backward.al.2011": (("aluminium",), ("自焙电解槽", "自焙")),
+    "004.backward.al.other": (("aluminium", "lead"), ("坩埚炉",
                                                       "湿法氟化盐")),
     "004.backward.pb": (("lead",), ("烧结锅", "烧结盘", "简易高炉", "烧结-鼓风炉", "未配套制酸")),
     "004.backward.zn": (("zinc",), ("马弗炉", "马槽炉", "横罐", "小竖罐", "简易冷凝设施进行收尘")),

@@ -34,8 +34,8 @@ def zone_area(b: Batch) -> Result:
 def add_years(start: np.ndarray, years) -> np.ndarray:
     """Calendar years added to dates, vectorised (29 February rolls to 1 March)."""
     start = np.asarray(start, dtype="datetime64[D]")
-    y = start.astype("datetime64[Y]")
-    return (y + np.asarray(years, dtype=int)).astype("datetime64[D]") + (start - y.astype("datetime64[D]"))
+    m = start.astype("datetime64[M]")
+    return (m + 12 * np.asarray(years, dtype=int)).astype("datetime64[D]") + (start - m.astype("datetime64[D]"))
 
 
 def _term(b: Batch, rows: np.ndarray):
