@@ -10,6 +10,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.test_portal import sign_in
+
 from .helpers import workbook
 
 pytestmark = pytest.mark.browser
@@ -18,15 +20,6 @@ DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 def wait_for(b, element_id):
     return WebDriverWait(b, 30).until(EC.presence_of_element_located((By.ID, element_id)))
-
-
-def sign_in(b, base, user):
-    b.delete_all_cookies()
-    b.get(base + "/login/")
-    b.find_element(By.ID, "id_username").send_keys(user)
-    b.find_element(By.ID, "id_password").send_keys("kz-demo-2026")
-    b.find_element(By.ID, "login-submit").click()
-    wait_for(b, "whoami")
 
 
 def upload(b, base, path, submit=False):
