@@ -237,3 +237,4 @@ def _mount_optional_groups():
 
 
 _mount_optional_groups()
+[main.add_command(_c) for _c in __import__("kuangzheng.compliance.cli", fromlist=["COMMANDS"]).COMMANDS]  # kz check / sweep …

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "kuangzheng.access",
     "kuangzheng.audit",
     "kuangzheng.registry",
+    "kuangzheng.compliance",
     "kuangzheng.portal",
     "kuangzheng.monitoring",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("monitoring/", include("kuangzheng.monitoring.urls")),
+    path("", include("kuangzheng.compliance.urls")),
     path("", include("kuangzheng.portal.urls")),
 ]

@@ -193,6 +193,9 @@ def test_matrix_covers_every_api_endpoint():
     from tests.monitoring.test_api_roles import ENDPOINTS as MONITORING  # their role tests: tests/monitoring
 
     covered |= set(MONITORING)
+    from tests.compliance.test_api_roles import ENDPOINTS as COMPLIANCE  # their role tests: tests/compliance
+
+    covered |= set(COMPLIANCE)
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered
     assert not missing, f"endpoints without a role-matrix test: {sorted(missing)}"

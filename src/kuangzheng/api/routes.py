@@ -165,3 +165,4 @@ def me(request):
     return {"username": a.username, "role": a.role, "division": a.division_code, "enterprise": a.enterprise_id}
 api.add_router("/policy", __import__("kuangzheng.api.policy", fromlist=["router"]).router)
 api.add_router("/monitoring", __import__("kuangzheng.monitoring.api", fromlist=["router"]).router)
+api.add_router("/compliance", __import__("kuangzheng.compliance.api", fromlist=["router"]).router)

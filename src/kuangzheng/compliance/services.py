@@ -1,0 +1,289 @@
+"""Compliance services: the one way in for checks, sweeps, diffs and result queries.
+
+Scopes: a sweep is started by staff (an administrator over the whole registry, a regulator over its
+own divisions); sweep results are read by administrators (all), regulators (subjects in their
+division prefix) and enterprise users (verdicts on their own records only); the public reads none.
+A check of a registry subject needs the full view of that subject. The what-if check is open to every
+signed-in user but not to the public: its verdicts count other holders' rights and pending
+applications at a place, which the public may not see (see docs/compliance.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kuangzheng.access.actor import Actor
+from kuangzheng.audit import service as audit
+from kuangzheng.errors import Forbidden, NotFound
+from kuangzheng.policy import engine
+from kuangzheng.registry import services as registry
+
+from . import context
+from .models import SweepResult, SweepRun
+
+KIND_OF = {"facility": "facility", "right": "right", "zone": "zone"}
+
+
+def _names(reg: context.Registry) -> dict:
+    """(kind, id) -> (name, division, enterprise id) for the stored rows."""
+    out = {}
+    for f in reg.facilities:
+        out[("facility", f["id"])] = (f["name"], f["division_id"], f["enterprise_id"])
+    for r in reg.rights:
+        out[("right", r["id"])] = (f"{r['licence_no']} {r['name']}", r["division_id"], r["holder_id"])
+    for z in reg.zones:
+        out[("zone", z["id"])] = (f"{z['code']} {z['name']}", z["division_id"], None)
+    return out
+
+
+def require_reader(actor: Actor) -> None:
+    if actor.is_public:
+        raise Forbidden("公众无权查看合规审查结果，请登录", "The public may not read compliance results; sign in")
+
+
+def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
+    """Evaluate every rule over the registry, column-wise, and store the results under a new run id."""
+    actor.require_staff()
+    step = progress or (lambda *a: None)
+    reg = context.load(as_of, step)
+    batches = context.registry_batches(reg)
+    step("spatial", sum(len(b) for b in batches.values()))
+    t0 = time.perf_counter()
+    evals = engine.evaluate(batches)
+    seconds = time.perf_counter() - t0
+    names = _names(reg)
+    prefix = "" if actor.is_admin else actor.scope_prefix
+    rows, counts, evaluations = [], {}, 0
+    for ev in evals:
+        step("rule", ev.rule.id)
+        evaluations += len(ev.batch)
+        hit = np.flatnonzero(ev.result.outcome != engine.NA)
+        for i in hit:
+            sid = int(ev.batch.ids[i])
+            name, division, owner = names.get((ev.batch.kind, sid), ("", "", None))
+            if prefix and not str(division).startswith(prefix):
+                continue
+            facts, entries = engine.row_facts(ev, i)
+            rows.append(SweepResult(rule=ev.rule.id, subject_kind=ev.batch.kind, subject_id=sid, subject_name=name[:200],
+                                    division_code=division or "", enterprise_id=owner,
+                                    outcome=int(ev.result.outcome[i]), reason=int(ev.result.reason[i]),
+                                    facts=facts, entries=entries))
+            c = counts.setdefault(ev.rule.id, {})
+            o = engine.OUTCOMES[int(ev.result.outcome[i])]
+            c[o] = c.get(o, 0) + 1
+    with transaction.atomic():
+        run = SweepRun.objects.create(as_of=as_of, scope=prefix or "", started_by=actor.username,
+                                      subjects=sum(len(b) for b in batches.values()), evaluations=evaluations,
+                                      seconds=round(seconds, 4), counts=counts)
+        for r in rows:
+            r.run = run
+        SweepResult.objects.bulk_create(rows, batch_size=2000)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
+        audit.record(actor, "sweep", "compliance_run", run.pk, None,
+                     {"as_of": as_of.isoformat(), "scope": run.scope, "results": len(rows),
+                      "evaluations": evaluations})
+    step("stored", len(rows))
+    return run
+
+
+def visible_results(actor: Actor, run: SweepRun):
+    require_reader(actor)
+    qs = run.results.all()
+    if actor.is_admin:
+        return qs
+    if actor.is_regulator:
+        return qs.filter(division_code__startswith=actor.scope_prefix)
+    own = Q(enterprise_id=actor.enterprise_id) & Q(subject_kind__in=("facility", "right"))
+    return qs.filter(own) if actor.enterprise_id else qs.none()
+
+
+def runs(actor: Actor):
+    require_reader(actor)
+    return SweepRun.objects.all()
+
+
+def get_run(actor: Actor, run_id) -> SweepRun:
+    require_reader(actor)
+    try:
+        return SweepRun.objects.get(pk=run_id)
+    except (SweepRun.DoesNotExist, ValueError):
+        raise NotFound("合规扫描", "sweep run") from None
+
+
+def render_row(row: SweepResult, as_of: dt.date) -> dict:
+    v = engine.render(row.rule, row.subject_kind, row.subject_id, row.outcome, row.reason, row.facts, row.entries,
+                      as_of)
+    v["subject"]["name"] = row.subject_name
+    v["subject"]["division"] = row.division_code
+    return v
+
+
+def results(actor: Actor, run: SweepRun, *, rule: str = "", outcome: str = "", kind: str = "", q: str = ""):
+    qs = visible_results(actor, run)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if outcome:
+        if outcome not in engine.OUTCOME_CODE:
+            raise NotFound("结果类型", "outcome")
+        qs = qs.filter(outcome=engine.OUTCOME_CODE[outcome])
+    if kind:
+        qs = qs.filter(subject_kind=kind)
+    if q:
+        qs = qs.filter(subject_name__icontains=q)
+    return qs
+
+
+def summary(actor: Actor, run: SweepRun) -> dict:
+    """Counts by rule and outcome over the results this actor may see."""
+    out: dict = {}
+    for rule, outcome in visible_results(actor, run).values_list("rule", "outcome"):
+        c = out.setdefault(rule, {})
+        c[engine.OUTCOMES[outcome]] = c.get(engine.OUTCOMES[outcome], 0) + 1
+    return out
+
+
+def run_info(run: SweepRun) -> dict:
+    return {"id": run.pk, "as_of": run.as_of.isoformat(), "scope": run.scope, "started_by": run.started_by,
+            "started_at": run.started_at.isoformat(), "finished_at": run.finished_at and run.finished_at.isoformat(),
+            "subjects": run.subjects, "evaluations": run.evaluations, "seconds": run.seconds}
+
+
+def diff(actor: Actor, old: SweepRun, new: SweepRun) -> list[dict]:
+    """What changed between two runs, by (rule, subject): outcomes that differ, appear or disappear
+    (a missing row is 'not_applicable'). Only subjects this actor may see."""
+    def index(run):
+        return {(r.rule, r.subject_kind, r.subject_id): r for r in visible_results(actor, run)}
+
+    a, b = index(old), index(new)
+    out = []
+    for key in sorted(set(a) | set(b)):
+        ra, rb = a.get(key), b.get(key)
+        oa = ra.outcome if ra else engine.NA
+        ob = rb.outcome if rb else engine.NA
+        if oa == ob and (ra is None or rb is None or ra.reason == rb.reason):
+            continue
+        row = rb or ra
+        out.append({"rule": key[0], "subject_kind": key[1], "subject_id": key[2], "subject_name": row.subject_name,
+                    "division": row.division_code, "before": engine.OUTCOMES[oa], "after": engine.OUTCOMES[ob],
+                    "explanation_after": render_row(rb, new.as_of)["explanation"] if rb else None})
+    return out
+
+
+def check_subject(actor: Actor, kind: str, pk, as_of: dt.date) -> list[dict]:
+    """All verdicts on one registry subject (a batch of one through the same rules as the sweep)."""
+    if kind not in KIND_OF:
+        raise NotFound("对象类型", "subject kind")
+    obj = registry.get(actor, kind, pk)
+    if not registry.sees_full(actor, kind, obj):
+        raise Forbidden("只能审查您有完整查看权限的对象", "You may only check subjects you can see in full")
+    reg = context.load(as_of)
+    rec = [r for r in {"facility": reg.facilities, "right": reg.rights, "zone": reg.zones}[kind] if r["id"] == obj.pk]
+    b = {"facility": lambda: context.facility_batch(reg, rec, "subject"),
+         "right": lambda: context.right_batch(reg, rec, "rights"),
+         "zone": lambda: context.zone_batch(reg, rec)}[kind]()
+    return engine.verdicts(engine.evaluate([b]))
+
+
+EXPORT_COLUMNS = ("run", "as_of", "rule", "mechanism", "title_zh", "subject_kind", "subject_id", "subject_name",
+                  "division", "outcome", "explanation_zh", "explanation_en", "citations")
+
+
+def export_rows(actor: Actor, run: SweepRun, **filters):
+    for row in results(actor, run, **filters).iterator():
+        v = render_row(row, run.as_of)
+        yield (run.pk, run.as_of.isoformat(), row.rule, v["mechanism"], v["title"]["zh"], row.subject_kind,
+               row.subject_id, row.subject_name, row.division_code, v["outcome"], v["explanation"]["zh"],
+               v["explanation"]["en"], " ".join(c["id"] for c in v["citations"]))
+
+
+def export_csv(actor: Actor, run: SweepRun, **filters) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(EXPORT_COLUMNS)
+    w.writerows(export_rows(actor, run, **filters))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+
+
+def export_xlsx(actor: Actor, run: SweepRun, **filters) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"sweep {run.pk}")
+    ws.append(EXPORT_COLUMNS)
+    for row in export_rows(actor, run, **filters):
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
+    """Verdicts on a subject described in JSON (docs/check-input.md), against the registry's zones
+    and rights, through the same rules as the sweep. Nothing is stored."""
+    from kuangzheng.policy.rules import exploration, fees
+
+    from . import whatif
+
+    if actor.is_public:
+        raise Forbidden("请登录后使用预审（公众不可用）", "Sign in to use the what-if check (not open to the public)")
+    doc = whatif.parse(data, as_of)
+    reg = context.load(doc["as_of"])
+    rec = doc["record"]
+    if doc["subject"] == "facility":
+        b = context.facility_batch(reg, [rec], "subject")
+    elif doc["subject"] == "right":
+        if doc["geometry"] is not None:
+            reg.index.add_layer("subject", [-1], [doc["geometry"]])
+        else:
+            rec["boundary"] = None
+        b = context.right_batch(reg, [rec], "subject")
+    else:
+        b = context.zone_batch(reg, [{**rec, "division_id": rec["division"]}])
+    out = {"subject": doc["subject"], "as_of": doc["as_of"].isoformat(),
+           "verdicts": engine.verdicts(engine.evaluate([b]))}
+    if doc["subject"] == "right" and rec.get("kind") == "exploration" and rec.get("area_km2") is not None:
+        inside = bool(b.num("in_integrated_zone")[0] > 0)
+        out["fees"] = fees.schedule_for({"in_integrated_zone": inside, "area_km2": rec["area_km2"],
+                                         "blank_km2": blank_area(reg, doc["geometry"]) if inside else None,
+                                         "start_year": rec["valid_from"].year}, doc["as_of"],
+                                        str(b.jurisdiction[0]))
+    if doc.get("tender") is not None:
+        out["tender"] = _tender(doc["tender"], exploration)
+    return out
+
+
+def blank_area(reg: context.Registry, geom) -> float:
+    """The blank part of a right inside integrated-exploration zones: zone ∩ right, less the parts under
+    existing live exploration rights. State-funded areas are not in the registry, so none is taken off."""
+    import shapely
+
+    from kuangzheng.geo.area import ellipsoidal_area_km2
+
+    zones = reg.index._layers["zone:integrated_exploration_zone"].geoms
+    part = shapely.intersection(geom, shapely.union_all(zones))
+    live = [r["boundary"] for r in reg.rights if r["kind"] == "exploration" and r["status"] in ("valid", "suspended")
+            and r["boundary"] is not None]
+    if live:
+        part = shapely.difference(part, shapely.union_all(shapely.from_wkb([bytes(x) for x in live])))
+    return round(float(ellipsoidal_area_km2(part)), 4)
+
+
+def _tender(t, exploration) -> dict:
+    from kuangzheng.errors import FieldProblem, InvalidInput
+
+    if not isinstance(t, dict) or not isinstance(t.get("bids"), list):
+        raise InvalidInput([FieldProblem("tender.bids", "应为投标列表", "must be a list of bids")])
+    try:
+        weights = exploration.Weights(**(t.get("weights") or {}))
+        return exploration.rank_bids(t["bids"], weights)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InvalidInput([FieldProblem("tender.weights", f"权重无效：{exc}", f"invalid weights: {exc}")]) from None
