@@ -50,6 +50,10 @@ def test_list_filters_and_detail(portal_server, browser):
     wait(browser, EC.presence_of_element_located((By.ID, "record-title")))
     assert "演示生成" in browser.find_element(By.ID, "record-title").text
     assert browser.find_elements(By.CSS_SELECTOR, "#events tr.event-row")
+    wait(browser, lambda d: d.find_element(By.ID, "detail-map").get_attribute("data-loaded") == "1")
+    assert browser.find_elements(By.CSS_SELECTOR, "#detail-map path.leaflet-interactive")
+    fields = browser.find_element(By.ID, "record-fields").text
+    assert "内蒙古" in fields or "市" in fields or "盟" in fields  # the division by name, not only its code
 
 
 def test_regulator_registers_and_changes_a_right(portal_server, browser):

@@ -192,7 +192,7 @@ def detail_view(request, name, pk):
            "status_vocab": STATUS_VOCAB.get(name, ""),
            "boundary_json": json.dumps(boundary) if boundary else "",
            "fields": [(f, data.get(f.name)) for f in services.entity(name).specs if f.name in data],
-           "full": data["full_view"]}
+           "full": data["full_view"], "ref_names": _reference_names(obj)}
     if data["full_view"]:
         ctx["history"] = services.history(actor, name, obj)
         ctx["can_edit"] = services.can_edit(actor, name, obj)
@@ -204,6 +204,16 @@ def detail_view(request, name, pk):
         ctx["conflicts"] = spatial.conflicts(actor, obj.pk)
         ctx["enterprises"] = services.scoped(actor, "enterprise")[:2000] if ctx.get("can_edit") else []
     return render(request, "portal/detail.html", ctx)
+
+
+def _reference_names(obj) -> dict:
+    """Show references by name, not by key: holder, enterprise, park, division."""
+    names = {"division": f"{obj.division_id} {obj.division.name_zh}"}
+    for f in ("holder", "enterprise", "park"):
+        ref = getattr(obj, f, None) if hasattr(obj, f + "_id") else None
+        if ref is not None:
+            names[f] = ref.name
+    return names
 
 
 @require_POST
