@@ -14,7 +14,7 @@ def run(kind, records, as_of, rule_id):
 
 def outcomes(kind, records, as_of, rule_id):
     ev = run(kind, records, as_of, rule_id)
-    return [engine.OUTCOMES[o] for o in ev.result.outcome]
+    return [engine.OUTCOMES[o] for o in ev.outcome]
 
 
 def one(kind, record, as_of, rule_id):

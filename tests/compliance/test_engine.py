@@ -37,8 +37,8 @@ def test_a_subject_alone_gets_the_verdicts_it_gets_in_a_sweep(records, as_of):
         alone = engine.evaluate([batch.from_records("facility", [rec], as_of)])
         for ev_all, ev_one in zip(together, alone):
             assert ev_all.rule.id == ev_one.rule.id
-            assert ev_all.result.outcome[i] == ev_one.result.outcome[0], ev_all.rule.id
-            assert ev_all.result.reason[i] == ev_one.result.reason[0], ev_all.rule.id
+            assert ev_all.outcome[i] == ev_one.outcome[0], ev_all.rule.id
+            assert ev_all.reason[i] == ev_one.reason[0], ev_all.rule.id
 
 
 THRESHOLD_FACTS = {"al.cell_current": "cell_current_ka", "al.ac_molten": "ac_molten_kwh_t",
@@ -55,7 +55,7 @@ def test_missing_data_is_never_a_pass_or_a_fail(records, as_of):
         if fact is None:
             continue
         unknown = np.isnan(ev.batch.num(fact))
-        assert not np.isin(ev.result.outcome[unknown], (engine.PASS, engine.FAIL)).any(), ev.rule.id
+        assert not np.isin(ev.outcome[unknown], (engine.PASS, engine.FAIL)).any(), ev.rule.id
 
 
 def test_verdict_citations_are_the_catalogue_quotes_and_dates_are_the_batchs():

@@ -119,3 +119,16 @@ def test_kz_check_and_kz_sweep_from_the_command_line(reg, tmp_path):
     r = CliRunner().invoke(main, ["sweep", "--as-of", "2018-06-01"])
     assert r.exit_code == 0, r.output
     assert "rule evaluations" in r.output
+
+
+def test_every_example_in_docs_check_input_runs(reg):
+    import re
+    from pathlib import Path
+
+    text = Path(__file__).resolve().parents[2].joinpath("docs/check-input.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", text.split("## Examples", 1)[1], flags=re.S)
+    assert len(blocks) == len(EXAMPLES)
+    for block in blocks:
+        doc = json.loads(block)
+        assert doc in EXAMPLES.values()
+        assert services.check_whatif(ADMIN, doc)["verdicts"]

@@ -65,7 +65,7 @@ def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
     for ev in evals:
         step("rule", ev.rule.id)
         evaluations += len(ev.batch)
-        hit = np.flatnonzero(ev.result.outcome != engine.NA)
+        hit = np.flatnonzero(ev.outcome != engine.NA)
         for i in hit:
             sid = int(ev.batch.ids[i])
             name, division, owner = names.get((ev.batch.kind, sid), ("", "", None))
@@ -74,10 +74,10 @@ def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
             facts, entries = engine.row_facts(ev, i)
             rows.append(SweepResult(rule=ev.rule.id, subject_kind=ev.batch.kind, subject_id=sid, subject_name=name[:200],
                                     division_code=division or "", enterprise_id=owner,
-                                    outcome=int(ev.result.outcome[i]), reason=int(ev.result.reason[i]),
+                                    outcome=int(ev.outcome[i]), reason=int(ev.reason[i]),
                                     facts=facts, entries=entries))
             c = counts.setdefault(ev.rule.id, {})
-            o = engine.OUTCOMES[int(ev.result.outcome[i])]
+            o = engine.OUTCOMES[int(ev.outcome[i])]
             c[o] = c.get(o, 0) + 1
     with transaction.atomic():
         run = SweepRun.objects.create(as_of=as_of, scope=prefix or "", started_by=actor.username,

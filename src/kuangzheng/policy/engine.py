@@ -16,7 +16,7 @@ from the policy catalogue through `kuangzheng.policy.lookup`, as of the batch's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,14 +50,54 @@ COMMON_REASONS = {
 }
 
 
+JURISDICTION_NAMES = np.array(["national", *PROVINCES.values()])
+_BY_PREFIX = np.zeros(100, dtype=np.int8)
+for _i, _p in enumerate(PROVINCES, 1):
+    _BY_PREFIX[int(_p)] = _i
+
+
+def jurisdiction_codes(division_codes) -> np.ndarray:
+    """Index into JURISDICTION_NAMES of each division code (arithmetic on the codes, no string work)."""
+    codes = np.ascontiguousarray(np.asarray(division_codes, dtype=str))
+    width = codes.dtype.itemsize // 4
+    if not len(codes) or width < 2:
+        return np.zeros(len(codes), dtype=np.int8)
+    # the first two characters as digits, read from the UCS-4 code points directly
+    digits = codes.view(np.uint32).reshape(len(codes), width)[:, :2].astype(np.int64) - 48
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)  # blank or malformed codes: national policy only
+    return np.where(ok, _BY_PREFIX[np.clip(digits[:, 0] * 10 + digits[:, 1], 0, 99)], 0).astype(np.int8)
+
+
 def jurisdictions(division_codes) -> np.ndarray:
-    """Catalogue jurisdiction of each division code (vectorised over the unique prefixes)."""
-    codes = np.asarray(division_codes, dtype=str)
-    if not len(codes):
-        return np.zeros(0, dtype="<U16")
-    prefixes, inverse = np.unique(np.char.ljust(codes, 2).astype("<U2"), return_inverse=True)
-    names = np.array([PROVINCES.get(p, "national") for p in prefixes], dtype="<U16")
-    return names[inverse]
+    """Catalogue jurisdiction of each division code."""
+    return JURISDICTION_NAMES[jurisdiction_codes(division_codes)]
+
+
+class _Slice(Mapping):
+    """The columns of some rows of a batch, sliced when first read (a rule reads few of them)."""
+
+    def __init__(self, cols: Mapping, idx: np.ndarray):
+        self._cols, self._idx, self._done = cols, idx, {}
+
+    def __getitem__(self, name):
+        if name not in self._done:
+            self._done[name] = self._cols[name][self._idx]
+        return self._done[name]
+
+    def __setitem__(self, name, value):
+        self._done[name] = value
+
+    def __contains__(self, name):
+        return name in self._done or name in self._cols
+
+    def __iter__(self):
+        return iter(set(self._cols) | set(self._done))
+
+    def __len__(self):
+        return len(set(self._cols) | set(self._done))
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
 
 
 @dataclass
@@ -99,16 +139,70 @@ class Batch:
     def jurisdiction(self) -> np.ndarray:
         if "jurisdiction" not in self._cache:
             j = self.cols.get("jurisdiction")
-            self._cache["jurisdiction"] = np.asarray(j, dtype=str) if j is not None else \
-                jurisdictions(self.text("division"))
+            if j is not None:
+                self._cache["jurisdiction"] = np.asarray(j, dtype=str)
+            else:  # spelt out from the codes only if asked
+                names, codes = self.jur_codes
+                self._cache["jurisdiction"] = names[codes]
         return self._cache["jurisdiction"]
+
+    @property
+    def jur_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(names, code per row): the jurisdictions as small integers, for fast grouping."""
+        if "jur_codes" not in self._cache:
+            j = self.cols.get("jurisdiction")
+            if j is not None:
+                names, codes = np.unique(np.asarray(j, dtype=str), return_inverse=True)
+                self._cache["jur_codes"] = (names, codes.astype(np.int8))
+            else:
+                self._cache["jur_codes"] = (JURISDICTION_NAMES, jurisdiction_codes(self.text("division")))
+        return self._cache["jur_codes"]
+
+    def jur_mask(self, j: int) -> np.ndarray:
+        key = ("jur", j)
+        if key not in self._cache:
+            self._cache[key] = self.jur_codes[1] == j
+        return self._cache[key]
+
+    def isin(self, name: str, values: tuple) -> np.ndarray:
+        """text column `name` in `values` (cached: several rules ask the same question)."""
+        key = ("isin", name, values)
+        if key not in self._cache:
+            self._cache[key] = np.isin(self.text(name), values)
+        return self._cache[key]
+
+    @property
+    def entry_table(self) -> list[str]:
+        return self._cache.setdefault("entry_table", [])
+
+    def entry_code(self, entry_id: str) -> int:
+        """A small integer standing for a catalogue entry id in this batch's result columns."""
+        index = self._cache.setdefault("entry_index", {})
+        if entry_id not in index:
+            index[entry_id] = len(self.entry_table)
+            self.entry_table.append(entry_id)
+        return index[entry_id]
+
+    def entry_column(self, entry_id: str, where: np.ndarray) -> np.ndarray:
+        return np.where(where, np.int16(self.entry_code(entry_id)), np.int16(-1))
+
+    def subset(self, idx: np.ndarray) -> "Batch":
+        """The rows `idx` as a batch of their own, sharing the entry table (so entry codes agree)."""
+        sub = Batch(self.kind, self.ids[idx], _Slice(self.cols, idx), self.as_of, self.catalogue)
+        names, codes = self.jur_codes
+        sub._cache.update(jur_codes=(names, codes[idx]), catalogue=self.cat(),
+                          entry_table=self.entry_table, entry_index=self._cache.setdefault("entry_index", {}))
+        return sub
 
     @property
     def today(self) -> np.datetime64:
         return np.datetime64(self.as_of, "D")
 
     def cat(self) -> Catalogue:
-        return self.catalogue or load_catalogue()
+        """The catalogue (loaded once per batch: loading checks the files' dates)."""
+        if "catalogue" not in self._cache:
+            self._cache["catalogue"] = self.catalogue or load_catalogue()
+        return self._cache["catalogue"]
 
 
 @dataclass
@@ -140,6 +234,8 @@ class Rule:
     fn: Callable[[Batch], Result]
     reasons: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)   # fact name -> (zh, en)
+    derive: Callable[[dict], dict] | None = None  # facts -> extra text facts (codes spelt out for people)
+    applies: Callable[[Batch], np.ndarray] | None = None  # rows the rule can concern; the rest are n/a
 
     def reason_text(self, code: int) -> tuple[str, str]:
         return self.reasons.get(code) or COMMON_REASONS.get(code) or ("", "")
@@ -149,11 +245,14 @@ RULES: dict[tuple[str, str], Rule] = {}  # (subject kind, rule id) -> rule
 
 
 def rule(id: str, subject: str | tuple[str, ...], mechanism: str, title: tuple[str, str], reasons: dict | None = None,
-         labels: dict | None = None):
-    """Register a rule function `fn(batch) -> Result` for one or several subject kinds."""
+         labels: dict | None = None, derive: Callable[[dict], dict] | None = None,
+         applies: Callable[[Batch], np.ndarray] | None = None):
+    """Register a rule function `fn(batch) -> Result` for one or several subject kinds. With `applies`,
+    the engine hands the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
     def wrap(fn):
         for kind in (subject,) if isinstance(subject, str) else subject:
-            RULES[(kind, id)] = Rule(id, kind, mechanism, title[0], title[1], fn, reasons or {}, labels or {})
+            RULES[(kind, id)] = Rule(id, kind, mechanism, title[0], title[1], fn, reasons or {}, labels or {},
+                                     derive, applies)
         return fn
     return wrap
 
@@ -167,18 +266,28 @@ def get_rule(kind: str, rule_id: str) -> Rule:
 # ------------------------------------------------------------------ catalogue access, column-wise
 
 
+OP_CODES = {">=": 1, ">": 2, "<=": 3, "<": 4, "=": 5}
+OP_SYMBOLS = np.array(["", ">=", ">", "<=", "<", "="])
+
+
 @dataclass
 class Lookup:
-    """Thresholds resolved per row: value (in the unit asked for), comparison, entry id, principle."""
+    """Thresholds resolved per row: value (in the unit asked for), comparison code (OP_CODES), entry
+    code (Batch.entry_code; -1 where nothing binds), principle flag."""
 
     value: np.ndarray
     op: np.ndarray
     entry: np.ndarray
     principle: np.ndarray
+    ops: set = field(default_factory=set)  # the comparison codes that occur
 
     @property
     def found(self) -> np.ndarray:
-        return self.entry != ""
+        return self.entry >= 0
+
+    @property
+    def symbols(self) -> np.ndarray:
+        return OP_SYMBOLS[self.op]
 
 
 _ENTRY_CACHE: dict = {}
@@ -212,42 +321,47 @@ def in_unit(e: Entry, unit: str | None) -> float:
 
 
 def resolve(batch: Batch, names, unit: str | None, where: np.ndarray | None = None) -> Lookup:
-    """Look up parameter `names` (one name, or one per row) for each row's jurisdiction.
-
-    One catalogue lookup per distinct (name, jurisdiction) pair, then broadcast: no per-row loop."""
+    """Look up parameters for each row's jurisdiction. `names` is one parameter name for all rows, or
+    {name: row mask}. One catalogue lookup per (name, jurisdiction) pair, then broadcast: no row loop."""
     n = len(batch)
-    names = np.broadcast_to(np.asarray(names, dtype=str), (n,))
     where = np.ones(n, dtype=bool) if where is None else where
-    out = Lookup(np.full(n, np.nan), np.full(n, "", dtype="<U2"), np.full(n, "", dtype="<U64"),
+    groups = {names: where} if isinstance(names, str) else {k: v & where for k, v in names.items()}
+    out = Lookup(np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16),
                  np.zeros(n, dtype=bool))
-    if not where.any():
-        return out
-    keys = np.char.add(np.char.add(names, "|"), batch.jurisdiction)
-    uniq, inv = np.unique(keys[where], return_inverse=True)
-    idx = np.flatnonzero(where)
-    for k, key in enumerate(uniq):
-        name, jur = str(key).split("|")
-        e = entry_for(batch, name, jur)
-        if e is None:
+    jur_names = batch.jur_codes[0]
+    for name, rows in groups.items():
+        if not rows.any():
             continue
-        rows = idx[inv == k]
-        out.value[rows] = in_unit(e, unit) if isinstance(e.value, (int, float)) else np.nan
-        out.op[rows] = e.comparison
-        out.entry[rows] = e.id
-        out.principle[rows] = e.principle
+        for j, jur in enumerate(jur_names):
+            e = entry_for(batch, name, str(jur))
+            if e is None:
+                continue
+            sel = rows & batch.jur_mask(j)
+            out.value[sel] = in_unit(e, unit) if isinstance(e.value, (int, float)) else np.nan
+            out.op[sel] = OP_CODES.get(e.comparison, 0)
+            out.entry[sel] = batch.entry_code(e.id)
+            out.principle[sel] = e.principle
+            out.ops.add(OP_CODES.get(e.comparison, 0))
     return out
 
 
-def list_entry(batch: Batch, name: str, jurisdiction: str = "national") -> Entry | None:
-    return entry_for(batch, name, jurisdiction)
+_COMPARE = {1: np.greater_equal, 2: np.greater, 3: np.less_equal, 4: np.less, 5: np.isclose}
 
 
-def compare(values: np.ndarray, op: np.ndarray, threshold: np.ndarray) -> np.ndarray:
-    """values OP threshold, row by row (op is one of >=, >, <=, <, =); False where anything is NaN."""
+def compare(values: np.ndarray, op: np.ndarray, threshold: np.ndarray, ops=None) -> np.ndarray:
+    """values OP threshold, row by row (op: OP_CODES); False where anything is NaN. `ops`, when known,
+    limits the work to the comparisons that occur."""
+    out = np.zeros(len(values), dtype=bool)
     with np.errstate(invalid="ignore"):
-        return np.select([op == ">=", op == ">", op == "<=", op == "<", op == "="],
-                         [values >= threshold, values > threshold, values <= threshold, values < threshold,
-                          np.isclose(values, threshold)], default=False)
+        for code in (ops if ops is not None else _COMPARE):
+            if code in _COMPARE:
+                out |= (op == code) & _COMPARE[code](values, threshold)
+    return out
+
+
+def const(n: int, value) -> np.ndarray:
+    """The same fact for every row, without allocating n copies."""
+    return np.broadcast_to(np.asarray(value), (n,))
 
 
 def threshold_result(batch: Batch, applies: np.ndarray, values: np.ndarray, names, unit: str | None,
@@ -256,32 +370,20 @@ def threshold_result(batch: Batch, applies: np.ndarray, values: np.ndarray, name
     n = len(batch)
     res = Result.empty(n)
     lk = resolve(batch, names, unit, applies)
-    ok = compare(values, lk.op, lk.value)
-    known = ~np.isnan(values)
-    res.set(applies & ~lk.found, NA, R_NOT_IN_FORCE)
-    live = applies & lk.found
-    res.set(live & ~known, MISSING, R_MISSING)
-    res.set(live & known & ok, PASS, R_PASS)
-    bad = live & known & ~ok
-    soft = lk.principle & principle_warns
-    res.set(bad & ~soft, FAIL, R_FAIL)
-    res.set(bad & soft, WARN, R_PRINCIPLE)
+    idx = np.flatnonzero(applies)  # the work is done on the rows the rule applies to only
+    v, found = values[idx], lk.found[idx]
+    ok = compare(v, lk.op[idx], lk.value[idx], lk.ops)
+    known = ~np.isnan(v)
+    soft = lk.principle[idx] & principle_warns
+    code = np.select([~found, ~known, ok, soft], [NA, MISSING, PASS, WARN], default=FAIL)
+    reason = np.select([~found, ~known, ok, soft], [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE], default=R_FAIL)
+    res.outcome[idx] = code
+    res.reason[idx] = reason
     res.facts[fact] = (values, unit)
     res.facts["threshold"] = (lk.value, unit)
-    res.facts["op"] = (lk.op, None)
+    res.facts["op"] = (lk.symbols, None)
     res.entries.append(lk.entry)
     return res
-
-
-def const_entries(n: int, *ids: str, where: np.ndarray | None = None) -> list[np.ndarray]:
-    """Entry-id columns naming the same entries for every row (or the rows in `where`)."""
-    cols = []
-    for i in ids:
-        col = np.full(n, i, dtype="<U64")
-        if where is not None:
-            col[~where] = ""
-        cols.append(col)
-    return cols
 
 
 # ------------------------------------------------------------------ evaluation
@@ -289,12 +391,46 @@ def const_entries(n: int, *ids: str, where: np.ndarray | None = None) -> list[np
 
 @dataclass
 class Evaluation:
+    """A rule's result over a batch. When the rule ran on some rows only (`rows`), `result` is aligned
+    with those rows and `outcome` / `reason` spread it over the whole batch."""
+
     rule: Rule
     batch: Batch
     result: Result
+    rows: np.ndarray | None = None
+    dead: np.ndarray | None = None
+    _full: tuple | None = None
+
+    def _spread(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.rows is None:
+            return self.result.outcome, self.result.reason
+        if self._full is None:
+            outcome = np.zeros(len(self.batch), dtype=np.int8)
+            reason = np.zeros(len(self.batch), dtype=np.int16)
+            if self.dead is not None:
+                reason[self.dead] = R_NOT_LIVE
+            outcome[self.rows] = self.result.outcome
+            reason[self.rows] = self.result.reason
+            self._full = (outcome, reason)
+        return self._full
+
+    @property
+    def outcome(self) -> np.ndarray:
+        return self._spread()[0]
+
+    @property
+    def reason(self) -> np.ndarray:
+        return self._spread()[1]
+
+    def position(self, i: int) -> int:
+        """Where batch row i sits in `result` (-1 when the rule did not run on it)."""
+        if self.rows is None:
+            return i
+        j = int(np.searchsorted(self.rows, i))
+        return j if j < len(self.rows) and self.rows[j] == i else -1
 
     def counts(self) -> dict[str, int]:
-        c = np.bincount(self.result.outcome, minlength=len(OUTCOMES))
+        c = np.bincount(self.outcome, minlength=len(OUTCOMES))
         return {OUTCOMES[i]: int(c[i]) for i in range(len(OUTCOMES))}
 
 
@@ -308,12 +444,22 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
     out = []
     for batch in batches:
         dead = batch.flag("live") == 0 if "live" in batch.cols else np.zeros(len(batch), dtype=bool)
+        dead_rows = np.flatnonzero(dead)
         for r in RULES.values():
             if r.subject != batch.kind or (wanted is not None and r.id not in wanted):
                 continue
-            res = r.fn(batch)
-            res.set(dead, NA, R_NOT_LIVE)
-            out.append(Evaluation(r, batch, res))
+            applies = r.applies(batch) if r.applies is not None else None
+            rows = np.flatnonzero(applies & ~dead) if applies is not None else None
+            if rows is None or 2 * len(rows) > len(batch):  # most rows: slicing would cost more than it saves
+                res = r.fn(batch)
+                if applies is not None:
+                    outside = np.flatnonzero(~applies)
+                    res.outcome[outside], res.reason[outside] = NA, R_NOT_SUBJECT
+                res.outcome[dead_rows], res.reason[dead_rows] = NA, R_NOT_LIVE
+                out.append(Evaluation(r, batch, res))
+            else:
+                res = r.fn(batch.subset(rows)) if len(rows) else Result.empty(0)
+                out.append(Evaluation(r, batch, res, rows, dead_rows))
     return out
 
 
@@ -333,16 +479,22 @@ def _plain(v):
 
 def row_facts(ev: Evaluation, i: int) -> tuple[dict, list[str]]:
     """(facts as {name: [value, unit]}, entry ids) of one row: what gets stored for a sweep result."""
-    facts = {name: [_plain(arr[i]), unit] for name, (arr, unit) in ev.result.facts.items()}
+    j = ev.position(i)
+    if j < 0:
+        return {"jurisdiction": [str(ev.batch.jurisdiction[i]), None]}, []
+    facts = {name: [_plain(arr[j]), unit] for name, (arr, unit) in ev.result.facts.items()}
     facts["jurisdiction"] = [str(ev.batch.jurisdiction[i]), None]
-    entries = [str(col[i]) for col in ev.result.entries if str(col[i])]
+    if ev.rule.derive is not None:
+        facts.update({k: [v, None] for k, v in ev.rule.derive(facts).items()})
+    table = ev.batch.entry_table
+    entries = [table[int(col[j])] for col in ev.result.entries if int(col[j]) >= 0]
     return facts, list(dict.fromkeys(entries))
 
 
 def verdict(ev: Evaluation, i: int) -> dict:
     facts, entries = row_facts(ev, i)
-    return render(ev.rule.id, ev.batch.kind, _plain(ev.batch.ids[i]), int(ev.result.outcome[i]),
-                  int(ev.result.reason[i]), facts, entries, ev.batch.as_of, ev.batch.catalogue)
+    return render(ev.rule.id, ev.batch.kind, _plain(ev.batch.ids[i]), int(ev.outcome[i]),
+                  int(ev.reason[i]), facts, entries, ev.batch.as_of, ev.batch.catalogue)
 
 
 class _Fill(dict):
@@ -404,6 +556,6 @@ def verdicts(evals: list[Evaluation], include_na: bool = False) -> list[dict]:
     out = []
     for ev in evals:
         for i in range(len(ev.batch)):
-            if include_na or ev.result.outcome[i] != NA:
+            if include_na or ev.outcome[i] != NA:
                 out.append(verdict(ev, i))
     return out

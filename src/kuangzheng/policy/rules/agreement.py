@@ -35,6 +35,11 @@ def as_fraction(value: float) -> Fraction:
     return Fraction(value).limit_denominator(12)
 
 
+def _limit(facts: dict) -> dict:
+    num, den = facts["limit_num"][0], facts["limit_den"][0]
+    return {"limit": f"{int(num)}/{int(den)}" if num is not None and den is not None else ""}
+
+
 @rule("agreement.eligibility", "right", "M06", ("协议出让矿业权的条件", "Agreement transfer: eligibility"),
       reasons={R_CASE_OK: ("属于准许协议出让的情形：{agreement_case}", "an admissible case of agreement transfer: "
                            "{agreement_case}"),
@@ -54,7 +59,7 @@ def as_fraction(value: float) -> Fraction:
                R_NO_CASE: ("协议出让的矿业权未记录其所属情形，无法判断", "the agreement-transfer case is not recorded"),
                R_MISSING: ("缺少原矿业权或申请范围的面积/深加工项目信息，无法判断",
                            "the original or requested area, or the deep-processing status, is not recorded")},
-      labels={"agreement_case": ("协议出让情形", "agreement case")})
+      labels={"agreement_case": ("协议出让情形", "agreement case")}, derive=_limit, applies=lambda b: b.isin("obtained_by", ("agreement",)) | (b.text("agreement_case") != ""))
 def eligibility(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
@@ -74,8 +79,8 @@ def eligibility(b: Batch) -> Result:
         entries.append(entry_col(b, eid, rows))
         if right_kind is not None:
             res.set(rows & (kind != right_kind), FAIL, R_WRONG_KIND)
-    expansion = live & np.isin(case, list(EXPANSION_PARAM)) & np.isin(kind, ("mining", "exploration")) & \
-        (np.char.replace(case, "_right_expansion", "") == kind)
+    expansion = live & (((case == "mining_right_expansion") & (kind == "mining")) |
+                        ((case == "exploration_right_expansion") & (kind == "exploration")))
     limit = np.full(n, np.nan)
     for code, name in EXPANSION_PARAM.items():
         lk = resolve(b, name, "1", expansion & (case == code))
@@ -101,9 +106,7 @@ def eligibility(b: Batch) -> Result:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = added / original
     res.facts.update(agreement_case=(case, None), kind=(kind, None), added_km2=(added, "km2"),
-                     original_km2=(original, "km2"), expansion_ratio=(ratio, "1"),
-                     limit=(np.where(np.isnan(limit), "", np.char.add(np.char.add(
-                         np.nan_to_num(num).astype(int).astype(str), "/"), np.nan_to_num(den).astype(int).astype(str))), None),
-                     has_deep_processing=(deep, None), adjacent=(adjacent, None))
+                     original_km2=(original, "km2"), expansion_ratio=(ratio, "1"), limit_num=(num, None),
+                     limit_den=(den, None), has_deep_processing=(deep, None), adjacent=(adjacent, None))
     res.entries += entries
     return res

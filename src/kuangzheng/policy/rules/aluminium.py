@@ -10,47 +10,50 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, compare, resolve, \
-    rule, threshold_result
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, compare, const, \
+    resolve, rule, threshold_result
 from .common import entry, entry_col, entry_rows, flag_result, is_project, of_kind
 
 LINE = "facility"
 
+AL = lambda b: of_kind(b, "al_line")  # noqa: E731  (the rows these rules can concern)
 
-def _names(batch: Batch, suffix: str) -> np.ndarray:
-    return np.where(is_project(batch), f"al.new.{suffix}", f"al.existing.{suffix}")
+
+def _names(batch: Batch, suffix: str) -> dict:
+    project = is_project(batch)
+    return {f"al.new.{suffix}": project, f"al.existing.{suffix}": ~project}
 
 
 @rule("al.cell_current", LINE, "M24", ("电解铝预焙槽槽电流", "Electrolytic aluminium: prebaked-cell current"),
-      labels={"cell_current_ka": ("槽电流", "cell current")})
+      labels={"cell_current_ka": ("槽电流", "cell current")}, applies=AL)
 def cell_current(b: Batch) -> Result:
     return threshold_result(b, of_kind(b, "al_line"), b.num("cell_current_ka"), _names(b, "cell_current_min"),
                             "kA", "cell_current_ka")
 
 
 @rule("al.ac_molten", LINE, "M24", ("铝液电解交流电耗", "Electrolytic aluminium: AC consumption of molten aluminium"),
-      labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")})
+      labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")}, applies=AL)
 def ac_molten(b: Batch) -> Result:
     return threshold_result(b, of_kind(b, "al_line"), b.num("ac_molten_kwh_t"),
                             _names(b, "ac_consumption_liquid_max"), "kWh/t", "ac_molten_kwh_t")
 
 
 @rule("al.ac_ingot", LINE, "M24", ("铝锭综合交流电耗", "Electrolytic aluminium: AC consumption of ingot"),
-      labels={"ac_ingot_kwh_t": ("铝锭综合交流电耗", "AC consumption of ingot")})
+      labels={"ac_ingot_kwh_t": ("铝锭综合交流电耗", "AC consumption of ingot")}, applies=AL)
 def ac_ingot(b: Batch) -> Result:
     return threshold_result(b, of_kind(b, "al_line"), b.num("ac_ingot_kwh_t"),
                             _names(b, "ac_consumption_ingot_max"), "kWh/t", "ac_ingot_kwh_t")
 
 
 @rule("al.current_efficiency", LINE, "M24", ("电解铝电流效率（原则上）", "Electrolytic aluminium: current efficiency (in principle)"),
-      labels={"current_efficiency_pct": ("电流效率", "current efficiency")})
+      labels={"current_efficiency_pct": ("电流效率", "current efficiency")}, applies=AL)
 def current_efficiency(b: Batch) -> Result:
     return threshold_result(b, of_kind(b, "al_line"), b.num("current_efficiency_pct"),
                             _names(b, "current_efficiency_min"), "%", "current_efficiency_pct")
 
 
 @rule("al.capital_ratio", LINE, "M24", ("电解铝项目最低资本金比例", "Electrolytic aluminium project: minimum capital ratio"),
-      labels={"capital_ratio_pct": ("项目资本金比例", "capital ratio")})
+      labels={"capital_ratio_pct": ("项目资本金比例", "capital ratio")}, applies=AL)
 def capital_ratio(b: Batch) -> Result:
     return threshold_result(b, of_kind(b, "al_line") & is_project(b), b.num("capital_ratio_pct"),
                             "al.project.capital_ratio_min", "%", "capital_ratio_pct")
@@ -75,7 +78,7 @@ R_CATCH_UP_DUE, R_DEADLINE_PASSED = 10, 11
                               "values by al.ac_molten / al.ac_ingot"),
           R_MISSING: ("缺少铝液或铝锭交流电耗数据，无法判断", "AC consumption (molten or ingot) is not recorded"),
       },
-      labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")})
+      labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")}, applies=AL)
 def energy_catch_up(b: Batch) -> Result:
     """Before the deadline an existing line that meets its own limits but not the new-line level is
     warned of the deadline; after it the catalogue's dated values make the energy rules fail it."""
@@ -100,7 +103,7 @@ def energy_catch_up(b: Batch) -> Result:
         res.set(live, NA, R_DEADLINE_PASSED)
     res.facts.update(ac_molten_kwh_t=(molten, "kWh/t"), ac_ingot_kwh_t=(ingot, "kWh/t"),
                      new_molten=(m.value, "kWh/t"), new_ingot=(g.value, "kWh/t"),
-                     deadline=(np.full(n, e.deadline.isoformat(), dtype="<U10"), None))
+                     deadline=(const(n, e.deadline.isoformat()), None))
     res.entries += [entry_col(b, CATCH_UP, live), m.entry, g.entry]
     return res
 
@@ -120,7 +123,7 @@ R_SHORT = 10
           R_MISSING: ("缺少项目产能或产能置换方案（退出产能），无法判断",
                       "the project capacity or its replacement plan (retired capacity) is not recorded"),
       },
-      labels={"replacement_retired": ("置换退出产能", "retired capacity")})
+      labels={"replacement_retired": ("置换退出产能", "retired capacity")}, applies=AL)
 def capacity_replacement(b: Batch) -> Result:
     """Σ retired ≥ new: 等量 (equal) or 减量 (reduced) — the catalogue lists both as admissible."""
     n = len(b)
@@ -150,7 +153,7 @@ ZANGQING = "002.al.no_new_in_zangqing_park"
                    "the project is in the Zang-Qing industrial park, which admits no new, retrofitted or expanded "
                    "electrolytic aluminium projects"),
                R_MISSING: ("缺少项目位置或所在园区，无法判断", "the project's location or park is not recorded")},
-      labels={"in_zangqing_park": ("位于藏青工业园", "in the Zang-Qing park")})
+      labels={"in_zangqing_park": ("位于藏青工业园", "in the Zang-Qing park")}, applies=AL)
 def zangqing_park(b: Batch) -> Result:
     applies = of_kind(b, "al_line") & is_project(b)
     return flag_result(b, applies, entry_rows(b, ZANGQING), b.flag("in_zangqing_park"), "in_zangqing_park", ZANGQING)

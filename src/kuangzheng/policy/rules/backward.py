@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, resolve, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, resolve, \
+    rule
 from . import minerals as mn
 from .common import entry, entry_rows, of_kind
 
@@ -38,10 +39,15 @@ SCALE_FLOORS = (
 KINDS = ("smelter", "al_line", "refinery", "processing_plant")
 R_LISTED, R_DUE, R_FURNACE = 10, 11, 12
 METAL_ZH = {"aluminium": "铝", "lead": "铅", "copper": "铜"}
+# every item a facility can match, numbered for a bit mask: keywords, the cell-current item, scale floors
+ITEMS = [w for _, (_, words) in KEYWORDS.items() for w in words] + ["100KA及以下预焙槽"] + \
+    [f"再生{METAL_ZH[m]}{'规模' if c == 'capacity' else '反射炉炉容'}低于目录下限" for m, _, _, c, _ in SCALE_FLOORS]
+BIT = {item: np.int64(1) << np.int64(i) for i, item in enumerate(ITEMS)}
 
 
-def _append(acc: np.ndarray, hit: np.ndarray, text: str) -> np.ndarray:
-    return np.where(hit, np.char.add(acc, np.where(acc == "", text, "；" + text)), acc)
+def _derive(facts: dict) -> dict:
+    bits = int(facts["matched_bits"][0] or 0)
+    return {"matched": "；".join(item for item, bit in BIT.items() if bits & int(bit))}
 
 
 @rule("backward.catalogue", "facility", "M37", ("落后产能淘汰目录", "Backward-capacity elimination catalogue"),
@@ -53,7 +59,7 @@ def _append(acc: np.ndarray, hit: np.ndarray, text: str) -> np.ndarray:
                R_FURNACE: ("再生金属反射炉未记录炉容（吨），无法对照目录", "the recycled-metal reverberatory furnace's "
                            "size (t) is not recorded, so the catalogue cannot be applied"),
                R_MISSING: ("缺少工艺数据，无法对照淘汰目录", "the process is not recorded")},
-      labels={"process": ("工艺", "process")})
+      labels={"process": ("工艺", "process")}, derive=_derive, applies=lambda b: of_kind(b, *KINDS))
 def catalogue(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
@@ -62,28 +68,31 @@ def catalogue(b: Batch) -> Result:
     res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
     live = applies & bound
     proc, m = b.text("process"), b.mask("metals_mask")
-    matched = np.full(n, "", dtype="<U400")
+    matched = np.zeros(n, dtype=np.int64)
     due = np.zeros(n, dtype=bool)       # matched only items whose deadline is still ahead
     hard = np.zeros(n, dtype=bool)      # matched an item whose deadline has passed or that has none
     used = []
 
-    def hit(rows, entry_id, text):
-        nonlocal matched
+    def hit(rows, entry_id, item):
         e = entry(b, entry_id)
         rows = rows & live
         if not rows.any():
             return
-        matched = _append(matched, rows, text)
+        matched[rows] |= BIT[item]
         if e.deadline is not None and b.as_of <= e.deadline:
             due[rows] = True
         else:
             hard[rows] = True
-        used.append(np.where(rows, entry_id, ""))
+        used.append(b.entry_column(entry_id, rows))
 
+    # processes repeat across a registry: match keywords on the distinct texts, then spread back
+    texts, which = np.unique(proc, return_inverse=True)
     for eid, (metals, words) in KEYWORDS.items():
         of_metal = mn.has(m, mn.keys(*metals)) if metals else np.ones(n, dtype=bool)
         for w in words:
-            hit(of_metal & (np.char.find(proc, w) >= 0), eid, w)
+            found = np.char.find(texts, w) >= 0
+            if found.any():
+                hit(of_metal & found[which], eid, w)
     # cells of 100 kA and below (the catalogue keeps the requirement as > 100 kA)
     cells = of_kind(b, "al_line")
     lk = resolve(b, "al.prebaked_cell_current_backward_above", "kA", cells & live)
@@ -93,24 +102,24 @@ def catalogue(b: Batch) -> Result:
     hit(small, "004.backward.al.2011", "100KA及以下预焙槽")
     furnace_unknown = np.zeros(n, dtype=bool)
     for metal, marker, name, col, unit in SCALE_FLOORS:
-        rows = live & mn.has(m, mn.keys(metal)) & (np.char.find(proc, marker) >= 0)
+        rows = live & mn.has(m, mn.keys(metal)) & (np.char.find(texts, marker) >= 0)[which]
         if col == "furnace_t":
-            rows &= np.char.find(proc, "反射炉") >= 0
+            rows &= (np.char.find(texts, "反射炉") >= 0)[which]
         lk = resolve(b, name, unit, rows)
         val = b.num(col)
         with np.errstate(invalid="ignore"):
             below = rows & lk.found & (val < lk.value)
         furnace_unknown |= rows & lk.found & np.isnan(val) & (col == "furnace_t")
         if below.any():
-            what = "再生" + METAL_ZH[metal] + ("规模" if col == "capacity" else "反射炉炉容")
-            hit(below, str(lk.entry[below][0]), f"{what}低于 {lk.value[below][0]:g} {unit}")
+            item = f"再生{METAL_ZH[metal]}{'规模' if col == 'capacity' else '反射炉炉容'}低于目录下限"
+            hit(below, b.entry_table[int(lk.entry[below][0])], item)
     known = (proc != "") | (cells & ~np.isnan(cur))
     res.set(live & ~known, MISSING, R_MISSING)
     res.set(live & known, PASS, R_PASS)
     res.set(live & furnace_unknown, MISSING, R_FURNACE)
     res.set(live & due & ~hard, WARN, R_DUE)
     res.set(live & hard, FAIL, R_LISTED)
-    res.facts.update(process=(proc, None), cell_current_ka=(cur, "kA"), matched=(matched, None),
-                     deadline=(np.full(n, entry(b, "004.backward.al.2011").deadline.isoformat()), None))
+    res.facts.update(process=(proc, None), cell_current_ka=(cur, "kA"), matched_bits=(matched, None),
+                     deadline=(const(n, entry(b, "004.backward.al.2011").deadline.isoformat()), None))
     res.entries += used
     return res

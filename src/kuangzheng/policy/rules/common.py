@@ -11,12 +11,12 @@ PROJECT_TYPES = ("new", "retrofit", "expansion")
 
 
 def of_kind(batch: Batch, *kinds: str) -> np.ndarray:
-    return np.isin(batch.text("kind"), kinds)
+    return batch.isin("kind", kinds)
 
 
 def is_project(batch: Batch) -> np.ndarray:
     """New, retrofitted or expanded capacity (a project under review), as opposed to an existing line."""
-    return np.isin(batch.text("project_type"), PROJECT_TYPES)
+    return batch.isin("project_type", PROJECT_TYPES)
 
 
 def entry(batch: Batch, entry_id: str) -> Entry:
@@ -30,13 +30,13 @@ def entry_rows(batch: Batch, entry_id: str, on=None) -> np.ndarray:
         return np.zeros(len(batch), dtype=bool)
     if e.jurisdiction == "national":
         return np.ones(len(batch), dtype=bool)
-    return batch.jurisdiction == e.jurisdiction
+    names = list(batch.jur_codes[0])
+    return batch.jur_mask(names.index(e.jurisdiction)) if e.jurisdiction in names else \
+        np.zeros(len(batch), dtype=bool)
 
 
 def entry_col(batch: Batch, entry_id: str, where: np.ndarray) -> np.ndarray:
-    col = np.full(len(batch), "", dtype="<U64")
-    col[where] = entry_id
-    return col
+    return batch.entry_column(entry_id, where)
 
 
 def flag_result(batch: Batch, applies: np.ndarray, in_force: np.ndarray, bad_flag: np.ndarray, fact: str,

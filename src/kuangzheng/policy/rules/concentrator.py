@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, rule
 from . import minerals as mn
 from .common import entry_col, entry_rows, of_kind, strictest_floor
 
 RADIUS = "000.concentrator.zone_radius"
 OUTSIDE = "000.concentrator.outside_zone.scale"
 R_NO_FLOOR, R_OUTSIDE, R_NO_SITE, R_INSIDE = 10, 11, 12, 13
+
+CONC = lambda b: of_kind(b, "concentrator")  # noqa: E731
 
 
 def _new(b: Batch) -> np.ndarray:
@@ -35,7 +37,7 @@ def _new(b: Batch) -> np.ndarray:
                R_NO_SITE: ("缺少选矿厂位置，无法判断是否在划定区域内",
                            "the concentrator's location is not recorded, so the designated area cannot be tested"),
                R_MISSING: ("缺少处理能力数据，无法判断", "the daily capacity is not recorded")},
-      labels={"daily_capacity": ("处理矿石能力", "ore treated per day")})
+      labels={"daily_capacity": ("处理矿石能力", "ore treated per day")}, applies=CONC)
 def min_capacity(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
@@ -58,9 +60,9 @@ def min_capacity(b: Batch) -> Result:
     with np.errstate(invalid="ignore"):
         res.set(judged & (cap >= thr), PASS, R_PASS)  # 不低于: inclusive
         res.set(judged & (cap < thr), FAIL, R_FAIL)
-    res.facts.update(daily_capacity=(cap, "t/d"), threshold=(thr, "t/d"), op=(np.where(judged, ">=", ""), None),
+    res.facts.update(daily_capacity=(cap, "t/d"), threshold=(thr, "t/d"), op=(const(n, ">="), None),
                      distance_to_key_mining_area_km=(b.num("key_mining_area_km"), "km"),
-                     radius_km=(np.full(n, float(b.cat().get(RADIUS).value)), "km"))
+                     radius_km=(const(n, float(b.cat().get(RADIUS).value)), "km"))
     res.entries += [entry_col(b, RADIUS, new & bound)] + entries
     return res
 
@@ -75,7 +77,7 @@ def min_capacity(b: Batch) -> Result:
                R_INSIDE: ("选矿厂在划定区域内，适用最低处理能力规则", "inside a designated area: the minimum-capacity rule applies"),
                R_NO_SITE: ("缺少选矿厂位置，无法判断是否在划定区域内",
                            "the concentrator's location is not recorded, so the designated area cannot be tested")},
-      labels={"daily_capacity": ("处理矿石能力", "ore treated per day")})
+      labels={"daily_capacity": ("处理矿石能力", "ore treated per day")}, applies=CONC)
 def outside_area_scale(b: Batch) -> Result:
     res = Result.empty(len(b))
     new = _new(b)

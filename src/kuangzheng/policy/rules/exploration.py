@@ -22,10 +22,12 @@ from .common import entry, entry_col, entry_rows, of_kind
 TERM = "integrated_exploration.contract_term_max"
 OUTCOME_ENTRY = "000.exploration.integrated.outcome"
 
+EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
+
 
 @rule("ie.zone_area", "zone", "M01", ("集中勘查区面积一般控制在1000平方公里以内",
                                      "Integrated exploration zones: normally at most 1000 km²"),
-      labels={"area_km2": ("勘查区面积", "zone area")})
+      labels={"area_km2": ("勘查区面积", "zone area")}, applies=lambda b: of_kind(b, "integrated_exploration_zone"))
 def zone_area(b: Batch) -> Result:
     return threshold_result(b, of_kind(b, "integrated_exploration_zone"), b.num("area_km2"),
                             "integrated_exploration.zone_area_max", "km2", "area_km2")
@@ -60,7 +62,7 @@ R_RUNNING, R_FINDINGS, R_NO_FINDINGS = 10, 11, 12
                                "the term ended on {term_end} without findings: the holder must exit the zone entirely"),
                R_MISSING: ("期限已满（{term_end}），但未记录有无找矿成果，无法判断",
                            "the term ended on {term_end}, but whether there were findings is not recorded")},
-      labels={"term_end": ("整装勘查期限", "end of term")})
+      labels={"term_end": ("整装勘查期限", "end of term")}, applies=EXPLORATION)
 def term(b: Batch) -> Result:
     res = Result.empty(len(b))
     rows = _in_zone(b)
@@ -88,7 +90,7 @@ R_TRANSFERRED = 10
                                "the right was transferred on {first_transfer}, within the term (to {term_end})"),
                1: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
                R_MISSING: ("缺少探矿权起始日期，无法判断", "the right's start date is not recorded")},
-      labels={"first_transfer": ("首次转让日期", "first transfer")})
+      labels={"first_transfer": ("首次转让日期", "first transfer")}, applies=EXPLORATION)
 def no_transfer(b: Batch) -> Result:
     res = Result.empty(len(b))
     rows = _in_zone(b)

@@ -81,7 +81,7 @@ R_BELOW, R_AT_LEAST = 10, 11
                          "the price {price_per_km2} yuan/km² is below the floor {threshold} yuan/km²"),
                R_MISSING: ("市场方式出让的探矿权未记录出让价款或面积，无法判断", "the transfer price or area of an exploration "
                            "right transferred by market methods is not recorded")},
-      labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")})
+      labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")}, applies=lambda b: of_kind(b, "exploration"))
 def floor_price_rule(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0) & \

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, rule
+from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, const, rule
 from . import mine_scale
 from .common import entry_col, entry_rows, of_kind
 
@@ -40,14 +40,16 @@ REASONS = {
 def _flags(b: Batch) -> dict[str, np.ndarray]:
     """Each case as -1 (unknown) / 0 / 1, per row."""
     n = len(b)
-    unknown = np.full(n, -1, dtype=np.int8)
+    unknown = const(n, np.int8(-1))
 
     def known(cond, data_ok):
         return np.where(data_ok, cond, -1).astype(np.int8)
 
     others = b.num("other_holder_same_mineral_mining")
     fragile = b.num("in_fragile_area")
-    scale = mine_scale.min_scale(b)
+    if "min_scale" not in b._cache:  # the same verdicts the mine.min_scale rule gives
+        b._cache["min_scale"] = mine_scale.min_scale(b)
+    scale = b._cache["min_scale"]
     long_ago = b.date("since") <= np.datetime64(b.as_of.replace(year=b.as_of.year - LONG_YEARS), "D")
     below = (scale.outcome == FAIL) & (scale.reason == mine_scale.R_UPGRADE_OR_EXIT)
     judged = np.isin(scale.outcome, (PASS, FAIL))
@@ -70,6 +72,19 @@ def _flags(b: Batch) -> dict[str, np.ndarray]:
 CASES = {"mining": ("one_deposit_many_mines", "in_fragile_area", "long_below_min_scale"),
          "mine": ("in_fragile_area", "long_below_min_scale", "backward_methods"),
          "exploration": ("obstructs_integrated_exploration", "outside_plan", "held_without_exploring")}
+BITS = {name: 1 << i for i, name in enumerate(REASONS)}
+
+
+def spell(mask, lang: int) -> str:
+    """Flag bits as the seed's cases, in Chinese (lang 0) or English (1)."""
+    sep = "；" if lang == 0 else "; "
+    return sep.join(REASONS[name][lang] for name, bit in BITS.items() if int(mask or 0) & bit)
+
+
+def _derive(facts: dict) -> dict:
+    flags, checked = facts["flag_bits"][0], facts["checked_bits"][0]
+    return {"flags": spell(flags, 0), "flags_en": spell(flags, 1), "checked": spell(checked, 0),
+            "checked_en": spell(checked, 1)}
 
 
 @rule("integration.must_include", ("facility", "right"), "M08", ("资源整合：必须纳入整合范围的情形",
@@ -78,38 +93,28 @@ CASES = {"mining": ("one_deposit_many_mines", "in_fragile_area", "long_below_min
                PASS: ("未发现必须纳入整合范围的情形（已检查：{checked}）", "no must-include case found (checked: "
                       "{checked_en})"),
                R_MISSING: ("缺少判断整合情形所需的数据", "the data needed to test the integration cases is not recorded")},
-      labels={"flags": ("整合情形", "integration cases")})
+      labels={"flag_bits": ("整合情形", "integration cases")}, derive=_derive, applies=lambda b: of_kind(b, *CASES))
 def must_include(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
-    kind = b.text("kind")
     flags = _flags(b)
-    flagged = np.zeros(n, dtype=bool)
-    tested = np.zeros(n, dtype=bool)
-    zh, en = np.full(n, "", dtype="<U300"), np.full(n, "", dtype="<U600")
-    czh, cen = np.full(n, "", dtype="<U300"), np.full(n, "", dtype="<U600")
+    flagged = np.zeros(n, dtype=np.int64)
+    tested = np.zeros(n, dtype=np.int64)
     applies = np.zeros(n, dtype=bool)
     mines_rows = np.zeros(n, dtype=bool)
     for subject_kind, cases in CASES.items():
-        rows = kind == subject_kind
+        rows = b.isin("kind", (subject_kind,))
         applies |= rows
         if subject_kind != "exploration":
             mines_rows |= rows
         for c in cases:
-            f = flags[c]
-            hit, seen = rows & (f == 1), rows & (f >= 0)
-            flagged |= hit
-            tested |= seen
-            zh = np.where(hit, np.char.add(zh, np.where(zh == "", REASONS[c][0], "；" + REASONS[c][0])), zh)
-            en = np.where(hit, np.char.add(en, np.where(en == "", REASONS[c][1], "; " + REASONS[c][1])), en)
-            czh = np.where(seen, np.char.add(czh, np.where(czh == "", REASONS[c][0], "；" + REASONS[c][0])), czh)
-            cen = np.where(seen, np.char.add(cen, np.where(cen == "", REASONS[c][1], "; " + REASONS[c][1])), cen)
+            flagged |= np.where(rows & (flags[c] == 1), BITS[c], 0)
+            tested |= np.where(rows & (flags[c] >= 0), BITS[c], 0)
     bound = entry_rows(b, MINES)
     live = applies & bound
     res.set(live, MISSING, R_MISSING)
-    res.set(live & tested, PASS, PASS)
-    res.set(live & flagged, WARN, R_FLAGGED)
-    res.facts.update(flags=(zh, None), flags_en=(en, None), checked=(czh, None), checked_en=(cen, None),
-                     long_years_assumed=(np.full(n, LONG_YEARS), "a"))
+    res.set(live & (tested > 0), PASS, PASS)
+    res.set(live & (flagged > 0), WARN, R_FLAGGED)
+    res.facts.update(flag_bits=(flagged, None), checked_bits=(tested, None), long_years_assumed=(const(n, LONG_YEARS), "a"))
     res.entries += [entry_col(b, MINES, live & mines_rows), entry_col(b, EXPLORATION, live & ~mines_rows)]
     return res

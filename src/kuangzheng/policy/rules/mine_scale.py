@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, \
+    entry_for, in_unit, rule
 from . import minerals as mn
-from .common import entry, entry_col, entry_rows, in_window, of_kind, strictest_floor
+from .common import entry, entry_col, entry_rows, in_window, of_kind
 
 EXISTING = "003.scale.existing_below_minimum"
 R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
@@ -25,8 +26,9 @@ LIGNITE = ("褐煤", "lignite")
 def annual_scale(b: Batch) -> np.ndarray:
     """Capacity (facility) or designed scale (right) in 10^4 t/a; NaN for units that cannot be converted
     (t/d would need a number of working days no seed gives)."""
-    cap, unit = b.num("capacity"), b.text("capacity_unit")
-    return np.select([unit == "10^4 t/a", unit == "t/a"], [cap, cap / 1e4], default=np.nan)
+    cap = b.num("capacity")
+    return np.where(b.isin("capacity_unit", ("10^4 t/a",)), cap,
+                    np.where(b.isin("capacity_unit", ("t/a",)), cap / 1e4, np.nan))
 
 
 def mines(b: Batch) -> np.ndarray:
@@ -47,37 +49,57 @@ def is_new(b: Batch) -> np.ndarray:
                             "cannot be decided (missing policy data)"),
                R_NO_RANK: ("缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"),
                R_UNIT: ("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded")},
-      labels={"scale": ("开采规模", "mining scale")})
+      labels={"scale": ("开采规模", "mining scale")}, applies=mines)
 def min_scale(b: Batch) -> Result:
+    if "min_scale" in b._cache:
+        return b._cache["min_scale"]
+    b._cache["min_scale"] = _min_scale(b)
+    return b._cache["min_scale"]
+
+
+def _min_scale(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
     applies = mines(b)
-    coal = applies & mn.has(b.mask("metals_mask"), mn.keys("coal"))
-    rank, method = b.text("coal_rank"), b.text("mining_method")
-    lignite = np.isin(rank, LIGNITE)
-    under = np.isin(method, ("underground", "mixed"))
-    pit = np.isin(method, ("open_pit", "mixed"))
-    known_rank = coal & (rank != "") & (under | pit)
-    thr, entries = strictest_floor(b, [(known_rank & lignite & under, "mine.min_scale.coal.lignite.underground"),
-                                       (known_rank & lignite & pit, "mine.min_scale.coal.lignite.open_pit"),
-                                       (known_rank & ~lignite & under, "mine.min_scale.coal.other.underground"),
-                                       (known_rank & ~lignite & pit, "mine.min_scale.coal.other.open_pit")], "10^4 t/a")
     in_force = entry_rows(b, "003.scale.coal.other.underground")
-    scale = annual_scale(b)
     res.set(applies & ~in_force, NA, R_NOT_IN_FORCE)
-    live = applies & in_force
-    res.set(live & ~coal, MISSING, R_NON_COAL)
-    res.set(live & coal & ~known_rank, MISSING, R_NO_RANK)
-    judged = live & known_rank & ~np.isnan(thr)
-    res.set(judged & np.isnan(scale), MISSING, R_UNIT)
+    idx = np.flatnonzero(applies & in_force)  # the work is done on these rows only
+    coal = mn.has(b.mask("metals_mask")[idx], mn.keys("coal"))
+    rank, method = b.text("coal_rank")[idx], b.text("mining_method")[idx]
+    lignite = np.isin(rank, LIGNITE)
+    ways = {"underground": np.isin(method, ("underground", "mixed")), "open_pit": np.isin(method, ("open_pit", "mixed"))}
+    known = coal & (rank != "") & (ways["underground"] | ways["open_pit"])
+    thr = np.full(len(idx), np.nan)
+    code = np.full(len(idx), -1, dtype=np.int16)
+    names, jc = b.jur_codes
+    jc = jc[idx]
+    for j, jur in enumerate(names):  # a mine worked both ways is held to the higher floor
+        for grade, of_grade in (("lignite", lignite), ("other", ~lignite)):
+            for way, of_way in ways.items():
+                e = entry_for(b, f"mine.min_scale.coal.{grade}.{way}", str(jur))
+                if e is None:
+                    continue
+                v = in_unit(e, "10^4 t/a")
+                sel = known & (jc == j) & of_grade & of_way & (np.isnan(thr) | (thr < v))
+                thr[sel], code[sel] = v, b.entry_code(e.id)
+    scale = annual_scale(b)
+    sc = scale[idx]
+    new = is_new(b)[idx]
+    judged = known & ~np.isnan(thr)
     with np.errstate(invalid="ignore"):
-        below = judged & (scale < thr)
-        res.set(judged & (scale >= thr), PASS, R_PASS)
-    res.set(below & is_new(b), FAIL, R_FAIL)
-    res.set(below & ~is_new(b), FAIL, R_UPGRADE_OR_EXIT)
-    res.facts.update(scale=(scale, "10^4 t/a"), threshold=(thr, "10^4 t/a"), op=(np.where(judged, ">=", ""), None),
-                     coal_rank=(rank, None), mining_method=(method, None))
-    res.entries += entries + [entry_col(b, EXISTING, below & ~is_new(b))]
+        below = judged & (sc < thr)
+        res.outcome[idx] = np.select([~coal, ~known, np.isnan(sc), ~below], [MISSING, MISSING, MISSING, PASS], FAIL)
+        res.reason[idx] = np.select([~coal, ~known, np.isnan(sc), ~below, new],
+                                    [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL], R_UPGRADE_OR_EXIT)
+    thr_all = np.full(n, np.nan)
+    thr_all[idx] = thr
+    used = np.full(n, -1, dtype=np.int16)
+    used[idx] = code
+    exit_ = np.full(n, -1, dtype=np.int16)
+    exit_[idx[below & ~new]] = b.entry_code(EXISTING)
+    res.facts.update(scale=(scale, "10^4 t/a"), threshold=(thr_all, "10^4 t/a"), op=(const(n, ">="), None),
+                     coal_rank=(b.text("coal_rank"), None), mining_method=(b.text("mining_method"), None))
+    res.entries += [used, exit_]
     return res
 
 
@@ -93,7 +115,7 @@ R_SHARED = 10
                           "the application overlaps {other_holder_rights} mining right(s) of other enterprises for the "
                           "same mineral: one deposit, one enterprise"),
                R_MISSING: ("缺少边界，无法判断", "the boundary is not recorded")},
-      labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")})
+      labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")}, applies=mines)
 def one_deposit(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = mines(b) & is_new(b) & ~mn.has(b.mask("metals_mask"), mn.keys("coal"))
@@ -133,18 +155,18 @@ def moratorium_window(b: Batch):
                           "{as_of} is within the plan's first 3 years ({window}): approval of new coal mines is "
                           "stopped in principle (a warning)"),
                R_OPEN: ("{as_of} 不在规划期前3年（{window}）内", "{as_of} is outside the plan's first 3 years ({window})")},
-      labels={"window": ("停批期", "moratorium")})
+      labels={"window": ("停批期", "moratorium")}, applies=mines)
 def moratorium(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = _new_coal(b)
     start, end = moratorium_window(b)
-    frozen = in_window(np.full(len(b), b.as_of, dtype="datetime64[D]"), start, end)
+    frozen = in_window(const(len(b), np.datetime64(b.as_of, "D")), start, end)
     e = entry(b, MORATORIUM)  # bound from the plan's publication; the window itself is the plan's years
     bound = (b.jurisdiction == e.jurisdiction) & (b.as_of >= e.effective)
     res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
     res.set(applies & bound & frozen, WARN, R_FROZEN)
     res.set(applies & bound & ~frozen, PASS, R_OPEN)
-    res.facts["window"] = (np.full(len(b), f"{start.isoformat()}–{end.isoformat()}"), None)
+    res.facts["window"] = (const(len(b), f"{start.isoformat()}–{end.isoformat()}"), None)
     res.entries += [entry_col(b, MORATORIUM, applies & bound), entry_col(b, PLAN_PERIOD, applies & bound)]
     return res
 
@@ -158,7 +180,7 @@ def moratorium(b: Batch) -> Result:
                         "reduced replacement"),
                R_MISSING: ("缺少新建规模或减量置换方案（退出产能），无法判断",
                            "the new scale or the replacement plan (retired capacity) is not recorded")},
-      labels={"replacement_retired": ("置换退出产能", "retired capacity")})
+      labels={"replacement_retired": ("置换退出产能", "retired capacity")}, applies=mines)
 def reduced_replacement(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = _new_coal(b)

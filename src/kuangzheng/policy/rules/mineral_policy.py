@@ -14,24 +14,42 @@ import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, Batch, Result, entry_for, rule
 from . import minerals as mn
-from .common import entry_col, entry_rows
+from .common import entry_col, entry_rows, of_kind
 
 R_PROHIBITED, R_RESTRICTED, R_COAL, R_CONDITIONS_MET, R_QUARRY, R_ENCOURAGED, R_UNLISTED, R_QUARRY_OK = range(10, 18)
 PLACER = "003.exploration.placer_new_project_conditions"
 QUARRY = "003.mining.building_materials.zones"
 
 
-def _list_mask(b: Batch, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the mask of list `name` in the row's jurisdiction, and the entry id ('' where none)."""
-    m = np.zeros(len(b), dtype=np.uint64)
-    ids = np.full(len(b), "", dtype="<U64")
-    for jur in np.unique(b.jurisdiction):
-        e = entry_for(b, name, str(jur))
-        if e is not None:
-            rows = b.jurisdiction == jur
-            m[rows] = mn.mask_of(e.value, list_items=True)
-            ids[rows] = e.id
-    return m, ids
+def _words(exploration: bool, placer: bool) -> dict:
+    """The activity and the restricted list's conditions, spelt out for the explanation."""
+    return {"activity": "勘查" if exploration else "开采", "activity_en": "exploration" if exploration else "mining",
+            "conditions": "原则上不再新立勘查项目，确需新立的须通过环境影响评估并征得环保部门同意" if placer
+            else "严格控制（政策未列明具体条件）",
+            "conditions_en": "no new exploration projects in principle; a necessary one needs an EIA and the environment "
+            "department's consent" if placer else "strictly controlled (the seed states no further condition)"}
+
+
+def _lists(b: Batch, expl: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per row: the masks of the prohibited, restricted and encouraged lists of the row's activity in
+    its jurisdiction, and their entry codes (-1 where no list binds). One pass per (activity, jurisdiction)."""
+    masks = [np.zeros(len(b), dtype=np.uint64) for _ in LISTS]
+    codes = [np.full(len(b), -1, dtype=np.int16) for _ in LISTS]
+    names, jc = b.jur_codes
+    for activity, rows_of in (("exploration", expl), ("mining", ~expl)):
+        for j, jur in enumerate(names):
+            rows = None
+            for k, kind in enumerate(LISTS):
+                e = entry_for(b, f"{activity}.{kind}_minerals", str(jur))
+                if e is None:
+                    continue
+                rows = rows_of & b.jur_mask(j) if rows is None else rows
+                masks[k][rows] = mn.mask_of(e.value, list_items=True)
+                codes[k][rows] = b.entry_code(e.id)
+    return masks, codes
+
+
+LISTS = ("prohibited", "restricted", "encouraged")
 
 
 @rule("mineral.policy", "right", "M32", ("鼓励、限制、禁止勘查开采矿种", "Encouraged, restricted and prohibited minerals"),
@@ -52,24 +70,17 @@ def _list_mask(b: Batch, name: str) -> tuple[np.ndarray, np.ndarray]:
                R_UNLISTED: ("矿种 {minerals} 不在限制或禁止之列", "{minerals}: on neither the restricted nor the "
                             "prohibited list"),
                R_MISSING: ("缺少矿种，无法判断", "no mineral is recorded")},
-      labels={"minerals": ("矿种", "minerals")})
+      labels={"minerals": ("矿种", "minerals")}, derive=lambda f: _words(f["exploration"][0], f["placer"][0]),
+      applies=lambda b: of_kind(b, "exploration", "mining"))
 def mineral_policy(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
     kind = b.text("kind")
     expl, mining = kind == "exploration", kind == "mining"
     m = b.mask("metals_mask")
-    blank = np.char.str_len(b.text("minerals")) == 0
-    pro_e, pro_e_id = _list_mask(b, "exploration.prohibited_minerals")
-    res_e, res_e_id = _list_mask(b, "exploration.restricted_minerals")
-    enc_e, enc_e_id = _list_mask(b, "exploration.encouraged_minerals")
-    pro_m, pro_m_id = _list_mask(b, "mining.prohibited_minerals")
-    res_m, res_m_id = _list_mask(b, "mining.restricted_minerals")
-    enc_m, enc_m_id = _list_mask(b, "mining.encouraged_minerals")
-    pro = np.where(expl, pro_e, pro_m)
-    rst = np.where(expl, res_e, res_m)
-    enc = np.where(expl, enc_e, enc_m)
-    in_force = (expl | mining) & (np.where(expl, pro_e_id, pro_m_id) != "")
+    blank = b.isin("minerals", ("",))
+    (pro, rst, enc), codes = _lists(b, expl)
+    in_force = (expl | mining) & (codes[0] >= 0)
     res.set((expl | mining) & ~in_force, NA, R_NOT_IN_FORCE)
     live = in_force & ~blank
     res.set(in_force & blank, MISSING, R_MISSING)
@@ -89,16 +100,9 @@ def mineral_policy(b: Batch) -> Result:
     res.set(placer & ~met, WARN, R_RESTRICTED)
     res.set(placer & met, PASS, R_CONDITIONS_MET)
     res.set(live & mn.has(m, pro), FAIL, R_PROHIBITED)
-    res.facts.update(
-        minerals=(b.text("minerals"), None),
-        activity=(np.where(expl, "勘查", "开采"), None), activity_en=(np.where(expl, "exploration", "mining"), None),
-        conditions=(np.where(placer, "原则上不再新立勘查项目，确需新立的须通过环境影响评估并征得环保部门同意",
-                             "严格控制（政策未列明具体条件）"), None),
-        conditions_en=(np.where(placer, "no new exploration projects in principle; a necessary one needs an EIA and "
-                                        "the environment department's consent",
-                                "strictly controlled (the seed states no further condition)"), None),
-        eia_approved=(b.flag("eia_approved"), None), environment_consent=(b.flag("environment_consent"), None))
-    res.entries += [np.where(expl, pro_e_id, pro_m_id), np.where(expl, res_e_id, res_m_id),
-                    np.where(expl, enc_e_id, enc_m_id), entry_col(b, PLACER, placer & entry_rows(b, PLACER)),
+    res.facts.update(minerals=(b.text("minerals"), None), exploration=(expl, None), placer=(placer, None),
+                     eia_approved=(b.flag("eia_approved"), None),
+                     environment_consent=(b.flag("environment_consent"), None))
+    res.entries += codes + [entry_col(b, PLACER, placer & entry_rows(b, PLACER)),
                     entry_col(b, QUARRY, quarry & entry_rows(b, QUARRY))]
     return res

@@ -11,13 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, compare, \
-    resolve, rule
+    const, resolve, rule
 from .common import entry, entry_col, entry_rows, in_window, of_kind
 
 PROHIBITED = ("003.zone.prohibited_mining_areas.part1", "003.zone.prohibited_mining_areas.part2")
 RESERVE = "003.zone.nature_reserve.no_mining"
 RESERVE_EXIT = "003.exploration.nature_reserve_exit"
 R_RESERVE, R_PROHIBITED, R_CONSENT, R_EXPL_RESERVE, R_EXPL_PROHIBITED = range(10, 15)
+
+RIGHTS = lambda b: of_kind(b, "mining", "exploration")  # noqa: E731
 
 
 def _applied(b: Batch) -> np.ndarray:
@@ -30,9 +32,11 @@ def _applied(b: Batch) -> np.ndarray:
                R_RESERVE: ("采矿权范围与 {in_nature_reserve} 处自然保护区重叠：禁止在自然保护区内开采，已有矿业权依法有序退出",
                            "the mining right overlaps {in_nature_reserve} nature reserve(s): no mining is allowed there;"
                            " existing rights exit in an orderly, lawful way"),
-               R_PROHIBITED: ("采矿权范围与 {in_prohibited} 处禁止开采区重叠，且未记录国务院授权的有关主管部门同意",
-                              "the mining right overlaps {in_prohibited} prohibited mining area(s) without recorded "
-                              "consent of a department authorised by the State Council"),
+               R_PROHIBITED: ("采矿权范围与禁止开采区（{in_prohibited} 处）或自然保护区（{in_nature_reserve} 处）重叠，且未记录"
+                              "国务院授权的有关主管部门同意",
+                              "the mining right overlaps prohibited mining areas ({in_prohibited}) or nature reserves "
+                              "({in_nature_reserve}) without recorded consent of a department authorised by the State "
+                              "Council"),
                R_CONSENT: ("采矿权范围与禁止开采区重叠，已记录国务院授权的有关主管部门同意",
                            "the mining right overlaps a prohibited mining area, with the recorded consent of a "
                            "department authorised by the State Council"),
@@ -43,7 +47,7 @@ def _applied(b: Batch) -> np.ndarray:
                                    "the exploration right overlaps a prohibited mining area: mining there later needs "
                                    "consent of a department authorised by the State Council"),
                R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded")},
-      labels={"in_prohibited": ("重叠的禁止开采区", "prohibited areas overlapped")})
+      labels={"in_prohibited": ("重叠的禁止开采区", "prohibited areas overlapped")}, applies=RIGHTS)
 def prohibited_area(b: Batch) -> Result:
     res = Result.empty(len(b))
     kind = b.text("kind")
@@ -56,15 +60,18 @@ def prohibited_area(b: Batch) -> Result:
     res.set(applies & (np.isnan(pro) | np.isnan(reserve)), MISSING, R_MISSING)
     res.set(applies & (pro == 0) & (reserve == 0), PASS, R_PASS)
     consent = b.flag("state_council_consent") == 1
-    res.set(applies & mining & (pro > 0) & ~consent, FAIL, R_PROHIBITED)
-    res.set(applies & mining & (pro > 0) & consent, PASS, R_CONSENT)
-    res.set(applies & expl & (pro > 0), WARN, R_EXPL_PROHIBITED)
+    # outside Inner Mongolia a nature reserve is one of the national prohibited areas (part 2 of the list);
+    # inside it seed 003 bans mining there outright, consent or not
+    any_pro = pro + np.where(bound_res, 0, reserve)
+    res.set(applies & mining & (any_pro > 0) & ~consent, FAIL, R_PROHIBITED)
+    res.set(applies & mining & (any_pro > 0) & consent, PASS, R_CONSENT)
+    res.set(applies & expl & (any_pro > 0), WARN, R_EXPL_PROHIBITED)
     in_res = applies & bound_res & (reserve > 0)
     res.set(in_res & mining, FAIL, R_RESERVE)
     res.set(in_res & expl, WARN, R_EXPL_RESERVE)
     res.facts.update(in_prohibited=(pro, "count"), in_nature_reserve=(reserve, "count"),
                      state_council_consent=(b.flag("state_council_consent"), None))
-    res.entries += [entry_col(b, e, applies & (pro > 0)) for e in PROHIBITED]
+    res.entries += [entry_col(b, e, applies & (any_pro > 0)) for e in PROHIBITED]
     res.entries += [entry_col(b, RESERVE, in_res), entry_col(b, RESERVE_EXIT, in_res & expl)]
     return res
 
@@ -84,7 +91,7 @@ R_OUTSIDE, R_REVIEW, R_CONTROLLED = 10, 11, 12
                               "in a restricted mining area: the number of rights, mine scale and total output are "
                               "strictly capped"),
                R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded")},
-      labels={"in_restricted": ("重叠的限制开采区", "restricted areas overlapped")})
+      labels={"in_restricted": ("重叠的限制开采区", "restricted areas overlapped")}, applies=RIGHTS)
 def restricted_area(b: Batch) -> Result:
     res = Result.empty(len(b))
     mining = of_kind(b, "mining")
@@ -113,7 +120,7 @@ R_NO_BLOCK = 10
       reasons={R_NO_BLOCK: ("探矿权不在任何勘查规划区块内（见 plan.outside_blocks）",
                             "the exploration right is in no exploration planning block (see plan.outside_blocks)"),
                R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded")},
-      labels={"block_subjects": ("所在区块的勘查主体数", "exploration subjects in its block")})
+      labels={"block_subjects": ("所在区块的勘查主体数", "exploration subjects in its block")}, applies=RIGHTS)
 def block_single_subject(b: Batch) -> Result:
     """Subjects in a block = this right's holder plus the other holders with rights in the same block."""
     res = Result.empty(len(b))
@@ -130,7 +137,7 @@ def block_single_subject(b: Batch) -> Result:
     res.set(judged & ok, PASS, R_PASS)
     res.set(judged & ~ok, WARN, 5)  # 原则上: a warning
     res.facts.update(block_subjects=(np.where(judged, subjects, np.nan), "count"), threshold=(lk.value, "count"),
-                     op=(lk.op, None))
+                     op=(lk.symbols, None))
     res.entries.append(lk.entry)
     return res
 
@@ -146,7 +153,7 @@ R_CONFLICT_NEW, R_CONFLICT_OLD = 10, 11
                R_CONFLICT_OLD: ("与 {conflicts} 个其他权利人的有效矿业权重叠，须核查登记", "overlaps {conflicts} live "
                                 "right(s) of other holders: the register must be checked"),
                R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded")},
-      labels={"conflicts": ("重叠的他人矿业权", "overlapping rights of others")})
+      labels={"conflicts": ("重叠的他人矿业权", "overlapping rights of others")}, applies=RIGHTS)
 def right_overlap(b: Batch) -> Result:
     """A registry conflict check that planning review relies on; no seed states it as a number, so
     its verdicts cite no catalogue entry."""
@@ -171,7 +178,9 @@ R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
                                "outside every {block_kind_en}: to be reviewed against the plan and its rights-setting "
                                "zoning"),
                R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded")},
-      labels={"blocks": ("所在规划区块数", "planning blocks containing it")})
+      labels={"blocks": ("所在规划区块数", "planning blocks containing it")},
+      derive=lambda f: {"block_kind": "勘查规划区块" if f["exploration"][0] else "开采规划区块",
+                        "block_kind_en": "exploration planning block" if f["exploration"][0] else "mining planning block"}, applies=RIGHTS)
 def outside_blocks(b: Batch) -> Result:
     res = Result.empty(len(b))
     kind = b.text("kind")
@@ -183,9 +192,7 @@ def outside_blocks(b: Batch) -> Result:
     res.set(applies & np.isnan(blocks), MISSING, R_MISSING)
     res.set(applies & (blocks > 0), PASS, R_IN_BLOCK)
     res.set(applies & (blocks == 0), WARN, R_OUTSIDE_ALL)
-    res.facts.update(blocks=(blocks, "count"),
-                     block_kind=(np.where(expl, "勘查规划区块", "开采规划区块"), None),
-                     block_kind_en=(np.where(expl, "exploration planning block", "mining planning block"), None))
+    res.facts.update(blocks=(blocks, "count"), exploration=(expl, None))
     res.entries += [entry_col(b, BLOCK_ENTRIES["exploration"], applies & expl),
                     entry_col(b, BLOCK_ENTRIES["mining"], applies & mining)]
     return res
@@ -205,7 +212,7 @@ R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = 10, 11, 12, 13
                          "the coal mining block was released on {release_date}, outside the ban ({window})"),
                R_NOT_COAL: ("非煤炭开采规划区块", "not a coal mining block"),
                R_NO_DATE: ("尚未投放（未记录投放时间）", "not released (no release date recorded)")},
-      labels={"release_date": ("投放时间", "release date")})
+      labels={"release_date": ("投放时间", "release date")}, applies=lambda b: of_kind(b, "mining_planning_block"))
 def coal_block_release(b: Batch) -> Result:
     """Banned: releases on dates when the ban was in force, i.e. from the plan's publication (the entry's
     effective date) to the end of its third year (plan start + the entry's years)."""
@@ -228,6 +235,6 @@ def coal_block_release(b: Batch) -> Result:
     early = in_window(released, e.effective, end)
     res.set(live & ~np.isnat(released) & ~early, PASS, R_LATER)
     res.set(live & early, FAIL, R_EARLY)
-    res.facts.update(release_date=(released, None), window=(np.full(len(b), f"{e.effective}–{end}"), None))
+    res.facts.update(release_date=(released, None), window=(const(len(b), f"{e.effective}–{end}"), None))
     res.entries += [entry_col(b, RELEASE_BAN, live), entry_col(b, PLAN_PERIOD, live)]
     return res

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Result, rule, \
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Result, const, rule, \
     threshold_result
 from . import minerals as mn
 from .common import entry_col, entry_rows, flag_result, is_project, of_kind, strictest_floor
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
 CU_PB_ZN_MG = mn.keys("copper", "lead", "zinc", "magnesium")
+
+SMELTER = lambda b: of_kind(b, "smelter")  # noqa: E731
 
 
 def _smelter(b: Batch, metals) -> np.ndarray:
@@ -26,7 +28,7 @@ def _smelter(b: Batch, metals) -> np.ndarray:
 
 @rule("smelting.single_series", "facility", "M25", ("铜锌铅冶炼单系列产能", "Cu/Zn/Pb smelting: single-series capacity"),
       reasons={10: ("冶炼项目的金属不在铜、锌、铅之列", "the smelter's metals are not copper, zinc or lead")},
-      labels={"single_series_capacity": ("单系列产能", "single-series capacity")})
+      labels={"single_series_capacity": ("单系列产能", "single-series capacity")}, applies=SMELTER)
 def single_series(b: Batch) -> Result:
     applies = _smelter(b, CU_ZN_PB) & is_project(b)
     m = b.mask("metals_mask")
@@ -46,7 +48,7 @@ def single_series(b: Batch) -> Result:
     res.set(live & known & ok, PASS, R_PASS)
     res.set(live & known & ~ok, FAIL, R_FAIL)
     res.facts.update(single_series_capacity=(values, "10^4 t"), threshold=(thr, "10^4 t"),
-                     op=(np.where(live, ">=", ""), None))
+                     op=(const(len(b), ">="), None))
     res.entries += entries
     return res
 
@@ -61,7 +63,7 @@ ADVANCED = ("domestic_advanced", "intl_advanced")  # international advanced is a
                R_FAIL: ("装备工艺水平为 {equipment_level}，未达到国内先进水平", "equipment level {equipment_level} is "
                         "below domestic advanced"),
                R_MISSING: ("缺少装备工艺水平数据，无法判断", "the equipment level is not recorded")},
-      labels={"equipment_level": ("装备工艺水平", "equipment level")})
+      labels={"equipment_level": ("装备工艺水平", "equipment level")}, applies=SMELTER)
 def equipment(b: Batch) -> Result:
     applies = _smelter(b, CU_ZN_PB) & is_project(b)
     level = b.text("equipment_level")
@@ -78,7 +80,7 @@ PARK = "000.smelting.cu_pb_zn_mg.park_siting"
       reasons={R_PASS: ("冶炼项目位于有色金属专业园区内", "the smelter is inside a non-ferrous specialised park"),
                R_FAIL: ("冶炼项目不在有色金属专业园区内", "the smelter is not inside a non-ferrous specialised park"),
                R_MISSING: ("缺少位置或所在园区，无法判断", "the location or park is not recorded")},
-      labels={"outside_nonferrous_park": ("不在有色金属专业园区", "outside a non-ferrous park")})
+      labels={"outside_nonferrous_park": ("不在有色金属专业园区", "outside a non-ferrous park")}, applies=SMELTER)
 def park_siting(b: Batch) -> Result:
     applies = _smelter(b, CU_PB_ZN_MG) & np.isin(b.text("project_type"), ("new", "expansion"))
     inside = b.flag("in_nonferrous_park")
@@ -87,7 +89,7 @@ def park_siting(b: Batch) -> Result:
 
 
 @rule("smelting.self_supply", "facility", "M25", ("冶炼企业自给资源保障", "Cu/Pb/Zn/Mg smelters: self-supplied resources"),
-      labels={"self_supply_pct": ("自给资源保障程度", "self-supplied resource share")})
+      labels={"self_supply_pct": ("自给资源保障程度", "self-supplied resource share")}, applies=SMELTER)
 def self_supply(b: Batch) -> Result:
     return threshold_result(b, _smelter(b, CU_PB_ZN_MG), b.num("self_supply_pct"),
                             "smelting.self_supplied_resource_min", "%", "self_supply_pct")
