@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, resolve, rule
-from .common import entry_col, entry_rows
+from ..engine import FAIL, MISSING, PASS, R_MISSING, Batch, Result, resolve, rule
+from .common import entry_col, entry_rows, in_force
 
 # case code -> (catalogue entry listing it, right kind it concerns or None for any)
 CASES = {
@@ -66,8 +66,7 @@ def eligibility(b: Batch) -> Result:
     case = b.text("agreement_case")
     applies = (b.text("obtained_by") == "agreement") | (case != "")
     bound = entry_rows(b, "000.agreement_transfer.eligible.part1")
-    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
-    live = applies & bound
+    live = in_force(res, applies, bound)
     kind = b.text("kind")
     known = np.isin(case, list(CASES))
     res.set(live & (case == ""), MISSING, R_NO_CASE)

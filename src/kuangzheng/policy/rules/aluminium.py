@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, compare, const, \
-    resolve, rule, threshold_result
-from .common import entry, entry_col, entry_rows, flag_result, is_project, of_kind
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule, \
+    threshold_result
+from .common import entry, entry_col, entry_rows, flag_result, is_project, of_kind, in_force
 
 LINE = "facility"
 
@@ -88,8 +88,7 @@ def energy_catch_up(b: Batch) -> Result:
     e = entry(b, CATCH_UP)
     bound = entry_rows(b, CATCH_UP)
     before = b.as_of <= e.deadline
-    res.set(existing & ~bound, NA, R_NOT_IN_FORCE)
-    live = existing & bound
+    live = in_force(res, existing, bound)
     molten, ingot = b.num("ac_molten_kwh_t"), b.num("ac_ingot_kwh_t")
     m = resolve(b, "al.new.ac_consumption_liquid_max", "kWh/t", live)
     g = resolve(b, "al.new.ac_consumption_ingot_max", "kWh/t", live)
@@ -130,8 +129,7 @@ def capacity_replacement(b: Batch) -> Result:
     res = Result.empty(n)
     applies = of_kind(b, "al_line") & is_project(b)
     lk = resolve(b, REPLACEMENT, None, applies)  # a list entry: found where it binds
-    res.set(applies & ~lk.found, NA, R_NOT_IN_FORCE)
-    live = applies & lk.found
+    live = in_force(res, applies, lk.found)
     new, retired = b.num("capacity"), b.num("replacement_retired")
     known = ~np.isnan(new) & ~np.isnan(retired)
     res.set(live & ~known, MISSING, R_MISSING)

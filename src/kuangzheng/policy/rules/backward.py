@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, resolve, \
-    rule
+from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, const, resolve, rule
 from . import minerals as mn
-from .common import entry, entry_rows, of_kind
+from .common import entry, entry_rows, of_kind, in_force
 
 # entry id -> (metal keys the item is listed under, keywords from the item's wording)
 KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -65,8 +64,7 @@ def catalogue(b: Batch) -> Result:
     res = Result.empty(n)
     applies = of_kind(b, *KINDS)
     bound = entry_rows(b, "004.backward.al.2011")
-    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
-    live = applies & bound
+    live = in_force(res, applies, bound)
     proc, m = b.text("process"), b.mask("metals_mask")
     matched = np.zeros(n, dtype=np.int64)
     due = np.zeros(n, dtype=bool)       # matched only items whose deadline is still ahead

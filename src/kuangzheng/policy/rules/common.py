@@ -19,6 +19,12 @@ def is_project(batch: Batch) -> np.ndarray:
     return batch.isin("project_type", PROJECT_TYPES)
 
 
+def in_force(res: Result, applies: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """Rows the rule concerns where no provision binds are not applicable; returns the rows it decides."""
+    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
+    return applies & bound
+
+
 def entry(batch: Batch, entry_id: str) -> Entry:
     return batch.cat().get(entry_id)
 
@@ -39,12 +45,11 @@ def entry_col(batch: Batch, entry_id: str, where: np.ndarray) -> np.ndarray:
     return batch.entry_column(entry_id, where)
 
 
-def flag_result(batch: Batch, applies: np.ndarray, in_force: np.ndarray, bad_flag: np.ndarray, fact: str,
+def flag_result(batch: Batch, applies: np.ndarray, bound: np.ndarray, bad_flag: np.ndarray, fact: str,
                 *entry_ids: str) -> Result:
     """A yes/no fact where 1 means the requirement is broken: fail on 1, pass on 0, missing on -1."""
     res = Result.empty(len(batch))
-    res.set(applies & ~in_force, NA, R_NOT_IN_FORCE)
-    live = applies & in_force
+    live = in_force(res, applies, bound)
     res.set(live & (bad_flag == 0), PASS, R_PASS)
     res.set(live & (bad_flag == 1), FAIL, R_FAIL)
     res.set(live & (bad_flag < 0), MISSING, R_MISSING)

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..catalogue import Catalogue, load_catalogue
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, resolve, rule, \
-    threshold_result
-from .common import entry, entry_col, entry_rows, of_kind
+from ..engine import FAIL, MISSING, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
+from .common import entry_col, of_kind, in_force
 
 TERM = "integrated_exploration.contract_term_max"
 OUTCOME_ENTRY = "000.exploration.integrated.outcome"
@@ -67,8 +66,7 @@ def term(b: Batch) -> Result:
     res = Result.empty(len(b))
     rows = _in_zone(b)
     lk, start, end = _term(b, rows)
-    res.set(rows & ~lk.found, NA, R_NOT_IN_FORCE)
-    live = rows & lk.found
+    live = in_force(res, rows, lk.found)
     res.set(live & np.isnat(start), MISSING, R_MISSING)
     running = live & (b.today < end)
     over = live & ~np.isnat(start) & (b.today >= end)
@@ -95,8 +93,7 @@ def no_transfer(b: Batch) -> Result:
     res = Result.empty(len(b))
     rows = _in_zone(b)
     lk, start, end = _term(b, rows)
-    res.set(rows & ~lk.found, NA, R_NOT_IN_FORCE)
-    live = rows & lk.found
+    live = in_force(res, rows, lk.found)
     moved = b.date("first_transfer")
     within = ~np.isnat(moved) & (moved >= start) & (moved < end)
     res.set(live & np.isnat(start), MISSING, R_MISSING)

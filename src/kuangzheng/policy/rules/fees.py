@@ -14,9 +14,9 @@ import datetime as dt
 import numpy as np
 
 from ..catalogue import Catalogue, ParameterNotFound, load_catalogue
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, resolve, rule
+from ..engine import FAIL, MISSING, PASS, R_MISSING, Batch, Result, resolve, rule
 from ..lookup import param
-from .common import of_kind
+from .common import of_kind, in_force
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"
@@ -87,8 +87,7 @@ def floor_price_rule(b: Batch) -> Result:
     applies = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0) & \
         np.isin(b.text("obtained_by"), ("tender", "auction", "listing"))
     lk = resolve(b, FLOOR, "yuan/km2", applies)
-    res.set(applies & ~lk.found, NA, R_NOT_IN_FORCE)
-    live = applies & lk.found
+    live = in_force(res, applies, lk.found)
     with np.errstate(invalid="ignore", divide="ignore"):
         per = b.num("price_yuan") / b.num("area_km2")
     res.set(live & np.isnan(per), MISSING, R_MISSING)

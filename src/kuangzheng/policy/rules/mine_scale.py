@@ -16,7 +16,7 @@ import numpy as np
 from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, \
     entry_for, in_unit, rule
 from . import minerals as mn
-from .common import entry, entry_col, entry_rows, in_window, of_kind
+from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
 
 EXISTING = "003.scale.existing_below_minimum"
 R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
@@ -61,9 +61,7 @@ def _min_scale(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
     applies = mines(b)
-    in_force = entry_rows(b, "003.scale.coal.other.underground")
-    res.set(applies & ~in_force, NA, R_NOT_IN_FORCE)
-    idx = np.flatnonzero(applies & in_force)  # the work is done on these rows only
+    idx = np.flatnonzero(in_force(res, applies, entry_rows(b, "003.scale.coal.other.underground")))  # the work is done on these rows only
     coal = mn.has(b.mask("metals_mask")[idx], mn.keys("coal"))
     rank, method = b.text("coal_rank")[idx], b.text("mining_method")[idx]
     lignite = np.isin(rank, LIGNITE)
@@ -121,8 +119,7 @@ def one_deposit(b: Batch) -> Result:
     applies = mines(b) & is_new(b) & ~mn.has(b.mask("metals_mask"), mn.keys("coal"))
     bound = entry_rows(b, ONE_DEPOSIT)
     others = b.num("other_holder_same_mineral_mining")
-    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
-    live = applies & bound
+    live = in_force(res, applies, bound)
     res.set(live & np.isnan(others), MISSING, R_MISSING)
     res.set(live & (others == 0), PASS, R_PASS)
     res.set(live & (others > 0), FAIL, R_SHARED)
@@ -186,8 +183,7 @@ def reduced_replacement(b: Batch) -> Result:
     applies = _new_coal(b)
     bound = entry_rows(b, REPLACEMENT)
     scale, retired = annual_scale(b), b.num("replacement_retired")
-    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
-    live = applies & bound
+    live = in_force(res, applies, bound)
     known = ~np.isnan(scale) & ~np.isnan(retired)
     res.set(live & ~known, MISSING, R_MISSING)
     with np.errstate(invalid="ignore"):

@@ -32,20 +32,21 @@ def _words(exploration: bool, placer: bool) -> dict:
 
 def _lists(b: Batch, expl: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Per row: the masks of the prohibited, restricted and encouraged lists of the row's activity in
-    its jurisdiction, and their entry codes (-1 where no list binds). One pass per (activity, jurisdiction)."""
-    masks = [np.zeros(len(b), dtype=np.uint64) for _ in LISTS]
-    codes = [np.full(len(b), -1, dtype=np.int16) for _ in LISTS]
+    its jurisdiction, and their entry codes (-1 where no list binds): a small (activity × jurisdiction)
+    table per list, then one gather per list."""
     names, jc = b.jur_codes
-    for activity, rows_of in (("exploration", expl), ("mining", ~expl)):
-        for j, jur in enumerate(names):
-            rows = None
-            for k, kind in enumerate(LISTS):
+    act = expl.astype(np.intp)  # 0 mining, 1 exploration
+    masks, codes = [], []
+    for kind in LISTS:
+        mask_t = np.zeros((2, len(names)), dtype=np.uint64)
+        code_t = np.full((2, len(names)), -1, dtype=np.int16)
+        for a, activity in enumerate(("mining", "exploration")):
+            for j, jur in enumerate(names):
                 e = entry_for(b, f"{activity}.{kind}_minerals", str(jur))
-                if e is None:
-                    continue
-                rows = rows_of & b.jur_mask(j) if rows is None else rows
-                masks[k][rows] = mn.mask_of(e.value, list_items=True)
-                codes[k][rows] = b.entry_code(e.id)
+                if e is not None:
+                    mask_t[a, j], code_t[a, j] = mn.mask_of(e.value, list_items=True), b.entry_code(e.id)
+        masks.append(mask_t[act, jc])
+        codes.append(code_t[act, jc])
     return masks, codes
 
 
@@ -81,25 +82,21 @@ def mineral_policy(b: Batch) -> Result:
     blank = b.isin("minerals", ("",))
     (pro, rst, enc), codes = _lists(b, expl)
     in_force = (expl | mining) & (codes[0] >= 0)
-    res.set((expl | mining) & ~in_force, NA, R_NOT_IN_FORCE)
-    live = in_force & ~blank
-    res.set(in_force & blank, MISSING, R_MISSING)
-    # lowest priority first: later settings override
-    res.set(live, PASS, R_UNLISTED)
-    res.set(live & mn.has(m, enc), PASS, R_ENCOURAGED)
-    quarry = live & mining & mn.has(m, mn.keys("sand_gravel_clay"))
+    quarry = mining & mn.has(m, mn.keys("sand_gravel_clay"))
     quarry_ok = b.flag("in_designated_quarry_area") == 1
-    res.set(quarry & ~quarry_ok, WARN, R_QUARRY)
-    res.set(quarry & quarry_ok, PASS, R_QUARRY_OK)
-    restricted = live & mn.has(m, rst)
+    restricted = mn.has(m, rst)
     placer = restricted & expl & mn.has(m, mn.keys("placer_gold", "placer_iron"))
     coal = restricted & expl & mn.has(m, mn.keys("coal")) & ~placer
-    res.set(restricted & ~placer & ~coal, WARN, R_RESTRICTED)
-    res.set(coal, WARN, R_COAL)
     met = (b.flag("eia_approved") == 1) & (b.flag("environment_consent") == 1)
-    res.set(placer & ~met, WARN, R_RESTRICTED)
-    res.set(placer & met, PASS, R_CONDITIONS_MET)
-    res.set(live & mn.has(m, pro), FAIL, R_PROHIBITED)
+    # one pass, highest priority first
+    cases = [~(expl | mining), ~in_force, blank, mn.has(m, pro), placer & met, placer, coal, restricted,
+             quarry & quarry_ok, quarry, mn.has(m, enc)]
+    res.outcome[:] = np.select(cases, [NA, NA, MISSING, FAIL, PASS, WARN, WARN, WARN, PASS, WARN, PASS], PASS)
+    res.reason[:] = np.select(cases, [0, R_NOT_IN_FORCE, R_MISSING, R_PROHIBITED, R_CONDITIONS_MET, R_RESTRICTED,
+                                      R_COAL, R_RESTRICTED, R_QUARRY_OK, R_QUARRY, R_ENCOURAGED], R_UNLISTED)
+    live = in_force & ~blank
+    placer &= live
+    quarry &= live
     res.facts.update(minerals=(b.text("minerals"), None), exploration=(expl, None), placer=(placer, None),
                      eia_approved=(b.flag("eia_approved"), None),
                      environment_consent=(b.flag("environment_consent"), None))

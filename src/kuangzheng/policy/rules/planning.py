@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, compare, \
     const, resolve, rule
-from .common import entry, entry_col, entry_rows, in_window, of_kind
+from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
 
 PROHIBITED = ("003.zone.prohibited_mining_areas.part1", "003.zone.prohibited_mining_areas.part2")
 RESERVE = "003.zone.nature_reserve.no_mining"
@@ -128,8 +128,7 @@ def block_single_subject(b: Batch) -> Result:
     blocks, others = b.num("exploration_blocks"), b.num("block_other_subjects")
     subjects = others + 1
     lk = resolve(b, BLOCK_SUBJECTS, "count", expl)
-    res.set(expl & ~lk.found, NA, R_NOT_IN_FORCE)
-    live = expl & lk.found
+    live = in_force(res, expl, lk.found)
     res.set(live & np.isnan(blocks), MISSING, R_MISSING)
     res.set(live & (blocks == 0), NA, R_NO_BLOCK)
     judged = live & (blocks > 0)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Result, const, rule, \
-    threshold_result
+from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, const, rule, threshold_result
 from . import minerals as mn
-from .common import entry_col, entry_rows, flag_result, is_project, of_kind, strictest_floor
+from .common import entry_rows, flag_result, is_project, of_kind, strictest_floor, in_force
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
 CU_PB_ZN_MG = mn.keys("copper", "lead", "zinc", "magnesium")
@@ -39,8 +38,7 @@ def single_series(b: Batch) -> Result:
     values = b.num("single_series_capacity")
     res = Result.empty(len(b))
     found = ~np.isnan(thr)
-    res.set(applies & ~found, NA, R_NOT_IN_FORCE)
-    live = applies & found
+    live = in_force(res, applies, found)
     known = ~np.isnan(values)
     with np.errstate(invalid="ignore"):
         ok = values >= thr  # 不低于: inclusive floor
