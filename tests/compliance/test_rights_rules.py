@@ -131,11 +131,13 @@ def test_blocks_and_overlaps(rec, rule, expected):
     assert one("right", rec, PLAN, rule)[0] == expected
 
 
-@pytest.mark.parametrize("released,expected", [("2017-11-01", "fail"), ("2018-12-31", "fail"), ("2019-01-01", "pass"),
-                                               (None, "not_applicable")])
+@pytest.mark.parametrize("released,expected", [("2015-12-31", "pass"), ("2016-01-01", "fail"), ("2017-03-01", "fail"),
+                                               ("2018-12-31", "fail"), ("2019-01-01", "pass"), (None, "not_applicable")])
 def test_coal_blocks_not_released_in_the_plans_first_three_years(released, expected):
     z = {"kind": "mining_planning_block", "division": IM, "minerals": ["煤"], "release_date": released}
     assert one("zone", z, d("2020-01-01"), "plan.coal_block_release")[0] == expected
+    # before the plan was in force (its inferred publication) there was nothing to break
+    assert one("zone", z, d("2017-10-31"), "plan.coal_block_release")[0] == "not_applicable"
     assert one("zone", {**z, "minerals": ["铜"]}, d("2020-01-01"), "plan.coal_block_release")[0] == "not_applicable"
 
 

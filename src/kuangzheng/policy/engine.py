@@ -448,9 +448,8 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
         for r in RULES.values():
             if r.subject != batch.kind or (wanted is not None and r.id not in wanted):
                 continue
-            applies = r.applies(batch) if r.applies is not None else None
-            rows = np.flatnonzero(applies & ~dead) if applies is not None else None
-            if rows is None or 2 * len(rows) > len(batch):  # most rows: slicing would cost more than it saves
+            applies, rows, sub = _rows_for(batch, r.applies, dead)
+            if sub is None:  # all rows, or most: slicing would cost more than it saves
                 res = r.fn(batch)
                 if applies is not None:
                     outside = np.flatnonzero(~applies)
@@ -458,9 +457,22 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
                 res.outcome[dead_rows], res.reason[dead_rows] = NA, R_NOT_LIVE
                 out.append(Evaluation(r, batch, res))
             else:
-                res = r.fn(batch.subset(rows)) if len(rows) else Result.empty(0)
+                res = r.fn(sub) if len(rows) else Result.empty(0)
                 out.append(Evaluation(r, batch, res, rows, dead_rows))
     return out
+
+
+def _rows_for(batch: Batch, applies_fn, dead: np.ndarray):
+    """(applies mask, live rows, sub-batch or None) for a rule's first cut; rules with the same cut share
+    one sub-batch, so its slices and masks are computed once."""
+    if applies_fn is None:
+        return None, None, None
+    key = ("cut", applies_fn)
+    if key not in batch._cache:
+        applies = applies_fn(batch)
+        rows = np.flatnonzero(applies & ~dead)
+        batch._cache[key] = (applies, rows, batch.subset(rows) if 2 * len(rows) <= len(batch) else None)
+    return batch._cache[key]
 
 
 # ------------------------------------------------------------------ verdicts (materialised on demand)

@@ -213,8 +213,8 @@ R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = 10, 11, 12, 13
                R_NO_DATE: ("尚未投放（未记录投放时间）", "not released (no release date recorded)")},
       labels={"release_date": ("投放时间", "release date")}, applies=lambda b: of_kind(b, "mining_planning_block"))
 def coal_block_release(b: Batch) -> Result:
-    """Banned: releases on dates when the ban was in force, i.e. from the plan's publication (the entry's
-    effective date) to the end of its third year (plan start + the entry's years)."""
+    """Banned: releases in the plan period's first years (规划期前3年: plan start to plan start + the entry's
+    years). Judged once the plan is in force (the entry's effective date), for past releases too."""
     import datetime as dt
 
     from . import minerals as mn
@@ -231,9 +231,9 @@ def coal_block_release(b: Batch) -> Result:
     res.set(bound & ~coal, NA, R_NOT_COAL)
     live = bound & coal
     res.set(live & np.isnat(released), NA, R_NO_DATE)
-    early = in_window(released, e.effective, end)
+    early = in_window(released, start, end)
     res.set(live & ~np.isnat(released) & ~early, PASS, R_LATER)
     res.set(live & early, FAIL, R_EARLY)
-    res.facts.update(release_date=(released, None), window=(const(len(b), f"{e.effective}–{end}"), None))
+    res.facts.update(release_date=(released, None), window=(const(len(b), f"{start}–{end}"), None))
     res.entries += [entry_col(b, RELEASE_BAN, live), entry_col(b, PLAN_PERIOD, live)]
     return res
