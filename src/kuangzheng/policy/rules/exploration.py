@@ -39,15 +39,17 @@ def add_years(start: np.ndarray, years) -> np.ndarray:
     return (m + 12 * np.asarray(years, dtype=int)).astype("datetime64[D]") + (start - m.astype("datetime64[D]"))
 
 
-def _term(b: Batch, rows: np.ndarray):
+def _term(b: Batch):
+    """(result, rows it decides, term look-up, start, end) for exploration rights inside integrated zones;
+    a right without a start date is missing data."""
+    res = Result.empty(len(b))
+    rows = of_kind(b, "exploration") & (b.num("in_integrated_zone") > 0)
     lk = resolve(b, TERM, "a", rows)
     start = b.date("valid_from")
     years = np.where(lk.found, np.nan_to_num(lk.value), 0).astype(int)
-    return lk, start, add_years(start, years)
-
-
-def _in_zone(b: Batch) -> np.ndarray:
-    return of_kind(b, "exploration") & (b.num("in_integrated_zone") > 0)
+    live = in_force(res, rows, lk.found)
+    res.set(live & np.isnat(start), MISSING, R_MISSING)
+    return res, live, lk, start, add_years(start, years)
 
 
 R_RUNNING, R_FINDINGS, R_NO_FINDINGS = 10, 11, 12
@@ -63,11 +65,7 @@ R_RUNNING, R_FINDINGS, R_NO_FINDINGS = 10, 11, 12
                            "the term ended on {term_end}, but whether there were findings is not recorded")},
       labels={"term_end": ("整装勘查期限", "end of term")}, applies=EXPLORATION)
 def term(b: Batch) -> Result:
-    res = Result.empty(len(b))
-    rows = _in_zone(b)
-    lk, start, end = _term(b, rows)
-    live = in_force(res, rows, lk.found)
-    res.set(live & np.isnat(start), MISSING, R_MISSING)
+    res, live, lk, start, end = _term(b)
     running = live & (b.today < end)
     over = live & ~np.isnat(start) & (b.today >= end)
     findings = b.flag("findings")
@@ -90,13 +88,9 @@ R_TRANSFERRED = 10
                R_MISSING: ("缺少探矿权起始日期，无法判断", "the right's start date is not recorded")},
       labels={"first_transfer": ("首次转让日期", "first transfer")}, applies=EXPLORATION)
 def no_transfer(b: Batch) -> Result:
-    res = Result.empty(len(b))
-    rows = _in_zone(b)
-    lk, start, end = _term(b, rows)
-    live = in_force(res, rows, lk.found)
+    res, live, lk, start, end = _term(b)
     moved = b.date("first_transfer")
     within = ~np.isnat(moved) & (moved >= start) & (moved < end)
-    res.set(live & np.isnat(start), MISSING, R_MISSING)
     res.set(live & ~np.isnat(start) & ~within, PASS, 1)
     res.set(live & within, FAIL, R_TRANSFERRED)
     res.facts.update(first_transfer=(moved, None), term_end=(end, None))
