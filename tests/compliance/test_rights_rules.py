@@ -155,3 +155,11 @@ def test_integration_flags_with_reasons():
            "mining_method": "underground", "capacity": 50, "capacity_unit": "10^4 t/a"}
     assert one("facility", {**old, "commissioned": 2015}, PLAN, "integration.must_include")[0] == "warning"
     assert one("facility", {**old, "commissioned": 2016}, PLAN, "integration.must_include")[0] == "pass"
+
+
+def test_dates_on_29_february_count_years_by_the_calendar():
+    old = {"kind": "mine", "division": IM, "metals": ["煤"], "project_type": "existing", "coal_rank": "烟煤",
+           "mining_method": "underground", "capacity": 50, "capacity_unit": "10^4 t/a", "commissioned": 2017}
+    assert one("facility", old, d("2020-02-29"), "integration.must_include")[0] == "warning"
+    assert one("right", ie(valid_from="2016-02-29", findings=None), d("2021-02-28"), "ie.term")[0] == "pass"
+    assert one("right", ie(valid_from="2016-02-29", findings=None), d("2021-03-01"), "ie.term")[0] == "missing_data"
