@@ -96,3 +96,33 @@ def test_right_relations_touching_is_not_overlap_and_stacked_elevations_do_not_c
     cols = spatial.right_relations(idx, "rights", reg, reg)
     assert cols["block_other_subjects"].tolist() == [2, 2, 2]
     assert cols["exploration_blocks"].tolist() == [1, 1, 1]
+
+
+flag = st.sampled_from([None, True, False])
+count = st.one_of(st.none(), st.integers(0, 3))
+right = st.fixed_dictionaries({
+    "kind": st.sampled_from(["exploration", "mining"]),
+    "status": st.sampled_from(["applied", "valid", "expired", "suspended"]),
+    "division": st.sampled_from(["150200", "630000", "540000", "110000", ""]),
+    "minerals": st.lists(st.sampled_from(["铜", "煤炭", "砂金", "河道砂金", "超贫磁铁矿", "砂石", "湿地泥炭", "金"]), max_size=3),
+    "obtained_by": st.sampled_from(["application", "listing", "agreement", "tender"]),
+    "agreement_case": st.sampled_from(["", "mining_right_expansion", "exploration_right_expansion", "other"]),
+    "has_deep_processing": flag, "adjacent": flag, "findings": flag, "eia_approved": flag,
+    "added_km2": maybe, "original_km2": maybe, "price_yuan": maybe, "area_km2": maybe, "capacity": maybe,
+    "capacity_unit": st.sampled_from(["10^4 t/a", "t/d"]), "valid_from": st.one_of(st.none(), dates),
+    "first_transfer": st.one_of(st.none(), dates), "in_prohibited": count, "in_nature_reserve": count,
+    "in_restricted": count, "exploration_blocks": count, "mining_blocks": count, "block_other_subjects": count,
+    "conflicts": count, "other_holder_same_mineral_mining": count, "in_integrated_zone": count,
+    "straddles_integrated_zone": count, "in_fragile_area": count})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(right, min_size=2, max_size=10), dates)
+def test_rights_alone_and_together_agree_and_every_verdict_renders(records, as_of):
+    together = engine.evaluate([batch.from_records("right", records, as_of)])
+    for i, rec in enumerate(records):
+        alone = engine.evaluate([batch.from_records("right", [rec], as_of)])
+        for ev_all, ev_one in zip(together, alone):
+            assert (ev_all.outcome[i], ev_all.reason[i]) == (ev_one.outcome[0], ev_one.reason[0]), ev_all.rule.id
+            v = engine.verdict(ev_all, i)
+            assert v["explanation"]["zh"] and v["explanation"]["en"] and "{" not in v["explanation"]["en"]

@@ -88,7 +88,7 @@ def floor_price_rule(b: Batch) -> Result:
         np.isin(b.text("obtained_by"), ("tender", "auction", "listing"))
     lk = resolve(b, FLOOR, "yuan/km2", applies)
     live = in_force(res, applies, lk.found)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         per = b.num("price_yuan") / b.num("area_km2")
     res.set(live & np.isnan(per), MISSING, R_MISSING)
     with np.errstate(invalid="ignore"):
