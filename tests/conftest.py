@@ -109,3 +109,19 @@ def browser():
     drv.set_page_load_timeout(60)
     yield drv
     drv.quit()
+
+
+def wait_for_reload(driver, element, timeout: float = 60):
+    """Wait until `element` has left the document (the page reloaded after a submit). Chromium
+    reports a detached node either as a stale element or as an inspector error; both mean gone."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, timeout).until(gone)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+
+from tests.conftest import wait_for_reload
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -65,7 +67,7 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     Select(b.find_element(By.ID, "f-division")).select_by_value("150200")
     save = b.find_element(By.ID, "save")
     save.click()
-    wait(b, EC.staleness_of(save))
+    wait_for_reload(b, save)
     errors = wait(b, EC.presence_of_element_located((By.ID, "form-errors"))).text
     assert "统一社会信用代码" in errors and "校验码错误" in errors
     from kuangzheng.registry.codes import make_credit_code
@@ -75,7 +77,7 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     code.send_keys(make_credit_code("91150200MA0N00BRW"))
     save = b.find_element(By.ID, "save")
     save.click()
-    wait(b, EC.staleness_of(save))
+    wait_for_reload(b, save)
     wait(b, EC.presence_of_element_located((By.ID, "record-fields")))
     assert "浏览器测试矿业有限公司" in b.find_element(By.ID, "record-title").text
 
@@ -95,7 +97,7 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     Select(b.find_element(By.ID, "f-obtained_by")).select_by_value("listing")
     save = b.find_element(By.ID, "save")
     save.click()
-    wait(b, EC.staleness_of(save))
+    wait_for_reload(b, save)
     wait(b, lambda d: d.find_elements(By.ID, "record-status") or d.find_elements(By.ID, "form-errors"))
     assert not b.find_elements(By.ID, "form-errors"), b.find_element(By.ID, "form-errors").text
     assert "有效" in b.find_element(By.ID, "record-status").text
@@ -107,7 +109,7 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     b.find_element(By.ID, "ev-reason").send_keys("安全检查停产整顿")
     submit = b.find_element(By.ID, "event-submit")
     submit.click()
-    wait(b, EC.staleness_of(submit))  # the page reloaded after the post
+    wait_for_reload(b, submit)  # the page reloaded after the post
     assert "暂停" in b.find_element(By.ID, "record-status").text, b.find_element(By.TAG_NAME, "main").text[:500]
     history = b.find_elements(By.CSS_SELECTOR, "#history tr.history-row")
     assert len(history) >= 3  # created, first event, suspension
@@ -120,7 +122,7 @@ def test_english_switch(portal_server, browser):
     assert "矿业权" in browser.find_element(By.TAG_NAME, "h1").text
     switch = browser.find_element(By.ID, "lang-switch")
     switch.click()
-    wait(browser, EC.staleness_of(switch))
+    wait_for_reload(browser, switch)
     assert "Mineral rights" in browser.find_element(By.TAG_NAME, "h1").text
     browser.find_element(By.ID, "lang-switch").click()
 
@@ -132,7 +134,7 @@ def test_catalogue_browser_highlights_the_quote(portal_server, browser):
     Select(browser.find_element(By.ID, "pf-kind")).select_by_value("access_threshold")
     submit = browser.find_element(By.ID, "pf-submit")
     submit.click()
-    wait(browser, EC.staleness_of(submit))
+    wait_for_reload(browser, submit)
     rows = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#policy-entries tr.policy-row"))
     assert all("000." in r.text for r in rows)
     row = next(r for r in rows if "000.al.new.cell_current" in r.text)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+
+from tests.conftest import wait_for_reload
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -29,7 +31,7 @@ def upload(b, base, path, submit=False):
         b.find_element(By.ID, "upload-submit").click()
     button = b.find_element(By.ID, "upload-button")
     button.click()
-    WebDriverWait(b, 60).until(EC.staleness_of(button))
+    wait_for_reload(b, button)
 
 
 def test_enterprise_upload_to_dashboard(portal_server, browser, tmp_path):
@@ -54,7 +56,7 @@ def test_enterprise_upload_to_dashboard(portal_server, browser, tmp_path):
     b.get(link)
     accept = b.find_element(By.ID, "act-accept")
     accept.click()
-    WebDriverWait(b, 30).until(EC.staleness_of(accept))  # the page reloaded after the post
+    wait_for_reload(b, accept)  # the page reloaded after the post
     assert "accepted" in b.find_element(By.ID, "report-status").text
     b.get(base + "/monitoring/?indicator=capacity_utilisation")
     keys = [r.get_attribute("data-key") for r in b.find_elements(By.CSS_SELECTOR, "tr.indicator-row")]
