@@ -37,7 +37,7 @@
     set("n-rights", fc.numberMatched);
     return api("facilities?format=geojson&size=1000&division=150000");
   }).then((fc) => {
-    L.geoJSON(fc, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 4, color: "#862e9c", weight: 1, fillOpacity: 0.8 }),
+    L.geoJSON(fc, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 2.5, color: "#862e9c", weight: 1, fillOpacity: 0.5 }),
       onEachFeature: (f, l) => { l.bindPopup(popup(f.properties, "facility")); addToList(f.properties, "facility"); } }).addTo(map);
     set("n-facilities", fc.numberMatched);
     el.dataset.loaded = "1";
