@@ -109,6 +109,19 @@ def _errors(request, exc: ServiceError):
     return [exc.zh if lang == "zh" else exc.en]
 
 
+def _save(request, name, write):
+    """Run a service write for a form: (redirect to the record, []) on success, (403, []) when the
+    actor may not, (None, messages) when the input is wrong — the form is shown again with them."""
+    try:
+        obj = write()
+    except Forbidden as exc:
+        return HttpResponseForbidden(f"{exc.zh} / {exc.en}"), []
+    except ServiceError as exc:
+        return None, _errors(request, exc)
+    messages.success(request, "已保存 / saved")
+    return HttpResponseRedirect(f"/{PATHS[name]}/{obj.pk}/"), []
+
+
 def create_view(request, name):
     actor = _actor(request)
     ent = services.entity(name)
@@ -125,14 +138,9 @@ def create_view(request, name):
             event = {"kind": request.POST.get("event_kind", "granted"), "date": request.POST.get("event_date", ""),
                      "document_ref": request.POST.get("event_document_ref", ""),
                      "reason": request.POST.get("event_reason", "")}
-        try:
-            obj = services.create(actor, name, values, first_event=event)
-            messages.success(request, "已保存 / saved")
-            return HttpResponseRedirect(f"/{PATHS[name]}/{obj.pk}/")
-        except Forbidden as exc:
-            return HttpResponseForbidden(f"{exc.zh} / {exc.en}")
-        except ServiceError as exc:
-            errors = _errors(request, exc)
+        response, errors = _save(request, name, lambda: services.create(actor, name, values, first_event=event))
+        if response:
+            return response
     return render(request, "portal/form.html", {
         "nav": name, "name": name, "title": TITLES[name], "rows": _field_rows(actor, name, specs, values),
         "errors": errors, "creating": True, "post": request.POST})
@@ -157,14 +165,9 @@ def edit_view(request, name, pk):
         version = request.POST.get("version")
         values = {f.name: request.POST.get(f.name, "") for f in specs}
         changed = {k: v for k, v in values.items() if str(v) != _as_text(current.get(k))}
-        try:
-            services.update(actor, name, pk, changed, version)
-            messages.success(request, "已保存 / saved")
-            return HttpResponseRedirect(f"/{PATHS[name]}/{pk}/")
-        except Forbidden as exc:
-            return HttpResponseForbidden(f"{exc.zh} / {exc.en}")
-        except ServiceError as exc:
-            errors = _errors(request, exc)
+        response, errors = _save(request, name, lambda: services.update(actor, name, pk, changed, version))
+        if response:
+            return response
     return render(request, "portal/form.html", {
         "nav": name, "name": name, "title": TITLES[name], "rows": _field_rows(actor, name, specs, values, obj),
         "errors": errors, "creating": False, "version": version, "obj": obj})
