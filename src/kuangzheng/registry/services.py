@@ -155,22 +155,21 @@ def history(actor: Actor, name: str, obj) -> list[dict]:
 # ---------------------------------------------------------------- writing
 
 
-def _resolver(problems: list[FieldProblem]):
-    def resolve(f, raw):
-        raw = _ref(raw)
-        if f.type == "geometry":
-            geom, p = geometry.parse(raw, f.name)
-            return geom, p
-        model = {"division": Division, "enterprise": Enterprise, "zone": Zone}[f.type]
-        key = str(raw).strip()
-        obj = model.objects.filter(pk=key).first() if (f.type == "division" or key.isdigit()) else None
-        if obj is None and f.type == "division":
-            return None, FieldProblem(f.name, f"未知的行政区划代码「{key}」", f"unknown division code '{key}'")
-        if obj is None:
-            return None, FieldProblem(f.name, f"「{f.zh}」引用的记录「{key}」不存在",
-                                      f"'{f.en}' refers to '{key}', which does not exist")
-        return obj, None
-    return resolve
+def _resolve(f, raw):
+    """Turn a reference (division code, enterprise or zone id, boundary text) into its object."""
+    raw = _ref(raw)
+    if f.type == "geometry":
+        geom, p = geometry.parse(raw, f.name)
+        return geom, p
+    model = {"division": Division, "enterprise": Enterprise, "zone": Zone}[f.type]
+    key = str(raw).strip()
+    obj = model.objects.filter(pk=key).first() if (f.type == "division" or key.isdigit()) else None
+    if obj is None and f.type == "division":
+        return None, FieldProblem(f.name, f"未知的行政区划代码「{key}」", f"unknown division code '{key}'")
+    if obj is None:
+        return None, FieldProblem(f.name, f"「{f.zh}」引用的记录「{key}」不存在",
+                                  f"'{f.en}' refers to '{key}', which does not exist")
+    return obj, None
 
 
 def _check_write(actor: Actor, name: str, obj=None, division: Division | None = None,
@@ -250,20 +249,14 @@ def _to_columns(name: str, values: dict) -> dict:
 def _current_values(name: str, obj) -> dict:
     vals = {}
     for f in entity(name).specs:
-        if f.type == "geometry":
-            vals[f.name] = geometry.load(obj.boundary)
-        elif f.type in ("division", "enterprise", "zone"):
-            vals[f.name] = getattr(obj, f.name)
-        else:
-            vals[f.name] = getattr(obj, f.name)
+        vals[f.name] = geometry.load(obj.boundary) if f.type == "geometry" else getattr(obj, f.name)
     return vals
 
 
 def validate_new(actor: Actor, name: str, data: dict) -> dict:
     """Clean and check a new record without writing it; raise InvalidInput with every problem."""
     ent = entity(name)
-    problems: list[FieldProblem] = []
-    values, problems = specs.clean(ent.specs, data, _resolver(problems))
+    values, problems = specs.clean(ent.specs, data, _resolve)
     problems += _invariants(name, values)  # on the fields that did parse: report everything at once
     if problems:
         raise InvalidInput(problems)
@@ -319,8 +312,7 @@ def update(actor: Actor, name: str, pk, data: dict, version) -> object:
     except (TypeError, ValueError):
         raise InvalidInput([FieldProblem("version", "缺少版本号（用于防止覆盖他人修改）",
                                          "the version you edited is required (it prevents lost updates)")]) from None
-    problems: list[FieldProblem] = []
-    values, problems = specs.clean(ent.specs, data, _resolver(problems), partial=True)
+    values, problems = specs.clean(ent.specs, data, _resolve, partial=True)
     if problems:
         raise InvalidInput(problems)
     merged = {**_current_values(name, obj), **values}
@@ -358,8 +350,7 @@ def add_event(actor: Actor, right_pk, data: dict, version) -> MineralRight:
     data = dict(data or {})
     payload_keys = {"valid_to", "holder", "boundary", "into"}
     payload_raw = {k: data.pop(k) for k in list(data) if k in payload_keys}
-    problems: list[FieldProblem] = []
-    values, problems = specs.clean(specs.EVENT, data, _resolver(problems))
+    values, problems = specs.clean(specs.EVENT, data, _resolve)
     if problems:
         raise InvalidInput(problems)
     kinds = list(right.events.order_by("seq").values_list("kind", flat=True))
