@@ -73,6 +73,52 @@ def jurisdictions(division_codes) -> np.ndarray:
     return JURISDICTION_NAMES[jurisdiction_codes(division_codes)]
 
 
+class Coded:
+    """A text column kept dictionary-encoded: the distinct values once, a small integer per row.
+
+    Rules ask of kinds, states, units and project types "is it one of these?" many times per sweep;
+    on codes that is one gather from a table of the (few) distinct values, instead of a string
+    comparison per row. Indexing with an integer gives the text; with an array, the rows as Coded."""
+
+    __slots__ = ("categories", "codes")
+
+    def __init__(self, categories: np.ndarray, codes: np.ndarray):
+        self.categories, self.codes = categories, codes
+
+    @classmethod
+    def encode(cls, values) -> "Coded":
+        if isinstance(values, Coded):
+            return values
+        if isinstance(values, np.ndarray):
+            categories, codes = np.unique(values.astype(str), return_inverse=True)
+            return cls(categories, codes.astype(np.int16))
+        table: dict[str, int] = {}  # records: one dict lookup per row, in first-seen order
+        codes = np.fromiter((table.setdefault("" if v is None else str(v), len(table)) for v in values),
+                            dtype=np.int16)
+        return cls(np.array(list(table), dtype=str) if table else np.array([""], dtype=str), codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, (int, np.integer)):
+            return str(self.categories[self.codes[idx]])
+        return Coded(self.categories, self.codes[idx])
+
+    def isin(self, values) -> np.ndarray:
+        return np.isin(self.categories, values)[self.codes]
+
+    def decode(self) -> np.ndarray:
+        return self.categories[self.codes]
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.decode()
+        return out if dtype is None else out.astype(dtype)
+
+    def tolist(self) -> list[str]:
+        return self.decode().tolist()
+
+
 class _Slice(Mapping):
     """The columns of some rows of a batch, sliced when first read (a rule reads few of them)."""
 
@@ -120,7 +166,23 @@ class Batch:
 
     def text(self, name: str) -> np.ndarray:
         v = self.cols.get(name)
+        if isinstance(v, Coded):
+            key = ("text", name)
+            if key not in self._cache:
+                self._cache[key] = v.decode()
+            return self._cache[key]
         return np.full(len(self), "", dtype="<U1") if v is None else np.asarray(v, dtype=str)
+
+    def coded(self, name: str) -> Coded:
+        """A text column as codes (encoded once; batches from `rules.batch.finish` come encoded)."""
+        v = self.cols.get(name)
+        if isinstance(v, Coded):
+            return v
+        key = ("coded", name)
+        if key not in self._cache:
+            self._cache[key] = Coded(np.array([""]), np.zeros(len(self), dtype=np.int16)) if v is None \
+                else Coded.encode(np.asarray(v, dtype=str))
+        return self._cache[key]
 
     def flag(self, name: str) -> np.ndarray:
         v = self.cols.get(name)
@@ -154,8 +216,9 @@ class Batch:
             if j is not None:
                 names, codes = np.unique(np.asarray(j, dtype=str), return_inverse=True)
                 self._cache["jur_codes"] = (names, codes.astype(np.int8))
-            else:
-                self._cache["jur_codes"] = (JURISDICTION_NAMES, jurisdiction_codes(self.text("division")))
+            else:  # from the distinct division codes, spread to the rows
+                division = self.coded("division")
+                self._cache["jur_codes"] = (JURISDICTION_NAMES, jurisdiction_codes(division.categories)[division.codes])
         return self._cache["jur_codes"]
 
     def jur_mask(self, j: int) -> np.ndarray:
@@ -168,8 +231,13 @@ class Batch:
         """text column `name` in `values` (cached: several rules ask the same question)."""
         key = ("isin", name, values)
         if key not in self._cache:
-            self._cache[key] = np.isin(self.text(name), values)
+            v = self.cols.get(name)
+            self._cache[key] = v.isin(values) if isinstance(v, Coded) else np.isin(self.text(name), values)
         return self._cache[key]
+
+    def eq(self, name: str, value: str) -> np.ndarray:
+        """text column `name` == `value`."""
+        return self.isin(name, (value,))
 
     @property
     def entry_table(self) -> list[str]:
@@ -220,8 +288,26 @@ class Result:
 
     def set(self, where: np.ndarray, outcome: int, reason: int) -> None:
         """Set outcome and reason where `where` holds (later calls override earlier ones)."""
-        self.outcome[where] = outcome
-        self.reason[where] = reason
+        put(self.outcome, where, outcome)
+        put(self.reason, where, reason)
+
+
+def put(arr: np.ndarray, where: np.ndarray, value: int) -> None:
+    """arr[where] = value for an integer array, without branches: on a mask that mixes True and False
+    at random, a boolean-index assignment costs about 30 times as much (branch mispredictions)."""
+    w = np.asarray(where, dtype=bool)
+    arr ^= (arr ^ arr.dtype.type(value)) & -w.astype(arr.dtype)
+
+
+def choose(cases: list[np.ndarray], outcomes: list[int], reasons: list[int], default: tuple[int, int]):
+    """(outcome, reason) per row from the first case that holds, as np.select would, but computing a
+    small case number once (branch-free) and reading both columns from tables."""
+    n = len(cases[0])
+    case = np.full(n, len(cases), dtype=np.int8)
+    for i in range(len(cases) - 1, -1, -1):
+        put(case, cases[i], i)
+    return (np.array([*outcomes, default[0]], dtype=np.int8).take(case),
+            np.array([*reasons, default[1]], dtype=np.int16).take(case))
 
 
 @dataclass(frozen=True)
@@ -375,8 +461,8 @@ def threshold_result(batch: Batch, applies: np.ndarray, values: np.ndarray, name
     ok = compare(v, lk.op[idx], lk.value[idx], lk.ops)
     known = ~np.isnan(v)
     soft = lk.principle[idx] & principle_warns
-    code = np.select([~found, ~known, ok, soft], [NA, MISSING, PASS, WARN], default=FAIL)
-    reason = np.select([~found, ~known, ok, soft], [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE], default=R_FAIL)
+    code, reason = choose([~found, ~known, ok, soft], [NA, MISSING, PASS, WARN],
+                          [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE], (FAIL, R_FAIL))
     res.outcome[idx] = code
     res.reason[idx] = reason
     res.facts[fact] = (values, unit)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import numpy as np
 
-from ..engine import Batch
+from ..engine import Batch, Coded
 from . import minerals as mn
 
 NUMBERS = ("capacity", "single_series_capacity", "daily_capacity", "cell_current_ka", "ac_molten_kwh_t",
@@ -19,6 +19,8 @@ TEXTS = ("kind", "project_type", "process", "equipment_level", "mining_method", 
          "division", "status", "obtained_by", "agreement_case", "name", "code")
 FLAGS = ("eia_approved", "environment_consent", "state_council_consent", "planning_review_passed", "findings",
          "has_deep_processing", "adjacent", "in_designated_quarry_area")
+# text columns with few distinct values, kept dictionary-encoded (engine.Coded)
+CATEGORIES = tuple(t for t in TEXTS if t not in ("name", "code")) + ("minerals",)
 DATES = ("valid_from", "valid_to", "release_date", "first_transfer", "since")
 LIVE_RIGHT_STATES = ("applied", "valid", "suspended")
 
@@ -48,7 +50,8 @@ def from_records(kind: str, records: list[dict], as_of: dt.date, catalogue=None)
             cols[name] = np.array([_num(r.get(name)) for r in records], dtype=float)
     for name in TEXTS:
         if name in present:
-            cols[name] = np.array([str(r.get(name) or "") for r in records], dtype=str)
+            values = [str(r.get(name) or "") for r in records]
+            cols[name] = Coded.encode(values) if name in CATEGORIES else np.array(values, dtype=str)
     for name in FLAGS:
         if name in present:
             cols[name] = np.array([_flag(r.get(name)) for r in records], dtype=np.int8)
@@ -57,7 +60,7 @@ def from_records(kind: str, records: list[dict], as_of: dt.date, catalogue=None)
             cols[name] = np.array([_date(r.get(name)) for r in records], dtype="datetime64[D]")
     names = "metals" if kind == "facility" else "minerals"
     lists = [r.get(names) or [] for r in records]
-    cols["minerals"] = np.array(["、".join(str(x) for x in v) for v in lists], dtype=str)
+    cols["minerals"] = Coded.encode(["、".join(str(x) for x in v) for v in lists])
     cols["metals_mask"] = mn.masks(mn.joined(lists))
     for extra in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park"):
         if extra in present:
@@ -75,15 +78,21 @@ def from_records(kind: str, records: list[dict], as_of: dt.date, catalogue=None)
 
 
 def finish(kind: str, ids, cols: dict, as_of: dt.date, catalogue=None) -> Batch:
-    """Derived columns: live, the project type of rights (an application is new), `since`."""
+    """Derived columns: live, the project type of rights (an application is new), `since`; categorical
+    text columns dictionary-encoded."""
     n = len(ids)
+    for name in CATEGORIES:
+        if name in cols:
+            cols[name] = Coded.encode(cols[name])
     status = cols.get("status")
     if kind == "facility":
-        cols.setdefault("live", (status != "closed").astype(np.int8) if status is not None else np.ones(n, np.int8))
+        cols.setdefault("live", (~status.isin(("closed",))).astype(np.int8) if status is not None
+                        else np.ones(n, np.int8))
     elif kind == "right":
         if status is not None:
-            cols.setdefault("live", np.isin(status, LIVE_RIGHT_STATES).astype(np.int8))
-            cols.setdefault("project_type", np.where(status == "applied", "new", "existing"))
+            cols.setdefault("live", status.isin(LIVE_RIGHT_STATES).astype(np.int8))
+            cols.setdefault("project_type", Coded(np.array(["existing", "new"]),
+                                                  status.isin(("applied",)).astype(np.int16)))
         if "since" not in cols and "valid_from" in cols:
             cols["since"] = cols["valid_from"]
     return Batch(kind, np.asarray(ids), cols, as_of, catalogue)

@@ -24,7 +24,7 @@ CONC = lambda b: of_kind(b, "concentrator")  # noqa: E731
 
 
 def _new(b: Batch) -> np.ndarray:
-    return of_kind(b, "concentrator") & (b.text("project_type") == "new")
+    return of_kind(b, "concentrator") & b.eq("project_type", "new")
 
 
 @rule("concentrator.min_capacity", "facility", "M26", ("划定区域内新建选矿厂最低处理能力",

@@ -85,7 +85,7 @@ R_BELOW, R_AT_LEAST = 10, 11
 def floor_price_rule(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0) & \
-        np.isin(b.text("obtained_by"), ("tender", "auction", "listing"))
+        b.isin("obtained_by", ("tender", "auction", "listing"))
     lk = resolve(b, FLOOR, "yuan/km2", applies)
     live = in_force(res, applies, lk.found)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):

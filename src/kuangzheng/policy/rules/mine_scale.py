@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, \
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, choose, const, \
     entry_for, in_unit, rule
 from . import minerals as mn
 from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
@@ -36,7 +36,7 @@ def mines(b: Batch) -> np.ndarray:
 
 
 def is_new(b: Batch) -> np.ndarray:
-    return b.text("project_type") == "new"
+    return b.eq("project_type", "new")
 
 
 @rule("mine.min_scale", ("facility", "right"), "M33", ("矿山最低开采规模", "Minimum mining scale"),
@@ -63,10 +63,10 @@ def _min_scale(b: Batch) -> Result:
     applies = mines(b)
     idx = np.flatnonzero(in_force(res, applies, entry_rows(b, "003.scale.coal.other.underground")))  # the work is done on these rows only
     coal = mn.has(b.mask("metals_mask")[idx], mn.keys("coal"))
-    rank, method = b.text("coal_rank")[idx], b.text("mining_method")[idx]
-    lignite = np.isin(rank, LIGNITE)
-    ways = {"underground": np.isin(method, ("underground", "mixed")), "open_pit": np.isin(method, ("open_pit", "mixed"))}
-    known = coal & (rank != "") & (ways["underground"] | ways["open_pit"])
+    lignite = b.isin("coal_rank", LIGNITE)[idx]
+    ways = {"underground": b.isin("mining_method", ("underground", "mixed"))[idx],
+            "open_pit": b.isin("mining_method", ("open_pit", "mixed"))[idx]}
+    known = coal & ~b.eq("coal_rank", "")[idx] & (ways["underground"] | ways["open_pit"])
     thr = np.full(len(idx), np.nan)
     code = np.full(len(idx), -1, dtype=np.int16)
     names, jc = b.jur_codes
@@ -86,9 +86,9 @@ def _min_scale(b: Batch) -> Result:
     judged = known & ~np.isnan(thr)
     with np.errstate(invalid="ignore"):
         below = judged & (sc < thr)
-        res.outcome[idx] = np.select([~coal, ~known, np.isnan(sc), ~below], [MISSING, MISSING, MISSING, PASS], FAIL)
-        res.reason[idx] = np.select([~coal, ~known, np.isnan(sc), ~below, new],
-                                    [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL], R_UPGRADE_OR_EXIT)
+        res.outcome[idx], res.reason[idx] = choose(
+            [~coal, ~known, np.isnan(sc), ~below, new], [MISSING, MISSING, MISSING, PASS, FAIL],
+            [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL], (FAIL, R_UPGRADE_OR_EXIT))
     thr_all = np.full(n, np.nan)
     thr_all[idx] = thr
     used = np.full(n, -1, dtype=np.int16)
@@ -96,7 +96,7 @@ def _min_scale(b: Batch) -> Result:
     exit_ = np.full(n, -1, dtype=np.int16)
     exit_[idx[below & ~new]] = b.entry_code(EXISTING)
     res.facts.update(scale=(scale, "10^4 t/a"), threshold=(thr_all, "10^4 t/a"), op=(const(n, ">="), None),
-                     coal_rank=(b.text("coal_rank"), None), mining_method=(b.text("mining_method"), None))
+                     coal_rank=(b.coded("coal_rank"), None), mining_method=(b.coded("mining_method"), None))
     res.entries += [used, exit_]
     return res
 

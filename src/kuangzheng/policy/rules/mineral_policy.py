@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, Batch, Result, entry_for, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, Batch, Result, choose, entry_for, rule
 from . import minerals as mn
 from .common import entry_col, entry_rows, of_kind
 
@@ -35,7 +35,7 @@ def _lists(b: Batch, expl: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarra
     its jurisdiction, and their entry codes (-1 where no list binds): a small (activity × jurisdiction)
     table per list, then one gather per list."""
     names, jc = b.jur_codes
-    act = expl.astype(np.intp)  # 0 mining, 1 exploration
+    cell = expl.astype(np.intp) * len(names) + jc  # (activity: 0 mining, 1 exploration; jurisdiction)
     masks, codes = [], []
     for kind in LISTS:
         mask_t = np.zeros((2, len(names)), dtype=np.uint64)
@@ -45,8 +45,8 @@ def _lists(b: Batch, expl: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarra
                 e = entry_for(b, f"{activity}.{kind}_minerals", str(jur))
                 if e is not None:
                     mask_t[a, j], code_t[a, j] = mn.mask_of(e.value, list_items=True), b.entry_code(e.id)
-        masks.append(mask_t[act, jc])
-        codes.append(code_t[act, jc])
+        masks.append(mask_t.ravel().take(cell))
+        codes.append(code_t.ravel().take(cell))
     return masks, codes
 
 
@@ -76,8 +76,7 @@ LISTS = ("prohibited", "restricted", "encouraged")
 def mineral_policy(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
-    kind = b.text("kind")
-    expl, mining = kind == "exploration", kind == "mining"
+    expl, mining = b.eq("kind", "exploration"), b.eq("kind", "mining")
     m = b.mask("metals_mask")
     blank = b.isin("minerals", ("",))
     (pro, rst, enc), codes = _lists(b, expl)
@@ -91,13 +90,13 @@ def mineral_policy(b: Batch) -> Result:
     # one pass, highest priority first
     cases = [~(expl | mining), ~in_force, blank, mn.has(m, pro), placer & met, placer, coal, restricted,
              quarry & quarry_ok, quarry, mn.has(m, enc)]
-    res.outcome[:] = np.select(cases, [NA, NA, MISSING, FAIL, PASS, WARN, WARN, WARN, PASS, WARN, PASS], PASS)
-    res.reason[:] = np.select(cases, [0, R_NOT_IN_FORCE, R_MISSING, R_PROHIBITED, R_CONDITIONS_MET, R_RESTRICTED,
-                                      R_COAL, R_RESTRICTED, R_QUARRY_OK, R_QUARRY, R_ENCOURAGED], R_UNLISTED)
+    res.outcome, res.reason = choose(cases, [NA, NA, MISSING, FAIL, PASS, WARN, WARN, WARN, PASS, WARN, PASS],
+                                     [0, R_NOT_IN_FORCE, R_MISSING, R_PROHIBITED, R_CONDITIONS_MET, R_RESTRICTED,
+                                      R_COAL, R_RESTRICTED, R_QUARRY_OK, R_QUARRY, R_ENCOURAGED], (PASS, R_UNLISTED))
     live = in_force & ~blank
     placer &= live
     quarry &= live
-    res.facts.update(minerals=(b.text("minerals"), None), exploration=(expl, None), placer=(placer, None),
+    res.facts.update(minerals=(b.coded("minerals"), None), exploration=(expl, None), placer=(placer, None),
                      eia_approved=(b.flag("eia_approved"), None),
                      environment_consent=(b.flag("environment_consent"), None))
     res.entries += codes + [entry_col(b, PLACER, placer & entry_rows(b, PLACER)),

@@ -23,7 +23,7 @@ RIGHTS = lambda b: of_kind(b, "mining", "exploration")  # noqa: E731
 
 
 def _applied(b: Batch) -> np.ndarray:
-    return b.text("project_type") == "new"
+    return b.eq("project_type", "new")
 
 
 @rule("plan.prohibited_area", "right", "M31", ("禁止开采区与自然保护区", "Prohibited mining areas and nature reserves"),
@@ -50,8 +50,7 @@ def _applied(b: Batch) -> np.ndarray:
       labels={"in_prohibited": ("重叠的禁止开采区", "prohibited areas overlapped")}, applies=RIGHTS)
 def prohibited_area(b: Batch) -> Result:
     res = Result.empty(len(b))
-    kind = b.text("kind")
-    mining, expl = kind == "mining", kind == "exploration"
+    mining, expl = b.eq("kind", "mining"), b.eq("kind", "exploration")
     pro, reserve = b.num("in_prohibited"), b.num("in_nature_reserve")
     bound_pro = entry_rows(b, PROHIBITED[0])
     bound_res = entry_rows(b, RESERVE)
@@ -182,8 +181,7 @@ R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
                         "block_kind_en": "exploration planning block" if f["exploration"][0] else "mining planning block"}, applies=RIGHTS)
 def outside_blocks(b: Batch) -> Result:
     res = Result.empty(len(b))
-    kind = b.text("kind")
-    expl, mining = kind == "exploration", kind == "mining"
+    expl, mining = b.eq("kind", "exploration"), b.eq("kind", "mining")
     blocks = np.where(expl, b.num("exploration_blocks"), b.num("mining_blocks"))
     bound = entry_rows(b, BLOCK_ENTRIES["exploration"])
     applies = (expl | mining) & bound

@@ -80,7 +80,7 @@ PARK = "000.smelting.cu_pb_zn_mg.park_siting"
                R_MISSING: ("缺少位置或所在园区，无法判断", "the location or park is not recorded")},
       labels={"outside_nonferrous_park": ("不在有色金属专业园区", "outside a non-ferrous park")}, applies=SMELTER)
 def park_siting(b: Batch) -> Result:
-    applies = _smelter(b, CU_PB_ZN_MG) & np.isin(b.text("project_type"), ("new", "expansion"))
+    applies = _smelter(b, CU_PB_ZN_MG) & b.isin("project_type", ("new", "expansion"))
     inside = b.flag("in_nonferrous_park")
     outside = np.where(inside < 0, -1, inside == 0).astype(np.int8)
     return flag_result(b, applies, entry_rows(b, PARK), outside, "outside_nonferrous_park", PARK)
