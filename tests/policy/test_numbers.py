@@ -62,3 +62,10 @@ def test_wording_cues(quote, value, allowed):
     from kuangzheng.policy.wording import implied
     cues = [c for c in implied(value, quote) if c]
     assert (cues[0] if cues else set()) == allowed
+
+
+def test_table_cells_on_separate_lines_are_separate_numbers():
+    row = "十种有色金属\n\t1639\n\t3121\n\t15.9\n\t13.7"  # seed 004's 专栏1, one cell per line
+    assert occurs(15.9, row, "%/a") and occurs(1639, row, "10^4 t")
+    assert not occurs(16393121, row)
+    assert occurs(300, "井工矿规模不低于 300万吨 /年", "10^4 t")  # a space inside one number's phrase stays harmless

@@ -66,10 +66,14 @@ def _cn_candidates(run: str) -> set[float]:
     return found
 
 
+# whitespace between two numbers separates table cells (the seeds' tables come one cell per line)
+_CELL_BREAK = re.compile(r"(?<=[\d%])\s+(?=[-−－]?\d)")
+
+
 def candidates(text: str) -> tuple[set[float], set[float]]:
     """(exact, rounded) numbers a text states: exact ones must be met exactly, rounded ones
     (fractions such as 1/3) may be met at the precision the value is written with."""
-    text = normalise(text)
+    text = normalise(_CELL_BREAK.sub("|", text))
     exact: set[float] = set()
     rounded: set[float] = set()
     for m in _ARABIC.finditer(text):
