@@ -166,3 +166,28 @@ def test_concentration_matches_a_plain_loop_on_random_data():
             per[e] = per.get(e, 0) + o
         top = sorted(per.values(), reverse=True)[:3]
         assert t.value[i] == pytest.approx(sum(top) / sum(per.values()))
+
+
+def test_contributors_counts_distinct_enterprises_per_cell():
+    # rows: (division, year, enterprise); enterprise 7 has two facilities in 15/2020
+    row_keys = {"division": np.array(["15", "15", "15", "63", "15"]), "year": np.array([2020, 2020, 2020, 2020, 2021])}
+    ent = [7, 7, 8, 9, 7]
+    t = ind.total([1, 2, 3, 4, 5], row_keys, indicator="x", unit="t")
+    n = ind.contributors(t.keys, row_keys, ent)
+    cells = {(d, int(y)): int(c) for d, y, c in zip(t.keys["division"], t.keys["year"], n)}
+    assert cells == {("15", 2020): 2, ("15", 2021): 1, ("63", 2020): 1}
+    # a table cell no row falls in counts 0 (fail closed), and the key columns must match
+    assert list(ind.contributors({"division": np.array(["54"]), "year": np.array([2020])}, row_keys, ent)) == [0]
+    with pytest.raises(MonitorInputError):
+        ind.contributors({"division": np.array(["15"])}, row_keys, ent)
+
+
+def test_total_green_share_and_cycles():
+    t = ind.total([10, 5, 2], {"division": ["15", "15", "63"]}, indicator="land_restored", unit="ha")
+    assert t.rows()[0] == {"indicator": "land_restored", "unit": "ha", "division": "15", "value": 15.0,
+                           "numerator": 15.0, "denominator": 2}
+    s = ind.green_mine_share([True, False, False, True], {"division": ["15", "15", "15", "63"]})
+    assert [round(v, 4) for v in s.value] == [0.3333, 1.0] and list(s.denominator) == [3, 1]
+    assert list(ind.cycle_of([2015, 2016, 2018, 2019, 2021], 2016, 3)) == [2013, 2016, 2016, 2019, 2019]
+    with pytest.raises(MonitorInputError):
+        ind.cycle_of([2016], 2016, 0)

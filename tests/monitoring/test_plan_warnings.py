@@ -71,8 +71,12 @@ def test_plan_report_html_and_pdf(reg, client):
     html = r.content.decode()
     assert r.status_code == 200 and "年度规划实施评估" in html
     assert html.count('class="target-row"') == len(targets.numeric_targets())
-    row = next(x for x in plan.context(2019)["targets"] if x["id"] == "001.al.capacity_utilisation")
+    row = next(x for x in plan.context(2019, ADMIN)["targets"] if x["id"] == "001.al.capacity_utilisation")
     assert row["status"] == "not_met" and row["actuals"] == [pytest.approx(70.0, abs=0.1)]
+    # the public does not see a figure of one enterprise
+    public = next(x for x in plan.context(2019)["targets"] if x["id"] == "001.al.capacity_utilisation")
+    assert public["status"] == "withheld" and public["actuals"] == [] and public["projection"] is None
+    assert "少于3家企业，不予公开" in html
     if plan.cjk_font() is None:
         assert client.get("/monitoring/plan.pdf").status_code == 503
         pytest.skip("no CJK font (apt-get install fonts-noto-cjk): the PDF is refused with 503, as tested")

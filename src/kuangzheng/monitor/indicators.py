@@ -179,10 +179,16 @@ def restoration_balance(restored, damaged, year, by, *, cycle_start_year: int,
     res = as_numbers("restored", restored)
     dam = as_numbers("damaged", damaged, n=len(res))
     yr = as_numbers("year", year, n=len(res), nonneg=False).astype(np.int64)
+    cycle = cycle_of(yr, cycle_start_year, cycle_years)
+    return _ratio_table("restoration_balance", res, dam, {**by, "cycle": cycle})
+
+
+def cycle_of(year, cycle_start_year: int, cycle_years: int) -> np.ndarray:
+    """First year of each year's restoration cycle: start + ⌊(year − start) / length⌋ · length."""
     if cycle_years < 1:
         raise MonitorInputError("cycle_years", "须为正整数", "must be a positive integer")
-    cycle = cycle_start_year + (yr - cycle_start_year) // cycle_years * cycle_years
-    return _ratio_table("restoration_balance", res, dam, {**by, "cycle": cycle})
+    yr = np.asarray(year, np.int64)
+    return cycle_start_year + (yr - cycle_start_year) // cycle_years * cycle_years
 
 
 def _emission_groups(emission, year, by, baseline_year):
@@ -225,12 +231,51 @@ def emissions_to_path(emission, year, by, *, baseline_year: int, target_year: in
                           allowed, {"path": path})
 
 
-def green_mine_count(green, by) -> IndicatorTable:
+def green_mine_count(green, by, *, indicator: str = "green_mine_count") -> IndicatorTable:
     """绿色矿山数: mines on the green-mine list per group (value), out of all mines (denominator)."""
     flag = as_keys("green", green).astype(bool)
     g = _groups(by, len(flag))
     count, total = g.size(flag), g.size()
-    return IndicatorTable("green_mine_count", "count", g.keys, count.astype(float), count, total)
+    return IndicatorTable(indicator, "count", g.keys, count.astype(float), count, total)
+
+
+def green_mine_share(green, by, *, indicator: str = "green_mine_share") -> IndicatorTable:
+    """绿色矿山比例 = mines on the green-mine list / all mines given (pass the large and medium
+    mines only for seed 003's 大中型矿山 target)."""
+    t = green_mine_count(green, by, indicator=indicator)
+    return IndicatorTable(indicator, "1", t.keys, safe_ratio(t.numerator.astype(float), t.denominator.astype(float)),
+                          t.numerator, t.denominator)
+
+
+def contributors(keys: Mapping[str, np.ndarray], row_keys: Mapping[str, np.ndarray], entity) -> np.ndarray:
+    """Distinct ``entity`` values (e.g. enterprises) behind each group of an indicator table.
+
+    ``keys`` are the table's group keys; ``row_keys`` the same key columns, one value per input
+    row; ``entity`` one id per row. Returns one count per group of ``keys`` (0 for a group no row
+    falls in). Used by the disclosure rule: a cell from fewer than 3 enterprises is withheld.
+    """
+    if set(keys) != set(row_keys):
+        raise MonitorInputError("row_keys", f"须与表的分组列相同：{sorted(keys)}",
+                                f"must have the table's key columns: {sorted(keys)}")
+    ent = as_keys("entity", entity)
+    m = len(next(iter(keys.values()))) if keys else 0
+    for name, col in row_keys.items():
+        as_keys(f"row_keys[{name}]", col, n=len(ent))
+    both = group(**{k: np.concatenate([np.asarray(keys[k]), np.asarray(row_keys[k])]) for k in keys})
+    table_ids, row_ids = both.ids[:m], both.ids[m:]
+    if len(ent) == 0:
+        return np.zeros(m, np.int64)
+    pairs = group(_g=row_ids, _e=ent)
+    per_group = np.bincount(pairs.keys["_g"], minlength=both.count)
+    return per_group[table_ids].astype(np.int64)
+
+
+def total(values, by, *, indicator: str, unit: str) -> IndicatorTable:
+    """A plain sum per group (land restored in a year, tonnes emitted); the denominator counts the rows."""
+    vals = as_numbers(indicator, values)
+    g = _groups(by, len(vals))
+    s = g.sum(vals)
+    return IndicatorTable(indicator, unit, g.keys, s, s, g.size())
 
 
 def unreplaced_capacity(new_capacity, retired_capacity, by, *, ratio: float) -> IndicatorTable:

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from kuangzheng.api.routes import actor_of
 from kuangzheng.monitor.reports import report_types
 
-from . import ledger, measures, reports, targets, warnings
+from . import disclosure, ledger, measures, reports, targets, warnings
 
 router = Router(tags=["监测预警 monitoring"])
 
@@ -70,17 +70,18 @@ for _action in ("submit", "return", "accept"):
                 operation_id=f"report_{_action}")(_make(_action))
 
 
-@router.get("/indicators", summary="Indicators by division, metal and period (public)")
+@router.get("/indicators", summary="Indicators by division, metal and period (public; cells from fewer than 3 "
+                                   "enterprises withheld outside the caller's scope)")
 def indicators(request, level: str = "province", annual: bool = False):
-    level = "prefecture" if level == "prefecture" else "province"
+    level = measures.level_of(level)
     tables = measures.monthly_tables(level, annual=annual) + measures.annual_tables(level) + \
         measures.replacement_table(level)
-    return measures.table_rows(tables)
+    return disclosure.apply(actor_of(request), measures.table_rows(tables))
 
 
-@router.get("/targets", summary="Plan targets with actuals, projection and status (public)")
+@router.get("/targets", summary="Plan targets with actuals, projection and status (public; disclosure rule applies)")
 def plan_targets(request, year: int = 0):
-    return targets.evaluate_all(year or dt.date.today().year)
+    return targets.evaluate_all(year or dt.date.today().year, actor_of(request))
 
 
 @router.get("/warnings", summary="Early warnings (staff, in scope)")

@@ -24,13 +24,15 @@ LOADER = Actor(username="demo-loader", role="admin")
 GENERATED = "演示生成数据（非真实报表） generated demo report, not a real submission"
 METAL = {"copper": "cu", "zinc": "zn", "lead": "pb", "nickel": "ni", "tin": "sn", "antimony": "sb", "mercury": "hg",
          "magnesium": "mg", "titanium": "ti", "aluminium": "al", "aluminum": "al"}
-YEARS = range(2012, 2020)
-MONTHS = [f"2019-{m:02d}" for m in range(1, 13)]
+YEARS = range(2007, 2020)  # annual reports: from seed 004's 2007 emissions baseline
+MONTHS = [f"{y}-{m:02d}" for y in range(2015, 2020) for m in range(1, 13)]  # five years of monthly reports
 # generated aluminium lines: (name, division, capacity 10^4 t/a, project type, commissioned, monthly utilisation)
 AL_LINES = [("包头演示电解铝一厂（演示）", "150200", 50, "existing", 2008, 0.93),
             ("鄂尔多斯演示电解铝厂（演示）", "150600", 40, "existing", 2011, 0.88),
+            ("呼和浩特演示电解铝厂（演示）", "150100", 35, "existing", 2010, 0.82),
             ("西宁演示电解铝一厂（演示）", "630100", 45, "existing", 2006, 0.90),
             ("海东演示电解铝厂（演示）", "630200", 30, "existing", 2009, 0.71),
+            ("海西演示电解铝厂（演示）", "632800", 35, "existing", 2012, 0.84),
             ("包头演示电解铝新建项目（演示）", "150200", 45, "new", 2019, 0.60)]
 
 
@@ -72,14 +74,20 @@ def al_lines(rng) -> list[tuple[Facility, float]]:
 
 def _monthly(fac: Facility, metal: str, cap_t: float, util: float, rng) -> list[Report]:
     rows = []
+    growth = rng.choice([0.0, 0.0, 0.05, 0.1])  # some plants expand their rated capacity each year
+    recycled = {"cu": rng.uniform(0.1, 0.4), "pb": rng.uniform(0.2, 0.5), "al": rng.uniform(0.0, 0.05)}.get(metal, 0.0)
+    processed = rng.uniform(0.4, 0.95)  # share of the metal taken into processing downstream on site
     for period in MONTHS:
-        if metal == "al" and fac.commissioned == 2019 and period < "2019-04":
-            continue  # the new line starts in April
-        output = round(cap_t / 12 * min(util * rng.uniform(0.95, 1.05), 1.0))
+        if fac.project_type == "new" and period < f"{fac.commissioned}-04":
+            continue  # a new line starts in April of its first year
+        year_cap = round(cap_t * (1 + growth) ** (int(period[:4]) - 2015))
+        output = round(year_cap / 12 * min(util * rng.uniform(0.95, 1.05), 1.0))
         kwh_t = {"al": rng.uniform(12900, 13500)}.get(metal, rng.uniform(300, 900))
         kgce_t = {"cu": rng.uniform(260, 330), "pb": rng.uniform(290, 340), "zn": rng.uniform(820, 940),
                   "al": rng.uniform(1700, 1900)}.get(metal, rng.uniform(200, 600))
-        values = {"output": output, "capacity": cap_t, "operating_capacity": round(cap_t * rng.uniform(0.85, 1.0)),
+        values = {"output": output, "capacity": year_cap, "operating_capacity": round(year_cap * rng.uniform(0.85, 1.0)),
+                  "recycled_output": round(output * recycled * rng.uniform(0.9, 1.1)) if recycled else None,
+                  "primary_metal_used": round(output * (1 - recycled) * min(processed * rng.uniform(0.95, 1.05), 1.0)),
                   "electricity": round(output * kwh_t / 1e4, 1), "energy_tce": round(output * kgce_t / 1000, 1),
                   "so2": round(output * rng.uniform(0.0005, 0.002), 2)}
         rows.append(Report(facility=fac, enterprise_id=fac.enterprise_id, division_id=fac.division_id,
@@ -93,6 +101,7 @@ def _annual(fac: Facility, metal: str, rng) -> list[Report]:
     base = {k: rng.uniform(5, 400) for k in ("pb", "cd", "hg", "as", "cr")}
     drift = rng.uniform(-0.06, 0.05)
     skill = rng.uniform(-6, 4)
+    mine = _mine_class(rng) if fac.kind == "mine" else None
     for year in YEARS:
         t = year - YEARS[0]
         metals = {k: round(v * (1 + drift) ** t * rng.uniform(0.9, 1.1), 1) for k, v in base.items()}
@@ -104,10 +113,11 @@ def _annual(fac: Facility, metal: str, rng) -> list[Report]:
                   **metals, "heavy_metals_total": round(sum(metals.values()), 1),
                   "land_damaged": damaged, "land_restored": round(damaged * rng.uniform(0.6, 1.2), 1),
                   "bond_opening": bond, "bond_deposited": dep, "bond_returned": ret, "bond_closing": closing}
-        if fac.kind == "mine":  # the three rates improve a little each year
-            values.update(mining_recovery=round(min(99, 84 + skill + 0.6 * t + rng.uniform(-3, 3)), 1),
-                          processing_recovery=round(min(99, 80 + skill + 0.5 * t + rng.uniform(-3, 3)), 1),
-                          comprehensive_utilisation=round(min(99, 58 + skill + 0.7 * t + rng.uniform(-5, 5)), 1))
+        if mine:  # the three rates improve a little each year
+            values.update(mining_recovery=round(min(99, 79 + skill + 0.6 * t + rng.uniform(-3, 3)), 1),
+                          processing_recovery=round(min(99, 75 + skill + 0.5 * t + rng.uniform(-3, 3)), 1),
+                          comprehensive_utilisation=round(min(99, 53 + skill + 0.7 * t + rng.uniform(-5, 5)), 1),
+                          **_mine_status(mine, year))
         bond = closing
         rows.append(Report(facility=fac, enterprise_id=fac.enterprise_id, division_id=fac.division_id,
                            report_type="annual_resources_environment", period=str(year), metal=metal, values=values,
@@ -115,10 +125,27 @@ def _annual(fac: Facility, metal: str, rng) -> list[Report]:
     return rows
 
 
+def _mine_class(rng) -> dict:
+    """A generated scale class, capacity (t/a) and the years the mine joins the green-mine lists."""
+    scale = rng.choices(["large", "medium", "small"], weights=[1, 2, 7])[0]
+    low, high = {"large": (1e6, 4e6), "medium": (3e5, 1e6), "small": (2e4, 3e5)}[scale]
+    provincial = rng.choice([2014, 2016, 2017, 2018, 2019, None, None]) if scale != "small" else \
+        rng.choice([2017, 2019, None, None, None, None])
+    national = provincial + rng.choice([1, 2, 3, 9, 9]) if provincial else None
+    return {"scale": scale, "capacity": round(rng.uniform(low, high), -3), "provincial": provincial,
+            "national": national}
+
+
+def _mine_status(mine: dict, year: int) -> dict:
+    level = "national" if mine["national"] and year >= mine["national"] else \
+        "provincial" if mine["provincial"] and year >= mine["provincial"] else "none"
+    return {"mine_scale": mine["scale"], "mine_capacity": mine["capacity"], "green_mine": level}
+
+
 def _ledger(lines) -> None:
     by_name = {f.name: f for f, _ in lines}
-    im, qh, new = (by_name[AL_LINES[1][0]].enterprise_id, by_name[AL_LINES[3][0]].enterprise_id,
-                   by_name[AL_LINES[4][0]])
+    im, qh = by_name[AL_LINES[1][0]].enterprise_id, by_name[AL_LINES[4][0]].enterprise_id
+    new = next(f for f, _ in lines if f.project_type == "new")
     ledger.retire(LOADER, code="ZH-150000-2016-001", amount=250000, holder=im, request_id="demo-retire-1",
                   document_ref="（演示）退出产能确认文件1号", generated=True)
     ledger.retire(LOADER, code="ZH-630000-2017-001", amount=200000, holder=qh, request_id="demo-retire-2",

@@ -43,10 +43,11 @@ def latest_year() -> int | None:
     return int(p) if p else None
 
 
-def context(year: int | None = None) -> dict:
+def context(year: int | None = None, actor=None) -> dict:
+    """The report as ``actor`` may see it (None: the public; see disclosure.py)."""
     year = year or latest_year() or 2019
-    rows = targets.evaluate_all(year)
-    tracked = sorted((r for r in rows if r["status"] != "no_data"), key=lambda r: -len(r["years"]))
+    rows = targets.evaluate_all(year, actor)
+    tracked = sorted((r for r in rows if r["years"]), key=lambda r: -len(r["years"]))
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
@@ -103,8 +104,9 @@ def pdf(ctx: dict) -> bytes:
     doc.multi_cell(0, 10, f"{ctx['year']} 年度规划实施评估", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("cjk", size=10)
     doc.multi_cell(0, 6, f"Plan implementation evaluation, {ctx['year']}. 目标数据来自政策目录，实际值来自已受理的企业报表"
-                         "（演示数据为生成数据）。Targets from the policy catalogue; actuals from accepted reports "
-                         "(the demo's are generated).", new_x="LMARGIN", new_y="NEXT")
+                         "（演示数据为生成数据）及逐项注明来源的公开统计。Targets from the policy catalogue; actuals from "
+                         "accepted reports (the demo's are generated) and public statistics named on each.",
+                   new_x="LMARGIN", new_y="NEXT")
     doc.ln(2)
     summary = "；".join(f"{ctx['status_zh'].get(k, k)} {v}" for k, v in sorted(ctx["counts"].items()))
     doc.multi_cell(0, 6, f"共 {len(ctx['targets'])} 项数值目标：{summary}", new_x="LMARGIN", new_y="NEXT")
@@ -117,7 +119,8 @@ def pdf(ctx: dict) -> bytes:
         doc.multi_cell(0, 5, f"目标 {r['comparison']} {r['target_value']:g} {r['unit']}（{r['target_year'] or '常设'}）；"
                              f"基准 {_fmt(r['baseline_value'])}（{r['baseline_year'] or '—'}，{r['baseline_source'] or '—'}）；"
                              f"所需年均增速 {growth}；预测 {_fmt(r['projection'])} [{_fmt(r['lower'])}, {_fmt(r['upper'])}]；"
-                             f"状态：{ctx['status_zh'].get(r['status'], r['status'])} ({r['status']})",
+                             f"状态：{ctx['status_zh'].get(r['status'], r['status'])} ({r['status']})；"
+                             f"实际值来源 {'已受理的企业报表 reports' if r['actual_source'] == 'reports' else r['actual_source']}",
                        new_x="LMARGIN", new_y="NEXT")
         doc.image(io.BytesIO(_chart(r, font)), w=170)
     doc.add_page()
@@ -145,5 +148,6 @@ STATUS_RULES = (
     "存在风险 at_risk：中心预测达到、不利端达不到，或数据点太少无区间 / the centre meets it, the pessimistic end does not (or no interval).",
     "数据不足 insufficient_data：基准年后无实际值 / no actual after the baseline year.",
     "达标 / 未达标 met / not_met：无目标年份的常设目标，按最新实际值判断 / a standing target judged on the latest actual.",
-    "无数据来源 no_data：平台没有提供该目标实际值的报表或指标 / no report or indicator supplies its actuals.",
+    "无数据来源 no_data：平台没有提供该目标实际值的报表或指标（原因见表）/ no report or indicator supplies its actuals (reason in the table).",
+    "不予公开 withheld：实际值含少于3家企业的数据，不向公众公开 / the actuals include a cell from fewer than 3 enterprises: not shown to the public.",
 )

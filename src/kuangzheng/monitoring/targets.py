@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from kuangzheng.monitor import owid
 from kuangzheng.monitor.targets import PlanTarget, cagr, check_stated_growth, evaluate_target
 from kuangzheng.monitor.units import factor
 from kuangzheng.policy.catalogue import load_catalogue
 
-from . import measures
+from . import disclosure, measures
 from .config import config
 
 KINDS = ("target", "ratio_target")
-STATUS_ZH = {"achieved": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "偏离目标",
+STATUS_ZH = {"withheld": "不予公开", "achieved": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "偏离目标",
              "insufficient_data": "数据不足", "no_data": "无数据来源", "met": "达标", "not_met": "未达标"}
 
 
@@ -45,29 +46,90 @@ def _baseline(e, entries: dict):
     return None
 
 
-def actual_series(spec: dict, upto: int) -> tuple[list[int], list[float]]:
-    """Annual actuals for a target from accepted reports, in the target's unit."""
-    level = "province"
-    tables = {t.indicator: t for t in measures.monthly_tables(level, annual=True) + measures.annual_tables(level)}
-    t = tables.get(spec["indicator"])
+class Tables:
+    """Indicator tables of accepted reports, computed once per level for one evaluation."""
+
+    def __init__(self):
+        self._by_level: dict[str, dict] = {}
+
+    def get(self, level: str, indicator: str):
+        if level not in self._by_level:
+            tables = measures.monthly_tables(level, annual=True) + measures.annual_tables(level)
+            self._by_level[level] = {t.indicator: t for t in tables}
+        return self._by_level[level].get(indicator)
+
+
+def actual_series(spec: dict, upto: int, tables: Tables | None = None) -> dict:
+    """Annual actuals for a target, in the target's unit: {years, actuals, enterprises, source}.
+
+    ``enterprises`` is, per year, the fewest distinct enterprises behind the cells combined (None
+    for public statistics), for the disclosure rule.
+    """
+    if spec.get("source") == "owid":
+        return _owid_series(spec, upto)
+    t = (tables or Tables()).get(spec.get("level", "province"), spec["indicator"])
+    empty = {"years": [], "actuals": [], "enterprises": [], "source": "reports"}
     if t is None:
-        return [], []
+        return empty
     keys = t.keys
-    period = keys["period"] if "period" in keys else keys["year"]
-    mask = keys["division"].astype(str) == spec["division"]
-    if spec.get("metal"):
-        mask &= keys["metal"].astype(str) == spec["metal"]
+    period = np.asarray(keys["period"] if "period" in keys else keys["year"]).astype(str)
+    metals = spec.get("metal")
+    mask = np.asarray(keys["division"]).astype(str) == spec["division"]
+    if metals:
+        mask &= np.isin(np.asarray(keys["metal"]).astype(str), [metals] if isinstance(metals, str) else metals)
+    mask &= np.char.str_len(period) == 4
     years = period[mask].astype(int)
-    vals = t.value[mask] * float(spec.get("scale", 1))
-    keep = (years <= upto) & np.isfinite(vals)
-    order = np.argsort(years[keep])
-    return [int(y) for y in years[keep][order]], [float(v) for v in vals[keep][order]]
+    num, den, val = t.numerator[mask], t.denominator[mask], t.value[mask]
+    ratio = t.unit == "1" and spec.get("column") != "denominator"
+    if spec.get("column") == "denominator":
+        val = den.astype(float)
+    ent = t.extra.get("enterprises", np.zeros(len(t.value), np.int64))[mask]
+    out_y, out_v, out_e = [], [], []
+    for y in sorted(set(years.tolist())):
+        if y > upto:
+            continue
+        at = years == y
+        v = float(num[at].sum() / den[at].sum()) if ratio and den[at].sum() else \
+            (float(val[at].sum()) if not ratio else np.nan)
+        if np.isfinite(v):
+            out_y.append(y), out_v.append(v * float(spec.get("scale", 1))), out_e.append(int(ent[at].min()))
+    out_y, out_v, out_e = _transform(spec, out_y, out_v, out_e)
+    return {"years": out_y, "actuals": out_v, "enterprises": out_e, "source": "reports"}
 
 
-def evaluate_all(year: int) -> list[dict]:
-    """Every numeric catalogue target evaluated with actuals up to ``year``."""
+def _transform(spec: dict, years, values, ents):
+    """Cumulative totals from a year on (十三五 areas), or the % reduction from a base year."""
+    if "cumulative_from" in spec:
+        keep = [i for i, y in enumerate(years) if y >= spec["cumulative_from"]]
+        values = np.cumsum([values[i] for i in keep]).tolist()
+        years, ents = [years[i] for i in keep], np.minimum.accumulate([ents[i] for i in keep]).tolist()
+    if "reduction_from" in spec:
+        if spec["reduction_from"] not in years:
+            return [], [], []
+        i0 = years.index(spec["reduction_from"])
+        keep = range(i0 + 1, len(years))
+        years, values, ents = [years[i] for i in keep], [100.0 * (1 - values[i] / values[i0]) for i in keep], \
+            [min(ents[i], ents[i0]) for i in keep]
+    return years, values, ents
+
+
+def _owid_series(spec: dict, upto: int) -> dict:
+    """A real national series from the shipped OWID copy (public statistics: nothing withheld)."""
+    years, values = owid.china_production()[spec["series"]]
+    keep = (years <= upto) & (years >= spec.get("from_year", 0))
+    return {"years": [int(y) for y in years[keep]], "actuals": [float(v) * float(spec.get("scale", 1))
+                                                                for v in values[keep]],
+            "enterprises": [None] * int(keep.sum()), "source": "owid"}
+
+
+def evaluate_all(year: int, actor=None) -> list[dict]:
+    """Every numeric catalogue target evaluated with actuals up to ``year``, as ``actor`` may see
+    them: a target whose actuals include a cell from fewer than 3 enterprises outside the actor's
+    scope is shown without actuals, projection or status (see disclosure.py)."""
     entries = load_catalogue().by_id
-    spec_of = config()["target_actuals"]
+    cfg = config()
+    spec_of, reasons = cfg["target_actuals"], cfg.get("no_actuals", {})
+    tables = Tables()
     out = []
     for e in numeric_targets():
         row = {"id": e.id, "doc": e.doc, "jurisdiction": e.jurisdiction, "description_zh": e.description_zh,
@@ -75,15 +137,25 @@ def evaluate_all(year: int) -> list[dict]:
                "unit": e.unit, "target_year": e.year, "base_year": e.base_year, "quote": e.quote,
                "baseline_year": None, "baseline_value": None, "baseline_source": None, "required_growth": None,
                "years": [], "actuals": [], "status": "no_data", "projection": None, "lower": None, "upper": None,
-               "actual_growth": None, "needed_growth": None}
+               "actual_growth": None, "needed_growth": None, "withheld": False, "actual_source": None,
+               "no_data_reason": _reason(e.id, reasons)}
         base = _baseline(e, entries)
         spec = spec_of.get(e.id)
         if spec:
-            row["years"], row["actuals"] = actual_series(spec, year)
+            series = actual_series(spec, year, tables)
+            row["years"], row["actuals"] = series["years"], series["actuals"]
+            row["actual_source"] = spec.get("label") or series["source"]
+            if any(disclosure.withheld(actor, spec["division"], n) for n in series["enterprises"] if n is not None):
+                row.update(years=[], actuals=[], withheld=True, status="withheld",
+                           note_zh=disclosure.NOTE_ZH, note_en=disclosure.NOTE_EN)
+            elif "cumulative_from" in spec:  # nothing done before the period starts
+                base = base or (spec["cumulative_from"] - 1, 0.0, f"累计自 {spec['cumulative_from']} 年 cumulative")
+            elif "reduction_from" in spec:  # no reduction in the base year itself
+                base = base or (spec["reduction_from"], 0.0, f"较 {spec['reduction_from']} 年 reduction from")
         if base is None and e.base_year and e.base_year in row["years"]:
-            base = (e.base_year, row["actuals"][row["years"].index(e.base_year)], "reports")
+            base = (e.base_year, row["actuals"][row["years"].index(e.base_year)], row["actual_source"])
         if base is None and row["years"] and e.year and e.comparison in (">=", "<=", ">", "<"):
-            base = (row["years"][0], row["actuals"][0], "reports (first year reported)")
+            base = (row["years"][0], row["actuals"][0], f"{row['actual_source']} (first year)")
         if base:
             row["baseline_year"], row["baseline_value"], row["baseline_source"] = base
             if e.year and e.year > base[0] and base[1] > 0 and e.value > 0:
@@ -92,6 +164,12 @@ def evaluate_all(year: int) -> list[dict]:
             row.update(_status(e, row, spec))
         out.append(row)
     return out
+
+
+def _reason(target_id: str, reasons: dict) -> str | None:
+    """Why a target has no actuals: the longest matching id prefix in monitoring.yaml's no_actuals."""
+    hits = [k for k in reasons if target_id.startswith(k)]
+    return reasons[max(hits, key=len)] if hits else None
 
 
 def _status(e, row, spec) -> dict:

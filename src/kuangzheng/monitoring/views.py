@@ -16,7 +16,7 @@ from kuangzheng.access.actor import actor_for_user
 from kuangzheng.errors import InvalidInput, NotFound, ServiceError
 from kuangzheng.monitor.reports import report_types
 
-from . import ledger, measures, plan, reports, warnings
+from . import disclosure, ledger, measures, plan, reports, warnings
 from .models import Release
 
 
@@ -32,22 +32,42 @@ def _login(request):
     return HttpResponseRedirect(f"/login/?next={request.get_full_path()}")
 
 
+def _indicator_rows(request) -> tuple[str, list[dict]]:
+    """The dashboard's cells at the requested level, with the disclosure rule applied for the viewer."""
+    level = measures.level_of(request.GET.get("level"))
+    rows = measures.table_rows(measures.dashboard_tables(level))
+    return level, disclosure.apply(_actor(request), rows)
+
+
+# charted on the dashboard: (element id, indicator, title, monthly?, ×100 for %)
+CHARTS = [("chart-util", "capacity_utilisation", "电解铝产能利用率（%，按月）", True, True),
+          ("chart-three", "three_rate_compliance", "矿山“三率”达标率（%，按年）", False, True),
+          ("chart-conversion", "processing_conversion_rate", "加工转化率（%，按年）", False, True),
+          ("chart-recycled", "recycled_share", "再生金属产量占比（%，按年）", False, True),
+          ("chart-lm", "large_medium_mine_share", "大中型矿山比例（%，按年）", False, True),
+          ("chart-lm-cap", "large_medium_capacity_share", "大中型矿山产能占比（%，按年）", False, True),
+          ("chart-green", "green_mine_count", "绿色矿山数（座，国家级与省级，按年）", False, False)]
+
+
 def dashboard(request):
-    level = "prefecture" if request.GET.get("level") == "prefecture" else "province"
-    rows = measures.table_rows(measures.monthly_tables(level) + measures.monthly_tables(level, annual=True)
-                               + measures.annual_tables(level) + measures.replacement_table(level))
+    level, rows = _indicator_rows(request)
     indicator = request.GET.get("indicator", "")
     shown = [r for r in rows if not indicator or r["indicator"] == indicator]
+    charted = {c[1]: c[3] for c in CHARTS}
+    chart_rows = [{k: r.get(k) for k in ("indicator", "division", "metal", "period", "value", "withheld")}
+                  for r in rows if r["indicator"] in charted and (len(r["period"] or "") == 7) == charted[r["indicator"]]]
     return render(request, "monitoring/dashboard.html", {
         "nav": "monitoring", "level": level, "rows": shown[:3000], "indicator": indicator,
-        "indicators": sorted({r["indicator"] for r in rows}), "chart_data": json.dumps(rows, ensure_ascii=False)})
+        "indicators": sorted({r["indicator"] for r in rows}), "chart_data": json.dumps(chart_rows, ensure_ascii=False),
+        "charts": json.dumps(CHARTS, ensure_ascii=False), "chart_ids": [c[0] for c in CHARTS],
+        "any_withheld": any(r["withheld"] for r in shown), "note_zh": disclosure.NOTE_ZH, "note_en": disclosure.NOTE_EN})
 
 
 def indicators_csv(request):
-    level = "prefecture" if request.GET.get("level") == "prefecture" else "province"
-    rows = measures.table_rows(measures.all_tables(level) + measures.monthly_tables(level, annual=True))
+    level, rows = _indicator_rows(request)
     buf = io.StringIO()
-    cols = ["indicator", "unit", "division", "metal", "period", "cycle", "value", "numerator", "denominator"]
+    cols = ["indicator", "unit", "division", "metal", "period", "cycle", "value", "numerator", "denominator",
+            "enterprises", "withheld", "note_zh", "note_en"]
     w = csv.DictWriter(buf, cols, extrasaction="ignore")
     w.writeheader()
     w.writerows(rows)
@@ -162,7 +182,7 @@ def ledger_view(request):
 
 def plan_view(request):
     year = request.GET.get("year", "")
-    ctx = plan.context(int(year) if year.isdigit() else None)
+    ctx = plan.context(int(year) if year.isdigit() else None, _actor(request))
     for r in ctx["tracked"]:
         r["chart"] = json.dumps({k: r[k] for k in ("years", "actuals", "target_value", "target_year", "projection",
                                                    "lower", "upper", "description_zh", "unit")}, ensure_ascii=False)
@@ -172,7 +192,7 @@ def plan_view(request):
 def plan_pdf(request):
     year = request.GET.get("year", "")
     try:
-        data = plan.pdf(plan.context(int(year) if year.isdigit() else None))
+        data = plan.pdf(plan.context(int(year) if year.isdigit() else None, _actor(request)))
     except plan.FontMissing as exc:
         return HttpResponse(f"{exc.zh} / {exc.en}", status=503, content_type="text/plain; charset=utf-8")
     resp = HttpResponse(data, content_type="application/pdf")
@@ -190,6 +210,3 @@ def forecast_view(request):
     return render(request, "monitoring/forecast.html", {
         "nav": "monitoring", "metal": metal, "metals": backtest.METALS, "rows": rows,
         "chart": json.dumps([{"method": r.method, "origin": r.origin, "mape": r.mape} for r in rows])})
-
-
-
