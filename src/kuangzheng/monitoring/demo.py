@@ -35,6 +35,12 @@ AL_LINES = [("包头演示电解铝一厂（演示）", "150200", 50, "existing"
             ("海西演示电解铝厂（演示）", "632800", 35, "existing", 2012, 0.84),
             ("包头演示电解铝新建项目（演示）", "150200", 45, "new", 2019, 0.60)]
 
+# generated lead and magnesium smelters (none in the real site data), so seed 000's lead and
+# magnesium capacity targets have demo actuals: (name, division, metal)
+SMELTERS = [("包头演示铅冶炼厂（演示）", "150200", "lead"), ("赤峰演示铅冶炼厂（演示）", "150400", "lead"),
+            ("巴彦淖尔演示铅冶炼厂（演示）", "150800", "lead"), ("包头演示镁冶炼厂（演示）", "150200", "magnesium"),
+            ("乌海演示镁冶炼厂（演示）", "150300", "magnesium"), ("鄂尔多斯演示镁冶炼厂（演示）", "150600", "magnesium")]
+
 
 def _metal(fac: Facility) -> str:
     return next((METAL[m] for m in fac.metals if m in METAL), "other")
@@ -70,6 +76,15 @@ def al_lines(rng) -> list[tuple[Facility, float]]:
             "commissioned": year, "process": "预焙槽 prebaked cells"}, generated=True, source=GENERATED)
         out.append((fac, util))
     return out
+
+
+def smelters(rng) -> None:
+    for name, div, metal in SMELTERS:
+        if not Facility.objects.filter(name=name).exists():
+            ent = _enterprise(name.replace("（演示）", "有限公司（演示）"), div, rng)
+            services.create(LOADER, "facility", {"name": name, "kind": "smelter", "division": div, "enterprise": ent.pk,
+                                                 "metals": [metal], "status": "operating"},
+                            generated=True, source=GENERATED)
 
 
 def _monthly(fac: Facility, metal: str, cap_t: float, util: float, rng) -> list[Report]:
@@ -162,6 +177,7 @@ def load_demo(seed: int = 2019) -> dict:
     rng = random.Random(seed)
     with transaction.atomic():
         lines = al_lines(rng)
+        smelters(rng)
         reports, standards = [], []
         for fac, util in lines:
             reports += _monthly(fac, "al", float(fac.capacity) * 1e4, util, rng)

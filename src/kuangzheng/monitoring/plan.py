@@ -47,7 +47,7 @@ def context(year: int | None = None, actor=None) -> dict:
     """The report as ``actor`` may see it (None: the public; see disclosure.py)."""
     year = year or latest_year() or 2019
     rows = targets.evaluate_all(year, actor)
-    tracked = sorted((r for r in rows if r["years"]), key=lambda r: -len(r["years"]))
+    tracked = [r for r in rows if r["years"]]  # in catalogue order: seed by seed
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
