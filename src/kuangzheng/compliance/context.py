@@ -138,3 +138,15 @@ def zone_batch(reg: Registry, records: list[dict]) -> Batch:
 def registry_batches(reg: Registry) -> dict[str, Batch]:
     return {"facility": facility_batch(reg, reg.facilities), "right": right_batch(reg, reg.rights),
             "zone": zone_batch(reg, reg.zones)}
+
+
+def labels(reg: Registry) -> dict:
+    """Name, division and owner of every subject, as columns aligned with `registry_batches`."""
+    from .store import Labels
+
+    return {"facility": Labels.of([f["id"] for f in reg.facilities], [f["name"] for f in reg.facilities],
+                                  [f["division_id"] for f in reg.facilities], [f["enterprise_id"] for f in reg.facilities]),
+            "right": Labels.of([r["id"] for r in reg.rights], [f"{r['licence_no']} {r['name']}" for r in reg.rights],
+                               [r["division_id"] for r in reg.rights], [r["holder_id"] for r in reg.rights]),
+            "zone": Labels.of([z["id"] for z in reg.zones], [f"{z['code']} {z['name']}" for z in reg.zones],
+                              [z["division_id"] for z in reg.zones], [None] * len(reg.zones))}

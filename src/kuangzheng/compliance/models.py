@@ -1,7 +1,23 @@
 """Sweep runs and their results. A result row is compact: rule, subject, outcome and reason codes,
 and the facts and catalogue entry ids the verdict is rendered from (`engine.render`)."""
 
+import json
+
 from django.db import models
+
+
+class OrderedJSONField(models.TextField):
+    """JSON kept as text. PostgreSQL's jsonb reorders an object's keys, and a verdict's facts are
+    ordered: the first one is the fact its explanation names, and the trace lists them in order."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 class SweepRun(models.Model):
@@ -34,7 +50,7 @@ class SweepResult(models.Model):
     enterprise_id = models.BigIntegerField(null=True, blank=True)
     outcome = models.PositiveSmallIntegerField()
     reason = models.PositiveSmallIntegerField()
-    facts = models.JSONField(default=dict)
+    facts = OrderedJSONField(default=dict)
     entries = models.JSONField(default=list)
 
     class Meta:

@@ -15,9 +15,8 @@ import datetime as dt
 import io
 import time
 
-import numpy as np
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kuangzheng.access.actor import Actor
@@ -26,22 +25,10 @@ from kuangzheng.errors import Forbidden, NotFound
 from kuangzheng.policy import engine
 from kuangzheng.registry import services as registry
 
-from . import context
+from . import context, store
 from .models import SweepResult, SweepRun
 
 KIND_OF = {"facility": "facility", "right": "right", "zone": "zone"}
-
-
-def _names(reg: context.Registry) -> dict:
-    """(kind, id) -> (name, division, enterprise id) for the stored rows."""
-    out = {}
-    for f in reg.facilities:
-        out[("facility", f["id"])] = (f["name"], f["division_id"], f["enterprise_id"])
-    for r in reg.rights:
-        out[("right", r["id"])] = (f"{r['licence_no']} {r['name']}", r["division_id"], r["holder_id"])
-    for z in reg.zones:
-        out[("zone", z["id"])] = (f"{z['code']} {z['name']}", z["division_id"], None)
-    return out
 
 
 def require_reader(actor: Actor) -> None:
@@ -59,40 +46,37 @@ def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
     t0 = time.perf_counter()
     evals = engine.evaluate(batches)
     seconds = time.perf_counter() - t0
-    names = _names(reg)
+    return store_sweep(actor, as_of, evals, context.labels(reg), seconds=seconds, progress=step)
+
+
+def store_sweep(actor: Actor, as_of: dt.date, evals: list[engine.Evaluation], labels: dict[str, store.Labels], *,
+                seconds: float = 0.0, progress=None) -> SweepRun:
+    """Store evaluated rules as a new sweep run, in one transaction, audited: the rows other than
+    not applicable, of subjects in the actor's scope (a regulator's divisions; all for an
+    administrator), written in chunks (store.py). `labels` names each batch's subjects."""
+    actor.require_staff()
+    step = progress or (lambda *a: None)
     prefix = "" if actor.is_admin else actor.scope_prefix
-    rows, counts, evaluations = [], {}, 0
-    for ev in evals:
-        step("rule", ev.rule.id)
-        evaluations += len(ev.batch)
-        hit = np.flatnonzero(ev.outcome != engine.NA)
-        for i in hit:
-            sid = int(ev.batch.ids[i])
-            name, division, owner = names.get((ev.batch.kind, sid), ("", "", None))
-            if prefix and not str(division).startswith(prefix):
-                continue
-            facts, entries = engine.row_facts(ev, i)
-            rows.append(SweepResult(rule=ev.rule.id, subject_kind=ev.batch.kind, subject_id=sid, subject_name=name[:200],
-                                    division_code=division or "", enterprise_id=owner,
-                                    outcome=int(ev.outcome[i]), reason=int(ev.reason[i]),
-                                    facts=facts, entries=entries))
-            c = counts.setdefault(ev.rule.id, {})
-            o = engine.OUTCOMES[int(ev.outcome[i])]
-            c[o] = c.get(o, 0) + 1
+    subjects = sum(len(b) for b in {id(ev.batch): ev.batch for ev in evals}.values())
+    evaluations = sum(len(ev.batch) for ev in evals)
+    counts: dict = {}
     with transaction.atomic():
         run = SweepRun.objects.create(as_of=as_of, scope=prefix or "", started_by=actor.username,
-                                      subjects=sum(len(b) for b in batches.values()), evaluations=evaluations,
-                                      seconds=round(seconds, 4), counts=counts)
-        for r in rows:
-            r.run = run
-        SweepResult.objects.bulk_create(rows, batch_size=2000)
+                                      subjects=subjects, evaluations=evaluations, seconds=round(seconds, 4))
+        n = store.write(store.result_rows(run.pk, _stepped(evals, step), labels, prefix, counts))
+        run.counts = counts
         run.finished_at = timezone.now()
-        run.save(update_fields=["finished_at"])
+        run.save(update_fields=["counts", "finished_at"])
         audit.record(actor, "sweep", "compliance_run", run.pk, None,
-                     {"as_of": as_of.isoformat(), "scope": run.scope, "results": len(rows),
-                      "evaluations": evaluations})
-    step("stored", len(rows))
+                     {"as_of": as_of.isoformat(), "scope": run.scope, "results": n, "evaluations": evaluations})
+    step("stored", n)
     return run
+
+
+def _stepped(evals, step):
+    for ev in evals:
+        step("rule", ev.rule.id)
+        yield ev
 
 
 def visible_results(actor: Actor, run: SweepRun):
@@ -119,6 +103,14 @@ def get_run(actor: Actor, run_id) -> SweepRun:
         raise NotFound("合规扫描", "sweep run") from None
 
 
+def result(actor: Actor, run: SweepRun, pk) -> SweepResult:
+    """One stored verdict of a run, if this actor may see it."""
+    try:
+        return visible_results(actor, run).get(pk=pk)
+    except (SweepResult.DoesNotExist, ValueError):
+        raise NotFound("审查结果", "sweep result") from None
+
+
 def render_row(row: SweepResult, as_of: dt.date) -> dict:
     v = engine.render(row.rule, row.subject_kind, row.subject_id, row.outcome, row.reason, row.facts, row.entries,
                       as_of)
@@ -143,11 +135,10 @@ def results(actor: Actor, run: SweepRun, *, rule: str = "", outcome: str = "", k
 
 
 def summary(actor: Actor, run: SweepRun) -> dict:
-    """Counts by rule and outcome over the results this actor may see."""
+    """Counts by rule and outcome over the results this actor may see (counted by the database)."""
     out: dict = {}
-    for rule, outcome in visible_results(actor, run).values_list("rule", "outcome"):
-        c = out.setdefault(rule, {})
-        c[engine.OUTCOMES[outcome]] = c.get(engine.OUTCOMES[outcome], 0) + 1
+    for row in visible_results(actor, run).order_by().values("rule", "outcome").annotate(n=Count("id")):
+        out.setdefault(row["rule"], {})[engine.OUTCOMES[row["outcome"]]] = row["n"]
     return out
 
 
@@ -158,23 +149,39 @@ def run_info(run: SweepRun) -> dict:
 
 
 def diff(actor: Actor, old: SweepRun, new: SweepRun) -> list[dict]:
-    """What changed between two runs, by (rule, subject): outcomes that differ, appear or disappear
-    (a missing row is 'not_applicable'). Only subjects this actor may see."""
+    """What changed between two runs, by (rule, subject): outcomes or reasons that differ, rows that
+    appear or disappear (a missing row is 'not_applicable'). Only subjects this actor may see. The runs
+    are compared on (key, outcome, reason) tuples; full rows are read for the changes only."""
     def index(run):
-        return {(r.rule, r.subject_kind, r.subject_id): r for r in visible_results(actor, run)}
+        rows = visible_results(actor, run).order_by().values_list("rule", "subject_kind", "subject_id", "outcome",
+                                                                    "reason")
+        return {(r, k, i): (o, why) for r, k, i, o, why in rows.iterator(chunk_size=20_000)}
 
     a, b = index(old), index(new)
+    changed = sorted(key for key in a.keys() | b.keys() if a.get(key) != b.get(key))
+    after = _rows(actor, new, [k for k in changed if k in b])
+    before = _rows(actor, old, [k for k in changed if k not in b])
     out = []
-    for key in sorted(set(a) | set(b)):
-        ra, rb = a.get(key), b.get(key)
-        oa = ra.outcome if ra else engine.NA
-        ob = rb.outcome if rb else engine.NA
-        if oa == ob and (ra is None or rb is None or ra.reason == rb.reason):
-            continue
-        row = rb or ra
+    for key in changed:
+        oa, ob = (a[key][0] if key in a else engine.NA), (b[key][0] if key in b else engine.NA)
+        rb = after.get(key)
+        row = rb or before[key]
         out.append({"rule": key[0], "subject_kind": key[1], "subject_id": key[2], "subject_name": row.subject_name,
                     "division": row.division_code, "before": engine.OUTCOMES[oa], "after": engine.OUTCOMES[ob],
                     "explanation_after": render_row(rb, new.as_of)["explanation"] if rb else None})
+    return out
+
+
+def _rows(actor: Actor, run: SweepRun, keys: list[tuple]) -> dict:
+    """The stored rows of some (rule, kind, subject id) keys of a run, read by rule and kind in chunks."""
+    groups: dict = {}
+    for rule, kind, sid in keys:
+        groups.setdefault((rule, kind), []).append(sid)
+    out = {}
+    for (rule, kind), ids in groups.items():
+        for s in range(0, len(ids), 500):
+            for r in visible_results(actor, run).filter(rule=rule, subject_kind=kind, subject_id__in=ids[s:s + 500]):
+                out[(r.rule, r.subject_kind, r.subject_id)] = r
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,6 +19,11 @@ from kuangzheng.policy import engine
 
 from . import services
 from .examples import EXAMPLES
+
+KINDS = (("facility", "生产设施", "facility"), ("right", "矿业权", "mineral right"), ("zone", "规划分区", "zone"))
+KIND_LABEL = {k: (zh, en) for k, zh, en in KINDS}
+OUTCOME_LABELS = tuple(zip(engine.OUTCOMES[1:], engine.OUTCOME_ZH[1:]))  # (code, 中文) of storable outcomes
+MAX_UPLOAD = 1_000_000  # bytes of a what-if JSON file
 
 
 def _lang(request) -> str:
@@ -56,6 +62,11 @@ def start(request):
     return HttpResponseRedirect(f"/compliance/runs/{run.pk}/")
 
 
+def _labelled(v: dict, pk: int | None = None) -> dict:
+    """A rendered verdict with what the pages show beside it: its subject kind in words, its row id."""
+    return {**v, "kind_label": KIND_LABEL.get(v["subject"]["kind"], (v["subject"]["kind"],) * 2), "pk": pk}
+
+
 def run_view(request, run_id):
     actor = actor_for_user(request.user)
     g = request.GET
@@ -74,16 +85,27 @@ def run_view(request, run_id):
     except ServiceError as exc:
         return _error(request, exc)
     page = Paginator(qs, 50).get_page(g.get("page"))
-    rows = [services.render_row(r, run.as_of) for r in page.object_list]
+    rows = [_labelled(services.render_row(r, run.as_of), r.pk) for r in page.object_list]
     rule_titles = {r.id: (r.title_zh, r.title_en) for r in engine.RULES.values()}
     summary = [(rule, rule_titles.get(rule, (rule, rule)), [c.get(o, 0) for o in engine.OUTCOMES[1:]])
                for rule, c in sorted(counts.items())]
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "compliance/run.html", {
         "nav": "compliance", "run": run, "rows": rows, "page": page, "filters": filters, "summary": summary,
-        "outcomes": engine.OUTCOMES[1:], "outcome_zh": engine.OUTCOME_ZH[1:], "query": query,
-        "other_runs": services.runs(actor).exclude(pk=run.pk)[:20], "rules": sorted(rule_titles),
-        "kinds": ("facility", "right", "zone")})
+        "outcomes": OUTCOME_LABELS, "query": urlencode({k: v for k, v in filters.items() if v}),
+        "other_runs": services.runs(actor).exclude(pk=run.pk)[:20], "rules": sorted(rule_titles), "kinds": KINDS,
+        "matching": page.paginator.count})
+
+
+def verdict_view(request, run_id, pk):
+    """One stored verdict in full: explanation, facts with units, the seeds' words it cites, the trace."""
+    actor = actor_for_user(request.user)
+    try:
+        run = services.get_run(actor, run_id)
+        row = services.result(actor, run, pk)
+    except ServiceError as exc:
+        return _error(request, exc)
+    v = _labelled(services.render_row(row, run.as_of), row.pk)
+    return render(request, "compliance/verdict.html", {"nav": "compliance", "run": run, "v": v})
 
 
 def diff_view(request, run_id, other_id):
@@ -93,7 +115,26 @@ def diff_view(request, run_id, other_id):
         changes = services.diff(actor, old, new)
     except ServiceError as exc:
         return _error(request, exc)
-    return render(request, "compliance/diff.html", {"nav": "compliance", "old": old, "new": new, "changes": changes})
+    zh = dict(zip(engine.OUTCOMES, engine.OUTCOME_ZH))
+    page = Paginator(changes, 100).get_page(request.GET.get("page"))
+    rows = [{**c, "before_zh": zh[c["before"]], "after_zh": zh[c["after"]],
+             "kind_label": KIND_LABEL.get(c["subject_kind"], (c["subject_kind"],) * 2)} for c in page.object_list]
+    return render(request, "compliance/diff.html", {"nav": "compliance", "old": old, "new": new, "changes": rows,
+                                                    "page": page, "total": len(changes)})
+
+
+def _uploaded(request) -> str | None:
+    """The text of an uploaded what-if file, if one was sent (UTF-8 JSON, at most MAX_UPLOAD bytes)."""
+    f = request.FILES.get("file")
+    if f is None:
+        return None
+    if f.size > MAX_UPLOAD:
+        raise InvalidInput([FieldProblem("file", f"文件过大（{f.size} 字节，上限 {MAX_UPLOAD}）",
+                                         f"the file is too large ({f.size} bytes, at most {MAX_UPLOAD})")])
+    try:
+        return f.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput([FieldProblem("file", "文件应为 UTF-8 编码的 JSON", "the file must be UTF-8 JSON")]) from None
 
 
 def check_view(request):
@@ -104,6 +145,7 @@ def check_view(request):
     if request.method == "POST":
         text = request.POST.get("document", "")
         try:
+            text = _uploaded(request) or text
             data = json.loads(text)
             result = services.check_whatif(actor, data, _date(as_of) if as_of else None)
         except json.JSONDecodeError as exc:
