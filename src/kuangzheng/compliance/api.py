@@ -87,11 +87,12 @@ def run_diff(request, run_id: int, other_id: int):
     return services.diff(actor, services.get_run(actor, run_id), services.get_run(actor, other_id))
 
 
-@router.get("/runs/{run_id}/export", summary="Export a run's verdicts as CSV or Excel")
-def run_export(request, run_id: int, format: str = "csv", rule: str = "", outcome: str = "", kind: str = ""):
+@router.get("/runs/{run_id}/export", summary="Export a run's verdicts as CSV or Excel (filters as for results)")
+def run_export(request, run_id: int, format: str = "csv", rule: str = "", outcome: str = "", kind: str = "",
+               q: str = ""):
     actor = _actor(request)
     run = services.get_run(actor, run_id)
-    filters = {"rule": rule, "outcome": outcome, "kind": kind}
+    filters = {"rule": rule, "outcome": outcome, "kind": kind, "q": q}
     if format == "xlsx":
         resp = HttpResponse(services.export_xlsx(actor, run, **filters),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -70,17 +70,22 @@ def sweep(as_of, as_user):
     from kuangzheng.policy import engine
     from kuangzheng.policy import rules as _rules  # noqa: F401
 
+    day = _date(as_of) or dt.date.today()  # bad input is reported before any work (and any progress bar)
     _django()
     from . import services
 
+    actor = _actor(as_user)
+    actor.require_staff()
     bar = tqdm(total=len(engine.RULES) + 5, desc="sweep", unit="step")
 
     def progress(stage, detail=None):
         bar.set_postfix_str(f"{stage} {detail if detail is not None else ''}"[:40])
         bar.update(1)
 
-    run = services.run_sweep(_actor(as_user), _date(as_of) or dt.date.today(), progress)
-    bar.close()
+    try:
+        run = services.run_sweep(actor, day, progress)
+    finally:
+        bar.close()
     rate = run.evaluations / run.seconds if run.seconds else float("nan")
     click.echo(f"扫描 {run.pk} 完成 / sweep {run.pk} done: {run.subjects} subjects, {run.evaluations} rule evaluations "
                f"in {run.seconds:.3f} s ({rate:,.0f}/s)")

@@ -150,20 +150,30 @@ def run_info(run: SweepRun) -> dict:
 
 def diff(actor: Actor, old: SweepRun, new: SweepRun) -> list[dict]:
     """What changed between two runs, by (rule, subject): outcomes or reasons that differ, rows that
-    appear or disappear (a missing row is 'not_applicable'). Only subjects this actor may see. The runs
-    are compared on (key, outcome, reason) tuples; full rows are read for the changes only."""
+    appear or disappear (a missing row is 'not_applicable'). Only subjects this actor may see."""
+    return describe_changes(actor, old, new, changes(actor, old, new))
+
+
+def changes(actor: Actor, old: SweepRun, new: SweepRun) -> list[tuple]:
+    """((rule, kind, subject id), outcome before, outcome after) of every change, sorted; the runs are
+    compared on (key, outcome, reason) tuples only, so that large runs compare quickly."""
     def index(run):
         rows = visible_results(actor, run).order_by().values_list("rule", "subject_kind", "subject_id", "outcome",
                                                                     "reason")
         return {(r, k, i): (o, why) for r, k, i, o, why in rows.iterator(chunk_size=20_000)}
 
     a, b = index(old), index(new)
-    changed = sorted(key for key in a.keys() | b.keys() if a.get(key) != b.get(key))
-    after = _rows(actor, new, [k for k in changed if k in b])
-    before = _rows(actor, old, [k for k in changed if k not in b])
+    return [(key, a[key][0] if key in a else engine.NA, b[key][0] if key in b else engine.NA)
+            for key in sorted(a.keys() | b.keys()) if a.get(key) != b.get(key)]
+
+
+def describe_changes(actor: Actor, old: SweepRun, new: SweepRun, keyed: list[tuple]) -> list[dict]:
+    """Some changes (from `changes`) with subject names and the new explanation: full rows are read for
+    these only (a page of them on the portal)."""
+    after = _rows(actor, new, [key for key, _, ob in keyed if ob != engine.NA])
+    before = _rows(actor, old, [key for key, _, ob in keyed if ob == engine.NA])
     out = []
-    for key in changed:
-        oa, ob = (a[key][0] if key in a else engine.NA), (b[key][0] if key in b else engine.NA)
+    for key, oa, ob in keyed:
         rb = after.get(key)
         row = rb or before[key]
         out.append({"rule": key[0], "subject_kind": key[1], "subject_id": key[2], "subject_name": row.subject_name,

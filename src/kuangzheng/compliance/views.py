@@ -112,13 +112,14 @@ def diff_view(request, run_id, other_id):
     actor = actor_for_user(request.user)
     try:
         old, new = services.get_run(actor, run_id), services.get_run(actor, other_id)
-        changes = services.diff(actor, old, new)
+        changes = services.changes(actor, old, new)
+        page = Paginator(changes, 100).get_page(request.GET.get("page"))
+        described = services.describe_changes(actor, old, new, list(page.object_list))  # this page only
     except ServiceError as exc:
         return _error(request, exc)
     zh = dict(zip(engine.OUTCOMES, engine.OUTCOME_ZH))
-    page = Paginator(changes, 100).get_page(request.GET.get("page"))
     rows = [{**c, "before_zh": zh[c["before"]], "after_zh": zh[c["after"]],
-             "kind_label": KIND_LABEL.get(c["subject_kind"], (c["subject_kind"],) * 2)} for c in page.object_list]
+             "kind_label": KIND_LABEL.get(c["subject_kind"], (c["subject_kind"],) * 2)} for c in described]
     return render(request, "compliance/diff.html", {"nav": "compliance", "old": old, "new": new, "changes": rows,
                                                     "page": page, "total": len(changes)})
 
