@@ -246,6 +246,9 @@ def min_scale(row, jur):
     if not has(row["metals_mask"], "coal"):
         return MISSING
     rank, method = row["coal_rank"], row["mining_method"]
+    if not rank:  # else a rank the mineral names
+        lig, other = "褐煤" in row["minerals"], any(r in row["minerals"] for r in ("烟煤", "无烟煤", "焦煤"))
+        rank = "褐煤" if lig and not other else "烟煤" if other and not lig else ""
     if not rank or not method:
         return MISSING
     grade = "lignite" if rank in ("褐煤", "lignite") else "other"
@@ -254,7 +257,7 @@ def min_scale(row, jur):
     scale = row["capacity"]
     if scale != scale:
         return MISSING
-    return PASS if scale >= floor else FAIL
+    return PASS if scale >= floor else FAIL if row["project_type"] == "new" else WARN
 
 
 def mineral_policy(row, jur):
@@ -269,19 +272,27 @@ def mineral_policy(row, jur):
         return FAIL
     if int(m) & int(mn.mask_of(rst.value, True)):
         placer = act == "exploration" and has(m, "placer_gold", "placer_iron")
-        met = row.get("eia_approved", -1) == 1 and row.get("environment_consent", -1) == 1
-        return PASS if (placer and met) else WARN
+        eia, consent = row.get("eia_approved", -1), row.get("environment_consent", -1)
+        if placer and eia == 1 and consent == 1:
+            return PASS
+        return FAIL if placer and (eia == 0 or consent == 0) else WARN
     if act == "mining" and has(m, "sand_gravel_clay"):
-        return WARN
+        quarry = row.get("in_designated_quarry_area", -1)
+        return PASS if quarry == 1 else FAIL if quarry == 0 else WARN
     return PASS
 
 
 def prohibited(row, jur):
+    if jur != "inner_mongolia":  # seed 003's lists bind in its own province
+        return NA
     pro_n, res_n = row["in_prohibited"], row["in_nature_reserve"]
     if pro_n != pro_n or res_n != res_n:
         return MISSING
-    if pro_n > 0 or res_n > 0:  # no State Council consent in this data, so both bans bite
-        return FAIL if row["kind"] == "mining" else WARN
+    new = row["project_type"] == "new"
+    if res_n > 0:  # mining banned outright; a new exploration right is not set, existing ones exit (warning)
+        return FAIL if row["kind"] == "mining" or new else WARN
+    if pro_n > 0:  # this data records no State Council consent either way: undecidable for mining
+        return MISSING if row["kind"] == "mining" else WARN
     return PASS
 
 

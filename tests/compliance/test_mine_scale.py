@@ -35,10 +35,12 @@ def test_non_coal_minimum_scales_are_not_in_the_seed_so_missing():
     assert out == "missing_data" and "non-coal" in v["explanation"]["en"]
 
 
-def test_existing_mine_below_minimum_must_upgrade_or_exit():
+def test_existing_mine_below_minimum_is_flagged_to_upgrade_or_exit():
+    """The floors are what new mines are built to; an existing mine below one is flagged (a warning) to
+    upgrade or exit in order — seed 003: 凡是已设立的低于最低开采规模的矿山应积极进行技术改造…逐步有序退出."""
     out, v = one("facility", mine(project_type="existing", coal_rank="褐煤", mining_method="underground", capacity=100),
                  ON, "mine.min_scale")
-    assert out == "fail"
+    assert out == "warning"
     assert "exit" in v["explanation"]["en"]
     assert "003.scale.existing_below_minimum" in [c["id"] for c in v["citations"]]
 
@@ -52,7 +54,19 @@ def test_mine_scale_binds_from_the_plan_and_in_inner_mongolia_only():
 def test_mining_rights_are_checked_on_their_designed_scale():
     right = {"kind": "mining", "division": IM, "minerals": ["煤炭"], "status": "valid", "coal_rank": "烟煤",
              "mining_method": "open_pit", "capacity": 299, "capacity_unit": "10^4 t/a"}
-    assert one("right", right, ON, "mine.min_scale")[0] == "fail"
+    assert one("right", right, ON, "mine.min_scale")[0] == "warning"  # a valid right: an existing mine
+    assert one("right", {**right, "status": "applied"}, ON, "mine.min_scale")[0] == "fail"
+    assert one("right", {**right, "status": "applied", "capacity": 300}, ON, "mine.min_scale")[0] == "pass"
+
+
+@pytest.mark.parametrize("minerals,value,expected", [
+    (["褐煤"], 299, "fail"), (["褐煤"], 300, "pass"), (["无烟煤"], 119, "fail"), (["焦煤"], 120, "pass"),
+    (["煤"], 500, "missing_data"), (["褐煤", "烟煤"], 500, "missing_data")])
+def test_coal_rank_from_the_mineral_name_when_not_recorded(minerals, value, expected):
+    rec = mine(metals=minerals, mining_method="underground", capacity=value)
+    assert one("facility", rec, ON, "mine.min_scale")[0] == expected
+    # a recorded rank wins over the name
+    assert one("facility", {**rec, "coal_rank": "烟煤", "capacity": 120}, ON, "mine.min_scale")[0] == "pass"
 
 
 @pytest.mark.parametrize("others,expected", [(0, "pass"), (1, "fail"), (None, "missing_data")])

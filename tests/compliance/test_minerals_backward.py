@@ -31,6 +31,17 @@ def test_placer_exploration_conditions_met_is_a_pass_with_the_conditions_cited()
     assert out == "pass"
     assert "003.exploration.placer_new_project_conditions" in [c["id"] for c in v["citations"]]
     assert one("right", right("exploration", ["砂金"], eia_approved=True), ON, "mineral.policy")[0] == "warning"
+    # recorded as not obtained: the 必须 is broken
+    assert one("right", right("exploration", ["砂金"], eia_approved=False, environment_consent=True), ON,
+               "mineral.policy")[0] == "fail"
+    assert one("right", right("exploration", ["砂铁"], eia_approved=True, environment_consent=False), ON,
+               "mineral.policy")[0] == "fail"
+
+
+@pytest.mark.parametrize("inside,expected", [(True, "pass"), (False, "fail"), (None, "warning")])
+def test_sand_gravel_clay_only_in_the_planned_quarry_areas(inside, expected):
+    rec = right("mining", ["砂石"], in_designated_quarry_area=inside)
+    assert one("right", rec, ON, "mineral.policy")[0] == expected
 
 
 def test_encouraged_reason_and_dates():

@@ -105,15 +105,23 @@ PLAN = d("2018-06-01")
 
 
 @pytest.mark.parametrize("rec,expected", [
-    (pr(), "pass"), (pr(in_prohibited=1), "fail"), (pr(in_prohibited=1, state_council_consent=True), "pass"),
-    (pr(in_nature_reserve=1, state_council_consent=True), "fail"), (pr("exploration", in_nature_reserve=1), "warning"),
-    (pr("exploration", in_prohibited=2), "warning"), (pr(in_prohibited=None), "missing_data")])
+    (pr(), "pass"), (pr(in_prohibited=1, state_council_consent=False), "fail"),
+    (pr(in_prohibited=1, state_council_consent=True), "pass"),
+    (pr(in_prohibited=1), "missing_data"),  # consent not recorded: never a pass or a fail
+    (pr(in_nature_reserve=1, state_council_consent=True), "fail"),
+    (pr("exploration", in_nature_reserve=1, status="valid"), "warning"),  # existing: exits in order
+    (pr("exploration", in_nature_reserve=1), "fail"),  # a new one is not set
+    (pr("exploration", in_prohibited=2), "warning"), (pr(in_prohibited=None), "missing_data"),
+    # seed 003's list binds in Inner Mongolia only (《规划》适用范围为内蒙古自治区所辖行政区域)
+    (pr(in_prohibited=1, state_council_consent=False, division="632800"), "not_applicable"),
+    (pr(in_prohibited=1, state_council_consent=False, division="410100"), "not_applicable")])
 def test_prohibited_areas_and_nature_reserves(rec, expected):
     assert one("right", rec, PLAN, "plan.prohibited_area")[0] == expected
 
 
 @pytest.mark.parametrize("rec,expected", [
     (pr(in_restricted=1), "warning"), (pr(in_restricted=1, planning_review_passed=True), "pass"),
+    (pr(in_restricted=1, planning_review_passed=False), "fail"),  # 不符合规划准入条件的，不予通过规划审查
     (pr(in_restricted=1, status="valid"), "warning"), (pr(), "not_applicable")])
 def test_restricted_areas(rec, expected):
     assert one("right", rec, PLAN, "plan.restricted_area")[0] == expected
@@ -153,13 +161,18 @@ def test_integration_flags_with_reasons():
     assert one("right", expl, PLAN, "integration.must_include")[0] == "warning"
     old = {"kind": "mine", "division": IM, "metals": ["煤"], "project_type": "existing", "coal_rank": "烟煤",
            "mining_method": "underground", "capacity": 50, "capacity_unit": "10^4 t/a"}
-    assert one("facility", {**old, "commissioned": 2015}, PLAN, "integration.must_include")[0] == "warning"
-    assert one("facility", {**old, "commissioned": 2016}, PLAN, "integration.must_include")[0] == "pass"
+    # 长期 (3 years, assumed) below the floor: counted from commissioning, or from the floor's effect
+    # (seed 003, 2017-11-01) when that is later
+    assert one("facility", {**old, "commissioned": 2015}, d("2020-11-01"), "integration.must_include")[0] == "warning"
+    assert one("facility", {**old, "commissioned": 2015}, d("2020-10-31"), "integration.must_include")[0] == "pass"
+    assert one("facility", {**old, "commissioned": 2018}, d("2020-12-31"), "integration.must_include")[0] == "pass"
+    assert one("facility", {**old, "commissioned": 2018}, d("2021-01-01"), "integration.must_include")[0] == "warning"
 
 
 def test_dates_on_29_february_count_years_by_the_calendar():
     old = {"kind": "mine", "division": IM, "metals": ["煤"], "project_type": "existing", "coal_rank": "烟煤",
-           "mining_method": "underground", "capacity": 50, "capacity_unit": "10^4 t/a", "commissioned": 2017}
-    assert one("facility", old, d("2020-02-29"), "integration.must_include")[0] == "warning"
+           "mining_method": "underground", "capacity": 50, "capacity_unit": "10^4 t/a", "since": "2020-02-29"}
+    assert one("facility", old, d("2023-02-28"), "integration.must_include")[0] == "pass"
+    assert one("facility", old, d("2023-03-01"), "integration.must_include")[0] == "warning"
     assert one("right", ie(valid_from="2016-02-29", findings=None), d("2021-02-28"), "ie.term")[0] == "pass"
     assert one("right", ie(valid_from="2016-02-29", findings=None), d("2021-03-01"), "ie.term")[0] == "missing_data"

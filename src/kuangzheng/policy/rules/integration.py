@@ -15,7 +15,7 @@ import numpy as np
 from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, const, rule
 from . import mine_scale
 from .exploration import add_years
-from .common import entry_col, entry_rows, of_kind
+from .common import entry, entry_col, entry_rows, of_kind
 
 LONG_YEARS = 3  # assumption: what "长期" (for long) means; not from the seed
 MINES = "000.integration.must_include.mines"
@@ -51,9 +51,11 @@ def _flags(b: Batch) -> dict[str, np.ndarray]:
     if "min_scale" not in b._cache:  # the same verdicts the mine.min_scale rule gives
         b._cache["min_scale"] = mine_scale.min_scale(b)
     scale = b._cache["min_scale"]
-    long_ago = b.date("since") <= add_years(np.datetime64(b.as_of, "D"), -LONG_YEARS)
-    below = (scale.outcome == FAIL) & (scale.reason == mine_scale.R_UPGRADE_OR_EXIT)
-    judged = np.isin(scale.outcome, (PASS, FAIL))
+    # below the floor for long: counted from commissioning, or from when the floor took effect if later
+    floor_from = np.datetime64(entry(b, mine_scale.FLOOR).effective, "D")
+    long_ago = np.maximum(b.date("since"), floor_from) <= add_years(np.datetime64(b.as_of, "D"), -LONG_YEARS)
+    below = scale.reason == mine_scale.R_UPGRADE_OR_EXIT
+    judged = np.isin(scale.outcome, (PASS, WARN, FAIL))
     level = b.text("equipment_level")
     blocks = b.num("exploration_blocks")
     idle = b.num("idle_years")

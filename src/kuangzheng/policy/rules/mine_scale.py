@@ -1,9 +1,11 @@
 """Mine scale (M33, M28; seed 003 chapters 6–7).
 
 Coal: lignite underground ≥ 300, open pit ≥ 500; other coal underground ≥ 120, open pit ≥ 300
-(10^4 t/a, 不低于 = inclusive). A mine worked both ways (联合) is held to the higher floor. A new mine
-below the floor fails; an existing one below it fails with the seed's consequence: upgrade, or exit in
-order. The seed's table of minimum scales for non-coal minerals is not in its text, so for non-coal
+(10^4 t/a, 不低于 = inclusive). A mine worked both ways (联合) is held to the higher floor. The floors are
+what new mines are built to (新建矿山要严格按照最低生产建设规模要求): a new mine below the floor fails. An
+existing one below it is flagged — a warning with the seed's consequence: upgrade, or exit in order
+(应积极进行技术改造…达不到…逐步有序退出). The coal rank is the recorded rank, else the one a mineral
+name states (褐煤 is lignite; 烟煤, 无烟煤, 焦煤 are other coal); plain 煤 leaves it unknown. The seed's table of minimum scales for non-coal minerals is not in its text, so for non-coal
 mines the rule reports missing (policy) data rather than guessing. A new non-coal mine may not share
 its deposit with another enterprise (one deposit, one enterprise). New coal mines: approval stopped in
 principle in the plan's first three years (a warning), and always a reduced replacement (retired > new).
@@ -19,8 +21,20 @@ from . import minerals as mn
 from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
 
 EXISTING = "003.scale.existing_below_minimum"
+FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
 R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
 LIGNITE = ("褐煤", "lignite")
+OTHER_RANKS = ("烟煤", "无烟煤", "焦煤", "贫煤", "瘦煤", "肥煤", "气煤", "长焰煤", "bituminous", "anthracite", "coking coal")
+
+
+def coal_grade(b: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """(lignite, rank known) per row: from the coal_rank column, else from a rank the minerals name."""
+    recorded = ~b.eq("coal_rank", "")
+    minerals = b.coded("minerals")  # a few distinct mineral lists: test each once, spread by code
+    named_lignite = np.array([any(r in s for r in LIGNITE) for s in minerals.categories], dtype=bool)[minerals.codes]
+    named_other = np.array([any(r in s for r in OTHER_RANKS) for s in minerals.categories], dtype=bool)[minerals.codes]
+    lignite = np.where(recorded, b.isin("coal_rank", LIGNITE), named_lignite & ~named_other)
+    return lignite, recorded | (named_lignite ^ named_other)
 
 
 def annual_scale(b: Batch) -> np.ndarray:
@@ -61,12 +75,12 @@ def _min_scale(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
     applies = mines(b)
-    idx = np.flatnonzero(in_force(res, applies, entry_rows(b, "003.scale.coal.other.underground")))  # the work is done on these rows only
+    idx = np.flatnonzero(in_force(res, applies, entry_rows(b, FLOOR)))  # the work is done on these rows only
     coal = mn.has(b.mask("metals_mask")[idx], mn.keys("coal"))
-    lignite = b.isin("coal_rank", LIGNITE)[idx]
+    lignite, ranked = (v[idx] for v in coal_grade(b))
     ways = {"underground": b.isin("mining_method", ("underground", "mixed"))[idx],
             "open_pit": b.isin("mining_method", ("open_pit", "mixed"))[idx]}
-    known = coal & ~b.eq("coal_rank", "")[idx] & (ways["underground"] | ways["open_pit"])
+    known = coal & ranked & (ways["underground"] | ways["open_pit"])
     thr = np.full(len(idx), np.nan)
     code = np.full(len(idx), -1, dtype=np.int16)
     names, jc = b.jur_codes
@@ -88,7 +102,7 @@ def _min_scale(b: Batch) -> Result:
         below = judged & (sc < thr)
         res.outcome[idx], res.reason[idx] = choose(
             [~coal, ~known, np.isnan(sc), ~below, new], [MISSING, MISSING, MISSING, PASS, FAIL],
-            [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL], (FAIL, R_UPGRADE_OR_EXIT))
+            [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL], (WARN, R_UPGRADE_OR_EXIT))
     thr_all = np.full(n, np.nan)
     thr_all[idx] = thr
     used = np.full(n, -1, dtype=np.int16)

@@ -5,7 +5,8 @@ lists. Prohibited → fail. Restricted → warning with the conditions the seed 
 gold/iron exploration needs an environmental impact assessment and the environment department's
 consent (both stated met → pass); coal exploration releases are strictly controlled. Sand, gravel
 and clay may be mined only in the concentrated or alternative mining areas that league/county plans
-draw. Encouraged → pass; a mineral on no list → pass (nothing restricts it).
+draw. A condition recorded as not met (EIA or consent not obtained; outside the quarry areas) fails; one
+not recorded leaves the warning. Encouraged → pass; a mineral on no list → pass (nothing restricts it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, B
 from . import minerals as mn
 from .common import entry_col, entry_rows, of_kind
 
-R_PROHIBITED, R_RESTRICTED, R_COAL, R_CONDITIONS_MET, R_QUARRY, R_ENCOURAGED, R_UNLISTED, R_QUARRY_OK = range(10, 18)
+R_PROHIBITED, R_RESTRICTED, R_COAL, R_CONDITIONS_MET, R_QUARRY, R_ENCOURAGED, R_UNLISTED, R_QUARRY_OK, \
+    R_CONDITIONS_UNMET, R_QUARRY_OUT = range(10, 20)
 PLACER = "003.exploration.placer_new_project_conditions"
 QUARRY = "003.mining.building_materials.zones"
 
@@ -65,6 +67,13 @@ LISTS = ("prohibited", "restricted", "encouraged")
                R_QUARRY: ("砂石粘土等普通建筑材料矿产应在盟市旗县规划划定的集中开采区、备选开采区开采，须核实",
                           "sand, gravel and clay may be mined only in the concentrated or alternative mining areas of "
                           "league/county plans: to be verified"),
+               R_CONDITIONS_UNMET: ("矿种 {minerals} 属于限制勘查矿种：确需新立的必须通过环境影响评估并征得环保部门同意，"
+                                    "记录为未通过或未同意",
+                                    "{minerals}: restricted exploration — a necessary new project must pass an EIA and "
+                                    "have the environment department's consent, recorded as not obtained"),
+               R_QUARRY_OUT: ("砂石粘土等普通建筑材料矿产应在盟市旗县规划划定的集中开采区、备选开采区开采，记录为不在其内",
+                              "sand, gravel and clay may be mined only in the concentrated or alternative mining areas "
+                              "of league/county plans; recorded as outside them"),
                R_QUARRY_OK: ("位于规划划定的集中开采区或备选开采区内", "inside a planned concentrated or alternative "
                              "mining area"),
                R_ENCOURAGED: ("矿种 {minerals} 属于鼓励{activity}的矿种", "{minerals}: {activity_en} is encouraged"),
@@ -83,16 +92,20 @@ def mineral_policy(b: Batch) -> Result:
     in_force = (expl | mining) & (codes[0] >= 0)
     quarry = mining & mn.has(m, mn.keys("sand_gravel_clay"))
     quarry_ok = b.flag("in_designated_quarry_area") == 1
+    quarry_out = b.flag("in_designated_quarry_area") == 0  # recorded outside: the 应 is broken
     restricted = mn.has(m, rst)
     placer = restricted & expl & mn.has(m, mn.keys("placer_gold", "placer_iron"))
     coal = restricted & expl & mn.has(m, mn.keys("coal")) & ~placer
-    met = (b.flag("eia_approved") == 1) & (b.flag("environment_consent") == 1)
+    eia, consent = b.flag("eia_approved"), b.flag("environment_consent")
+    met = (eia == 1) & (consent == 1)
+    unmet = (eia == 0) | (consent == 0)  # recorded as not obtained: the 必须 is broken
     # one pass, highest priority first
-    cases = [~(expl | mining), ~in_force, blank, mn.has(m, pro), placer & met, placer, coal, restricted,
-             quarry & quarry_ok, quarry, mn.has(m, enc)]
-    res.outcome, res.reason = choose(cases, [NA, NA, MISSING, FAIL, PASS, WARN, WARN, WARN, PASS, WARN, PASS],
-                                     [0, R_NOT_IN_FORCE, R_MISSING, R_PROHIBITED, R_CONDITIONS_MET, R_RESTRICTED,
-                                      R_COAL, R_RESTRICTED, R_QUARRY_OK, R_QUARRY, R_ENCOURAGED], (PASS, R_UNLISTED))
+    cases = [~(expl | mining), ~in_force, blank, mn.has(m, pro), placer & met, placer & unmet, placer, coal,
+             restricted, quarry & quarry_ok, quarry & quarry_out, quarry, mn.has(m, enc)]
+    res.outcome, res.reason = choose(
+        cases, [NA, NA, MISSING, FAIL, PASS, FAIL, WARN, WARN, WARN, PASS, FAIL, WARN, PASS],
+        [0, R_NOT_IN_FORCE, R_MISSING, R_PROHIBITED, R_CONDITIONS_MET, R_CONDITIONS_UNMET, R_RESTRICTED, R_COAL,
+         R_RESTRICTED, R_QUARRY_OK, R_QUARRY_OUT, R_QUARRY, R_ENCOURAGED], (PASS, R_UNLISTED))
     live = in_force & ~blank
     placer &= live
     quarry &= live

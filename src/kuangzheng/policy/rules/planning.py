@@ -17,7 +17,7 @@ from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
 PROHIBITED = ("003.zone.prohibited_mining_areas.part1", "003.zone.prohibited_mining_areas.part2")
 RESERVE = "003.zone.nature_reserve.no_mining"
 RESERVE_EXIT = "003.exploration.nature_reserve_exit"
-R_RESERVE, R_PROHIBITED, R_CONSENT, R_EXPL_RESERVE, R_EXPL_PROHIBITED = range(10, 15)
+R_RESERVE, R_PROHIBITED, R_CONSENT, R_EXPL_RESERVE, R_EXPL_PROHIBITED, R_NO_CONSENT, R_EXPL_RESERVE_NEW = range(10, 17)
 
 RIGHTS = lambda b: of_kind(b, "mining", "exploration")  # noqa: E731
 
@@ -32,11 +32,17 @@ def _applied(b: Batch) -> np.ndarray:
                R_RESERVE: ("采矿权范围与 {in_nature_reserve} 处自然保护区重叠：禁止在自然保护区内开采，已有矿业权依法有序退出",
                            "the mining right overlaps {in_nature_reserve} nature reserve(s): no mining is allowed there;"
                            " existing rights exit in an orderly, lawful way"),
-               R_PROHIBITED: ("采矿权范围与禁止开采区（{in_prohibited} 处）或自然保护区（{in_nature_reserve} 处）重叠，且未记录"
-                              "国务院授权的有关主管部门同意",
+               R_PROHIBITED: ("采矿权范围与禁止开采区（{in_prohibited} 处）或自然保护区（{in_nature_reserve} 处）重叠，"
+                              "且未经国务院授权的有关主管部门同意",
                               "the mining right overlaps prohibited mining areas ({in_prohibited}) or nature reserves "
-                              "({in_nature_reserve}) without recorded consent of a department authorised by the State "
+                              "({in_nature_reserve}) without the consent of a department authorised by the State "
                               "Council"),
+               R_NO_CONSENT: ("采矿权范围与禁止开采区（{in_prohibited} 处）重叠，未记录是否经国务院授权的有关主管部门同意，"
+                              "无法判断", "the mining right overlaps prohibited mining areas ({in_prohibited}); whether "
+                              "a department authorised by the State Council consented is not recorded"),
+               R_EXPL_RESERVE_NEW: ("新申请的探矿权位于自然保护区内：自然保护区内禁止开采，已有探矿权须依法有序退出，不再新设",
+                                    "a new exploration right inside a nature reserve: mining is banned there and "
+                                    "existing exploration rights must exit, so no new one is set"),
                R_CONSENT: ("采矿权范围与禁止开采区重叠，已记录国务院授权的有关主管部门同意",
                            "the mining right overlaps a prohibited mining area, with the recorded consent of a "
                            "department authorised by the State Council"),
@@ -58,16 +64,19 @@ def prohibited_area(b: Batch) -> Result:
     res.set((mining | expl) & ~bound_pro, NA, R_NOT_IN_FORCE)
     res.set(applies & (np.isnan(pro) | np.isnan(reserve)), MISSING, R_MISSING)
     res.set(applies & (pro == 0) & (reserve == 0), PASS, R_PASS)
-    consent = b.flag("state_council_consent") == 1
-    # outside Inner Mongolia a nature reserve is one of the national prohibited areas (part 2 of the list);
-    # inside it seed 003 bans mining there outright, consent or not
+    consent = b.flag("state_council_consent")
+    # where the reserve ban does not bind, a nature reserve is one of the prohibited areas (part 2 of the list);
+    # where it binds, seed 003 bans mining there outright, consent or not
     any_pro = pro + np.where(bound_res, 0, reserve)
-    res.set(applies & mining & (any_pro > 0) & ~consent, FAIL, R_PROHIBITED)
-    res.set(applies & mining & (any_pro > 0) & consent, PASS, R_CONSENT)
+    hit = applies & mining & (any_pro > 0)
+    res.set(hit & (consent == 0), FAIL, R_PROHIBITED)
+    res.set(hit & (consent < 0), MISSING, R_NO_CONSENT)  # consent not recorded: cannot be decided
+    res.set(hit & (consent == 1), PASS, R_CONSENT)
     res.set(applies & expl & (any_pro > 0), WARN, R_EXPL_PROHIBITED)
     in_res = applies & bound_res & (reserve > 0)
     res.set(in_res & mining, FAIL, R_RESERVE)
-    res.set(in_res & expl, WARN, R_EXPL_RESERVE)
+    res.set(in_res & expl & ~_applied(b), WARN, R_EXPL_RESERVE)
+    res.set(in_res & expl & _applied(b), FAIL, R_EXPL_RESERVE_NEW)
     res.facts.update(in_prohibited=(pro, "count"), in_nature_reserve=(reserve, "count"),
                      state_council_consent=(b.flag("state_council_consent"), None))
     res.entries += [entry_col(b, e, applies & (any_pro > 0)) for e in PROHIBITED]
@@ -76,7 +85,7 @@ def prohibited_area(b: Batch) -> Result:
 
 
 RESTRICTED = ("003.zone.restricted_mining_areas.named", "003.zone.restricted_mining_areas.controls")
-R_OUTSIDE, R_REVIEW, R_CONTROLLED = 10, 11, 12
+R_OUTSIDE, R_REVIEW, R_CONTROLLED, R_REVIEW_FAILED = 10, 11, 12, 13
 
 
 @rule("plan.restricted_area", "right", "M30", ("限制开采区的条件", "Restricted mining areas: conditions"),
@@ -86,6 +95,9 @@ R_OUTSIDE, R_REVIEW, R_CONTROLLED = 10, 11, 12
                R_REVIEW: ("位于限制开采区内的新立/变更采矿权：须严格按照矿山准入条件进行规划论证与审查",
                           "a new or changed mining right in a restricted area: it must meet the mine access conditions"
                           " and pass a planning argument and review"),
+               R_REVIEW_FAILED: ("位于限制开采区内的新立/变更采矿权，记录为未通过规划论证与审查",
+                                 "a new or changed mining right in a restricted area, recorded as having failed the "
+                                 "planning argument and review"),
                R_CONTROLLED: ("位于限制开采区内：采矿权设置数量、开采规模和开采总量受严格控制",
                               "in a restricted mining area: the number of rights, mine scale and total output are "
                               "strictly capped"),
@@ -101,10 +113,11 @@ def restricted_area(b: Batch) -> Result:
     res.set(applies & np.isnan(inside), MISSING, R_MISSING)
     res.set(applies & (inside == 0), NA, R_OUTSIDE)
     hit = applies & (inside > 0)
-    reviewed = b.flag("planning_review_passed") == 1
+    review = b.flag("planning_review_passed")
     res.set(hit & ~_applied(b), WARN, R_CONTROLLED)
-    res.set(hit & _applied(b) & ~reviewed, WARN, R_REVIEW)
-    res.set(hit & _applied(b) & reviewed, PASS, R_PASS)
+    res.set(hit & _applied(b) & (review < 0), WARN, R_REVIEW)
+    res.set(hit & _applied(b) & (review == 0), FAIL, R_REVIEW_FAILED)  # 不符合规划准入条件的，不予通过规划审查
+    res.set(hit & _applied(b) & (review == 1), PASS, R_PASS)
     res.facts.update(in_restricted=(inside, "count"), planning_review_passed=(b.flag("planning_review_passed"), None))
     res.entries += [entry_col(b, e, hit) for e in RESTRICTED]
     return res
