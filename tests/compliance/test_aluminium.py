@@ -69,7 +69,7 @@ def test_missing_values_are_missing_data_never_pass_or_fail(rule):
 def test_seed_000_thresholds_do_not_bind_outside_inner_mongolia_or_before_they_took_effect():
     rec = line(project_type="new", cell_current_ka=300)
     assert one("facility", {**rec, "division": QH}, ON, "al.cell_current")[0] == "not_applicable"
-    assert one("facility", rec, d("2012-06-01"), "al.cell_current")[0] == "not_applicable"
+    assert one("facility", rec, d("2011-12-31"), "al.cell_current")[0] == "not_applicable"
 
 
 @pytest.mark.parametrize("retired,expected", [(20, "pass"), (20.01, "pass"), (19.99, "fail"), (None, "missing_data")])

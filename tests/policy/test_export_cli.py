@@ -24,7 +24,7 @@ def test_json_export_contract():
         assert CONTRACT <= set(row)
     row = next(r for r in data if r["id"] == "000.al.new.cell_current")
     assert (row["doc"], row["comparison"], row["value"], row["unit"], row["effective"]) == (
-        "000_af69fe513fa759e2.txt", ">=", 400, "kA", "2013-01-01")
+        "000_af69fe513fa759e2.txt", ">=", 400, "kA", "2012-01-01")
     lst = next(r for r in data if r["id"] == "000.flyash.demo_projects")
     assert lst["value"] == ["大唐二期", "神华一期", "中铝一期"] and lst["unit"] is None
 

@@ -134,7 +134,7 @@ def test_undated_file_must_say_what_the_date_is_inferred_from(tmp_path):
 
 def test_ambiguous_lookup_versions_are_detected(tmp_path):
     def mutate(d):
-        find(d, "000.al.existing.ac_liquid.from_2016")["effective"] = "2013-01-01"
+        find(d, "000.al.existing.ac_liquid.from_2016")["effective"] = "2012-01-01"
     ps = _problems(tmp_path, mutate)
     assert _has(ps, "000.al.existing.ac_liquid.from_2016", "param", "ambiguous")
 

@@ -4,7 +4,13 @@ A right may be transferred by (paid) agreement only in one of five cases. For th
 cases the applicant must be an enterprise with a deep-processing project, the requested area must
 be adjacent to its existing right, and the added area — computed from the geometries by
 `spatial.expansion` — may not exceed one third of the original right's area (不得超过: ≤, so exactly
-one third is allowed). The catalogue keeps 1/3 as 0.3333; it is read back as the fraction it writes.
+one third is allowed). The catalogue keeps 1/3 as 0.3333; it is read back as the fraction it writes,
+and compared with the entry's own comparison. A recorded disqualifier (no deep-processing project,
+not adjacent, or an added area known to be too large) decides the case even when other facts are
+unknown; only when none is recorded and something is unknown is the outcome missing data.
+The other three cases rest on facts the registry does not keep (State Council approval, the region's
+approval of a large/medium reserve, listing in a national special programme): they pass on the
+declared case, and the explanation names what was taken as declared.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_MISSING, Batch, Result, resolve, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, choose, compare, resolve, rule
 from .common import entry_col, entry_rows, in_force
 
 # case code -> (catalogue entry listing it, right kind it concerns or None for any)
@@ -28,6 +34,10 @@ EXPANSION_PARAM = {"mining_right_expansion": "agreement_transfer.mining_right.ex
                    "exploration_right_expansion": "agreement_transfer.exploration_right.expansion_max"}
 R_CASE_OK, R_NOT_A_CASE, R_WRONG_KIND, R_NO_PROCESSING, R_NOT_ADJACENT, R_TOO_LARGE, R_EXPANSION_OK, R_NO_CASE = \
     range(10, 18)
+R_STATE_COUNCIL, R_REGION, R_CRISIS = 18, 19, 20
+# cases passed on the declaration alone -> the reason naming the conditions taken as declared
+DECLARED = {"state_council_project": R_STATE_COUNCIL, "region_large_medium": R_REGION,
+            "crisis_mine_replacement": R_CRISIS}
 
 
 def as_fraction(value: float) -> Fraction:
@@ -57,14 +67,29 @@ def _limit(facts: dict) -> dict:
                                 "the added area {added_km2} km² does not exceed {limit} of the original right's "
                                 "{original_km2} km²"),
                R_NO_CASE: ("协议出让的矿业权未记录其所属情形，无法判断", "the agreement-transfer case is not recorded"),
-               R_MISSING: ("缺少原矿业权或申请范围的面积/深加工项目信息，无法判断",
-                           "the original or requested area, or the deep-processing status, is not recorded")},
+               R_STATE_COUNCIL: ("按申报的情形通过：国务院批准的重点矿产资源开发项目或为国务院批准的建设项目提供配套资源的矿产地"
+                                 "（国务院批准系按申报采信，未核验）",
+                                 "passed on the declared case: a key project approved by the State Council, or a deposit "
+                                 "supplying a State Council-approved project (the State Council approval is taken as "
+                                 "declared, not verified)"),
+               R_REGION: ("按申报的情形通过：自治区人民政府批准的储量规模为大中型规模的矿产资源开发项目（自治区人民政府批准"
+                          "及大中型储量规模均按申报采信，未核验）",
+                          "passed on the declared case: a development project with a large or medium reserve approved by"
+                          " the region's government (the region's approval and the large/medium reserve are taken as "
+                          "declared, not verified)"),
+               R_CRISIS: ("按申报的情形通过：为列入国家专项的老矿山（危机矿山）寻找接替资源的找矿项目（列入国家专项系按申报"
+                          "采信，未核验）",
+                          "passed on the declared case: prospecting for replacement resources for an old (crisis) mine "
+                          "listed in a national special programme (the listing is taken as declared, not verified)"),
+               R_MISSING: ("未记录否决条件，但缺少原矿业权或申请范围的面积、是否毗邻或深加工项目信息，无法判断",
+                           "no disqualifier is recorded, but the original or requested area, the adjacency or the "
+                           "deep-processing status is not recorded")},
       labels={"agreement_case": ("协议出让情形", "agreement case")}, derive=_limit, applies=lambda b: b.isin("obtained_by", ("agreement",)) | (b.text("agreement_case") != ""))
 def eligibility(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
     case = b.text("agreement_case")
-    applies = (b.text("obtained_by") == "agreement") | (case != "")
+    applies = b.eq("obtained_by", "agreement") | (case != "")
     bound = entry_rows(b, "000.agreement_transfer.eligible.part1")
     live = in_force(res, applies, bound)
     kind = b.text("kind")
@@ -74,34 +99,40 @@ def eligibility(b: Batch) -> Result:
     res.set(live & known, PASS, R_CASE_OK)
     entries = []
     for code, (eid, right_kind) in CASES.items():
-        rows = live & (case == code)
+        rows = live & b.eq("agreement_case", code)
         entries.append(entry_col(b, eid, rows))
+        if code in DECLARED:
+            res.set(rows, PASS, DECLARED[code])
         if right_kind is not None:
-            res.set(rows & (kind != right_kind), FAIL, R_WRONG_KIND)
-    expansion = live & (((case == "mining_right_expansion") & (kind == "mining")) |
-                        ((case == "exploration_right_expansion") & (kind == "exploration")))
-    limit = np.full(n, np.nan)
+            res.set(rows & ~b.eq("kind", right_kind), FAIL, R_WRONG_KIND)
+    expansion = live & ((b.eq("agreement_case", "mining_right_expansion") & b.eq("kind", "mining")) |
+                        (b.eq("agreement_case", "exploration_right_expansion") & b.eq("kind", "exploration")))
+    limit, op = np.full(n, np.nan), np.zeros(n, dtype=np.int8)
     for code, name in EXPANSION_PARAM.items():
-        lk = resolve(b, name, "1", expansion & (case == code))
+        lk = resolve(b, name, "1", expansion & b.eq("agreement_case", code))
         entries.append(lk.entry)
         if lk.found.any():
             limit[lk.found] = float(as_fraction(float(lk.value[lk.found][0])))
+            op[lk.found] = lk.op[lk.found]
     deep, adjacent = b.flag("has_deep_processing"), b.flag("adjacent")
     added, original = b.num("added_km2"), b.num("original_km2")
     num, den = np.full(n, np.nan), np.full(n, np.nan)
     for v in np.unique(limit[~np.isnan(limit)]):
         f = as_fraction(v)
         num[limit == v], den[limit == v] = f.numerator, f.denominator
-    unknown = np.isnan(added) | np.isnan(original) | (deep < 0) | (adjacent < 0)
-    res.set(expansion & unknown, MISSING, R_MISSING)
-    judged = expansion & ~unknown
+    areas = ~np.isnan(added) & ~np.isnan(original)
     with np.errstate(invalid="ignore"):
-        # added ≤ original × num/den, compared as added × den ≤ original × num, with a relative tolerance
-        within = added * den <= original * num * (1 + 1e-9)
-    res.set(judged & within, PASS, R_EXPANSION_OK)
-    res.set(judged & ~within, FAIL, R_TOO_LARGE)
-    res.set(judged & (adjacent == 0), FAIL, R_NOT_ADJACENT)
-    res.set(judged & (deep == 0), FAIL, R_NO_PROCESSING)
+        # added OP original × num/den, compared as added × den OP original × num; a relative tolerance
+        # snaps "exactly one third" (areas computed from geometries) onto the limit before comparing
+        lhs, rhs = added * den, original * num
+        lhs = np.where(np.abs(lhs - rhs) <= 1e-9 * np.abs(rhs), rhs, lhs)
+    within = compare(lhs, op, rhs)
+    too_large = areas & ~np.isnan(limit) & ~within
+    unknown = ~areas | (deep < 0) | (adjacent < 0)
+    # a recorded disqualifier decides even when other facts are unknown (first match wins)
+    code, why = choose([np.isnan(limit), deep == 0, adjacent == 0, too_large, unknown], [NA, FAIL, FAIL, FAIL, MISSING],
+                       [R_NOT_IN_FORCE, R_NO_PROCESSING, R_NOT_ADJACENT, R_TOO_LARGE, R_MISSING], (PASS, R_EXPANSION_OK))
+    res.outcome[expansion], res.reason[expansion] = code[expansion], why[expansion]
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = added / original
     res.facts.update(agreement_case=(case, None), kind=(kind, None), added_km2=(added, "km2"),

@@ -18,7 +18,7 @@ NUMBERS = ("capacity", "single_series_capacity", "daily_capacity", "cell_current
 TEXTS = ("kind", "project_type", "process", "equipment_level", "mining_method", "coal_rank", "capacity_unit",
          "division", "status", "obtained_by", "agreement_case", "name", "code")
 FLAGS = ("eia_approved", "environment_consent", "state_council_consent", "planning_review_passed", "findings",
-         "has_deep_processing", "adjacent", "in_designated_quarry_area")
+         "has_deep_processing", "adjacent", "in_designated_quarry_area", "integrated_agreement")
 # text columns with few distinct values, kept dictionary-encoded (engine.Coded)
 CATEGORIES = tuple(t for t in TEXTS if t not in ("name", "code")) + ("minerals",)
 DATES = ("valid_from", "valid_to", "release_date", "first_transfer", "since")

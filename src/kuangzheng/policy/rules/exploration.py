@@ -1,9 +1,15 @@
 """Integrated exploration (M01–M05, seed 000 part 二(一)).
 
-Zones: normally no more than 1000 km² (一般: a warning). Exploration rights inside an integrated
-exploration zone (covered by one): the specified minerals are to be explored within 5 years, the
-right may not be transferred in that time, and at the end a right without findings exits the zone
-entirely while one with findings moves on. The tender that picks the investor follows the "three
+Zones: normally no more than 1000 km² (一般: a warning). The 5-year term, the ban on transfer and
+the exit without findings are terms of the integrated-exploration agreement the land department
+signs with the tender winner (招标结束后…与中标的投资主体签署整装勘查协议…5年内完成…期间探矿权不得转让), so
+they bind only exploration rights held under such an agreement. A right inside a zone is taken as
+held under one when the input says so (`integrated_agreement`), or, when that is not recorded, when
+it was obtained by tender — or its acquisition is not recorded — and it started on or after the date
+seed 000 takes effect (no agreement can be older than the seed). Other exploration rights in a zone
+(pre-existing social rights, rights obtained by application, auction, listing or agreement) are
+not applicable: 涉及社会探矿权区域，按照事先约定的整合方式进行整合. No agreement date is kept, so the term
+runs from the right's `valid_from`. The tender that picks the investor follows the "three
 priorities"; the seed gives them no weights, so `rank_bids` takes explicit, configurable weights
 (equal by default) and says so in its output.
 """
@@ -15,11 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..catalogue import Catalogue, load_catalogue
-from ..engine import FAIL, MISSING, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
 from .common import entry_col, of_kind, in_force
 
 TERM = "integrated_exploration.contract_term_max"
 OUTCOME_ENTRY = "000.exploration.integrated.outcome"
+CONTRACT_ENTRY = "000.exploration.integrated.contract"
+INTEGRATE_ENTRY = "000.fee.integrated.social_right_area"
+OTHER_WAYS = ("application", "auction", "listing", "agreement")  # acquisitions that are not the integrated tender
 
 EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
 
@@ -39,20 +48,48 @@ def add_years(start: np.ndarray, years) -> np.ndarray:
     return (m + 12 * np.asarray(years, dtype=int)).astype("datetime64[D]") + (start - m.astype("datetime64[D]"))
 
 
+R_RUNNING, R_FINDINGS, R_NO_FINDINGS, R_INTEGRATE, R_NO_START = 10, 11, 12, 13, 14
+SHARED_REASONS = {
+    R_INTEGRATE: ("该探矿权不是依整装勘查协议持有（整装勘查区内原有的社会探矿权，或非招标取得）：按照事先约定的整合方式进行整合，"
+                  "5年期限、期间不得转让与无成果退出只约束中标主体",
+                  "the right is not held under an integrated-exploration agreement (a pre-existing social right in the "
+                  "zone, or not obtained by the tender): it is integrated on the terms agreed beforehand (整合); the "
+                  "5-year term, the ban on transfer and the exit bind the tender winner only"),
+    R_NO_START: ("缺少探矿权起始日期，无法判断", "the right's start date is not recorded"),
+}
+
+
+def under_agreement(b: Batch, in_zone: np.ndarray, effective: np.ndarray) -> np.ndarray:
+    """Exploration rights in a zone held under an integrated-exploration agreement: the flag when recorded;
+    otherwise obtained by tender (or not recorded how) and not started before the seed took effect."""
+    flag = b.flag("integrated_agreement")
+    start = b.date("valid_from")
+    with np.errstate(invalid="ignore"):
+        older = ~np.isnat(start) & ~np.isnat(effective) & (start < effective)
+    inferred = (flag < 0) & ~b.isin("obtained_by", OTHER_WAYS) & ~older
+    return in_zone & ((flag == 1) | inferred)
+
+
 def _term(b: Batch):
-    """(result, rows it decides, term look-up, start, end) for exploration rights inside integrated zones;
-    a right without a start date is missing data."""
+    """(result, rows it decides, term look-up, start, end) for exploration rights held under an
+    integrated-exploration agreement; other rights in zones are not applicable (整合), and a right
+    without a start date is missing data."""
     res = Result.empty(len(b))
-    rows = of_kind(b, "exploration") & (b.num("in_integrated_zone") > 0)
-    lk = resolve(b, TERM, "a", rows)
+    in_zone = of_kind(b, "exploration") & ((b.num("in_integrated_zone") > 0) | (b.flag("integrated_agreement") == 1))
+    lk = resolve(b, TERM, "a", in_zone)
+    cat, table = b.cat(), b.entry_table
+    effective = np.full(len(b), np.datetime64("NaT"), dtype="datetime64[D]")
+    for code in np.unique(lk.entry[lk.found]):
+        effective[lk.entry == code] = np.datetime64(cat.get(table[code]).effective, "D")
+    held = under_agreement(b, in_zone, effective)
+    live = in_force(res, in_zone, lk.found)
+    res.set(live & ~held, NA, R_INTEGRATE)
+    live &= held
     start = b.date("valid_from")
     years = np.where(lk.found, np.nan_to_num(lk.value), 0).astype(int)
-    live = in_force(res, rows, lk.found)
-    res.set(live & np.isnat(start), MISSING, R_MISSING)
+    res.set(live & np.isnat(start), MISSING, R_NO_START)
+    res.entries += [entry_col(b, CONTRACT_ENTRY, live), entry_col(b, INTEGRATE_ENTRY, in_zone & lk.found & ~held)]
     return res, live, lk, start, add_years(start, years)
-
-
-R_RUNNING, R_FINDINGS, R_NO_FINDINGS = 10, 11, 12
 
 
 @rule("ie.term", "right", "M03", ("整装勘查5年期限与退出", "Integrated exploration: 5-year term and exit"),
@@ -62,7 +99,8 @@ R_RUNNING, R_FINDINGS, R_NO_FINDINGS = 10, 11, 12
                R_NO_FINDINGS: ("期限已满（{term_end}）且无找矿成果：应全面退出该区域",
                                "the term ended on {term_end} without findings: the holder must exit the zone entirely"),
                R_MISSING: ("期限已满（{term_end}），但未记录有无找矿成果，无法判断",
-                           "the term ended on {term_end}, but whether there were findings is not recorded")},
+                           "the term ended on {term_end}, but whether there were findings is not recorded"),
+               **SHARED_REASONS},
       labels={"term_end": ("整装勘查期限", "end of term")}, applies=EXPLORATION)
 def term(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)
@@ -85,7 +123,7 @@ R_TRANSFERRED = 10
       reasons={R_TRANSFERRED: ("探矿权于 {first_transfer} 转让，处于整装勘查期限（至 {term_end}）内",
                                "the right was transferred on {first_transfer}, within the term (to {term_end})"),
                1: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
-               R_MISSING: ("缺少探矿权起始日期，无法判断", "the right's start date is not recorded")},
+               **SHARED_REASONS},
       labels={"first_transfer": ("首次转让日期", "first transfer")}, applies=EXPLORATION)
 def no_transfer(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)

@@ -5,6 +5,13 @@ year 1, and 1000 more per km² each year after (1000·n in year n). State-funded
 appraisal and parts under existing social exploration rights are integrated on agreed terms — neither
 has a formula, so the schedule lists them as such. Outside the zones the transfer floor price is at
 least 10000 yuan/km². Every number comes from the catalogue as of the date asked.
+
+Scope of the floor price (a reading, stated here and in docs/compliance.md): the seed's 出让底价 is a
+reserve price, the figure below which a competitive sale (招标、拍卖、挂牌) cannot be concluded; seed
+000 uses no such price for the non-competitive ways — an agreement transfer (协议出让, 二(二)) is
+admitted by its case and sets no price, and a right by application has no sale. So `fee.floor_price`
+checks rights obtained by tender, auction or listing; those by application or agreement are not
+applicable, with that reason. Nothing else in seed 000 extends the floor to them.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import datetime as dt
 import numpy as np
 
 from ..catalogue import Catalogue, ParameterNotFound, load_catalogue
-from ..engine import FAIL, MISSING, PASS, R_MISSING, Batch, Result, resolve, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, resolve, rule
 from ..lookup import param
 from .common import of_kind, in_force
 
@@ -71,7 +78,8 @@ def schedule_for(right: dict, on: dt.date, jurisdiction: str, years: int = 5) ->
     return None
 
 
-R_BELOW, R_AT_LEAST = 10, 11
+R_BELOW, R_AT_LEAST, R_NOT_COMPETITIVE = 10, 11, 12
+COMPETITIVE = ("tender", "auction", "listing")
 
 
 @rule("fee.floor_price", "right", "M05", ("整装勘查区外探矿权出让底价", "Exploration rights outside zones: floor price"),
@@ -80,20 +88,24 @@ R_BELOW, R_AT_LEAST = 10, 11
                R_BELOW: ("出让价款 {price_per_km2} 元/平方公里，低于底价 {threshold} 元/平方公里",
                          "the price {price_per_km2} yuan/km² is below the floor {threshold} yuan/km²"),
                R_MISSING: ("市场方式出让的探矿权未记录出让价款或面积，无法判断", "the transfer price or area of an exploration "
-                           "right transferred by market methods is not recorded")},
+                           "right transferred by market methods is not recorded"),
+               R_NOT_COMPETITIVE: ("出让底价是招标、拍卖、挂牌出让的底价；申请在先或协议出让的探矿权不适用",
+                                   "the floor (reserve) price belongs to competitive sales (tender, auction, listing); "
+                                   "it does not apply to a right obtained by application or by agreement")},
       labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")}, applies=lambda b: of_kind(b, "exploration"))
 def floor_price_rule(b: Batch) -> Result:
     res = Result.empty(len(b))
-    applies = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0) & \
-        b.isin("obtained_by", ("tender", "auction", "listing"))
+    outside = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0)
+    applies = outside & b.isin("obtained_by", COMPETITIVE)
+    res.set(outside & b.isin("obtained_by", ("application", "agreement")), NA, R_NOT_COMPETITIVE)
     lk = resolve(b, FLOOR, "yuan/km2", applies)
     live = in_force(res, applies, lk.found)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         per = b.num("price_yuan") / b.num("area_km2")
     res.set(live & np.isnan(per), MISSING, R_MISSING)
-    with np.errstate(invalid="ignore"):
-        res.set(live & (per >= lk.value), PASS, R_AT_LEAST)  # 不低于
-        res.set(live & (per < lk.value), FAIL, R_BELOW)
+    ok = compare(per, lk.op, lk.value, lk.ops)  # the entry's comparison: 不低于 is >=
+    res.set(live & ~np.isnan(per) & ok, PASS, R_AT_LEAST)
+    res.set(live & ~np.isnan(per) & ~ok, FAIL, R_BELOW)
     res.facts.update(price_per_km2=(per, "yuan/km2"), threshold=(lk.value, "yuan/km2"),
                      price_yuan=(b.num("price_yuan"), "yuan"), area_km2=(b.num("area_km2"), "km2"))
     res.entries.append(lk.entry)
