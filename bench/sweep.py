@@ -214,10 +214,17 @@ def single_series(row, jur):
     if row["kind"] != "smelter" or row["project_type"] not in ("new", "retrofit", "expansion") or \
             not has(m, "copper", "zinc", "lead"):
         return NA
-    floors = [p(f"smelting.{k}.single_series_capacity_min", jur)
-              for k, metal in (("cu", "copper"), ("zn", "zinc"), ("pb", "lead")) if has(m, metal)]
-    floors = [f for f in floors if f is not None]
-    return threshold(row["single_series_capacity"], max(floors, key=lambda e: e.value)) if floors else NA
+    import re
+    floors = {metal: p(f"smelting.{k}.single_series_capacity_min", jur)
+              for k, metal in (("cu", "copper"), ("zn", "zinc"), ("pb", "lead")) if has(m, metal)}
+    floors = {metal: f for metal, f in floors.items() if f is not None}
+    # the series' metal: the one of the smelter's metals whose smelting the process names (铅冶炼, 炼锌)
+    named = {{"铜": "copper", "锌": "zinc", "铅": "lead"}[c]
+             for g in re.findall(r"([铜锌铅]+)(?:冶炼|熔炼)|炼([铜锌铅]+)", row.get("process") or "") for c in "".join(g)}
+    if len(named) == 1 and next(iter(named)) in floors:
+        floors = {metal: floors[metal] for metal in named}
+    outs = {threshold(row["single_series_capacity"], f) for f in floors.values()}
+    return NA if not outs else outs.pop() if len(outs) == 1 else MISSING  # pass on one floor, fail on another
 
 
 def concentrator(row, jur):

@@ -71,13 +71,20 @@ def test_items_with_a_2011_deadline_warn_before_it_and_fail_after():
     assert one("facility", rec, d("2010-12-31"), "backward.catalogue")[0] == "not_applicable"
 
 
-@pytest.mark.parametrize("metals,process,extra,expected", [
-    (["铝"], "再生铝熔炼", {"capacity": 0.99, "capacity_unit": "10^4 t/a"}, "fail"),
-    (["铝"], "再生铝熔炼", {"capacity": 1.0, "capacity_unit": "10^4 t/a"}, "pass"),
-    (["铅"], "再生铅", {"capacity": 0.5}, "fail"),
-    (["铜"], "再生铜反射炉", {"furnace_t": 49}, "fail"), (["铜"], "再生铜反射炉", {"furnace_t": 50}, "pass"),
-    (["铜"], "再生铜反射炉", {}, "missing_data"), (["铝"], "再生铝反射炉", {"furnace_t": 3.9, "capacity": 2}, "fail"),
-    (["铝"], "再生铝反射炉", {"furnace_t": 4, "capacity": 2}, "pass")])
+WAN = "10^4 t/a"
+
+
+@pytest.mark.parametrize("metals,process,extra,expected", [   # 以下 includes the number
+    (["铝"], "再生铝熔炼", {"capacity": 0.99, "capacity_unit": WAN}, "fail"),
+    (["铝"], "再生铝熔炼", {"capacity": 1.0, "capacity_unit": WAN}, "fail"),
+    (["铝"], "再生铝熔炼", {"capacity": 1.01, "capacity_unit": WAN}, "pass"),
+    (["铅"], "再生铅", {"capacity": 0.5, "capacity_unit": WAN}, "fail"),
+    (["铜"], "再生铜反射炉", {"furnace_t": 49}, "fail"), (["铜"], "再生铜反射炉", {"furnace_t": 50}, "fail"),
+    (["铜"], "再生铜反射炉", {"furnace_t": 50.1}, "pass"),
+    (["铜"], "再生铜反射炉", {}, "missing_data"),
+    (["铝"], "再生铝反射炉", {"furnace_t": 3.9, "capacity": 2, "capacity_unit": WAN}, "fail"),
+    (["铝"], "再生铝反射炉", {"furnace_t": 4, "capacity": 2, "capacity_unit": WAN}, "fail"),
+    (["铝"], "再生铝反射炉", {"furnace_t": 4.1, "capacity": 2, "capacity_unit": WAN}, "pass")])
 def test_scale_thresholds_of_recycled_metal(metals, process, extra, expected):
     assert one("facility", fac(metals=metals, process=process, **extra), ON, "backward.catalogue")[0] == expected
 

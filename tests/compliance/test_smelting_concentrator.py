@@ -20,7 +20,8 @@ def smelter(**kw):
 @pytest.mark.parametrize("metals,value,expected", [
     (["铜"], 10, "pass"), (["铜"], 9.99, "fail"), (["zinc"], 10, "pass"), (["锌"], 9.99, "fail"),
     (["铅"], 8, "pass"), (["lead"], 7.99, "fail"), (["铅"], 8.01, "pass"),
-    (["铅", "锌"], 9, "fail"),  # a lead-zinc smelter is held to the higher floor
+    (["铅", "锌"], 10, "pass"), (["铅", "锌"], 7.99, "fail"),  # the series' metal unknown: every floor / none met
+    (["铅", "锌"], 9, "missing_data"),  # between the lead and the zinc floor: which one binds is not recorded
     (["镁"], 1, "not_applicable")])
 def test_single_series_capacity(metals, value, expected):
     assert one("facility", smelter(metals=metals, single_series_capacity=value), ON, "smelting.single_series")[0] == expected

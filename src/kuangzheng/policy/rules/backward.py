@@ -2,22 +2,31 @@
 
 A facility's recorded process is matched against the catalogue's items by keywords; each keyword
 is a piece of the item's own wording (a test checks that), tied to the metal the item is listed
-under. Thresholds in the items (100 kA cells, 1万吨/年 recycled plants, 50 t and 4 t furnaces) are
-read from the catalogue. Items with a year are due by its end: before that a match is a warning
-(to be eliminated by the deadline), after it a failure; items without a year fail at once.
+under. Process texts and keywords are compared without dashes and spaces (烧结-鼓风炉, 烧结—鼓风炉 and
+烧结鼓风炉 are one process). The copper furnaces (鼓风炉、电炉、反射炉炼铜) are copper *smelting*: a step of
+the process (steps are split at dashes, commas, 及/和) names the furnace and no other job for it — an
+electric slag-cleaning or settling furnace (电炉贫化/沉降), converting, refining, melting or a recycled-copper
+furnace is not the listed item. Thresholds in the items (100 kA cells, 1万吨/年 recycled plants, 50 t
+and 4 t furnaces) are read from the catalogue with its comparison (以下 includes the number); a
+recycled plant's capacity is converted to 10^4 t/a first, and an unknown capacity or furnace size is
+missing data. Items with a year are due by its end: before that a match is a warning (to be
+eliminated by the deadline), after it a failure; items without a year fail at once.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, const, resolve, rule
+from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule
 from . import minerals as mn
 from .common import entry, entry_rows, of_kind, in_force
+from .mine_scale import annual_scale
 
 # entry id -> (metal keys the item is listed under, keywords from the item's wording)
 KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "004.backward.cu.2011": (("copper",), ("鼓风炉", "电炉", "反射炉炼铜")),
+    "004.backward.cu.2011": (("copper",), ("鼓风炉", "电炉", "反射炉")),
     "004.backward.cu.other": (("copper",), ("铜线杆（黑杆）", "黑杆", "无烟气治理措施的再生铜焚烧")),
     "004.backward.al.2011": (("aluminium",), ("自焙电解槽", "自焙")),
     "004.backward.al.other": (("aluminium", "lead"), ("坩埚炉",
@@ -28,6 +37,12 @@ KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "004.backward.hg": (("mercury",), ("铁锅和土灶", "蒸馏罐", "坩埚炉", "简易冷凝收尘设施")),
     "004.backward.other": ((), ("土坑炉", "烟气制酸干法净化", "热浓酸洗涤", "直接燃煤的反射炉")),
 }
+COPPER_FURNACES = "004.backward.cu.2011"  # its keywords are furnaces, matched as the copper-smelting step
+# a step naming one of these gives the furnace another job than smelting copper
+NOT_SMELTING = ("贫化", "沉降", "吹炼", "精炼", "还原", "焙烧", "挥发", "烟化", "熔化", "熔铸", "铸造", "保温", "感应",
+                "中频", "工频", "再生", "炼铅", "炼锌", "炼锑")
+STEP = re.compile(r"[-—–－‐‑―~～，,、；;/／＋+→]|及|和|与")
+PLAIN = str.maketrans("()", "（）", "-—–－‐‑―~～ \u3000\t·")  # dashes and spaces out, brackets full-width
 # scale floors: (metal, process marker, parameter, column, unit)
 SCALE_FLOORS = (
     ("aluminium", "再生", "al.recycled_scale_min", "capacity", "10^4 t/a"),
@@ -36,17 +51,42 @@ SCALE_FLOORS = (
     ("aluminium", "再生", "al.recycled_reverberatory_capacity_min", "furnace_t", "t"),
 )
 KINDS = ("smelter", "al_line", "refinery", "processing_plant")
-R_LISTED, R_DUE, R_FURNACE = 10, 11, 12
+R_LISTED, R_DUE, R_FURNACE, R_SCALE = 10, 11, 12, 13
 METAL_ZH = {"aluminium": "铝", "lead": "铅", "copper": "铜"}
+
+
+def _label(entry_id: str, word: str) -> str:
+    return f"{word}炼铜" if entry_id == COPPER_FURNACES else word
+
+
+def _scale_label(metal: str, col: str) -> str:
+    return f"再生{METAL_ZH[metal]}{'规模' if col == 'capacity' else '反射炉炉容'}未达到目录要求"
+
+
 # every item a facility can match, numbered for a bit mask: keywords, the cell-current item, scale floors
-ITEMS = [w for _, (_, words) in KEYWORDS.items() for w in words] + ["100KA及以下预焙槽"] + \
-    [f"再生{METAL_ZH[m]}{'规模' if c == 'capacity' else '反射炉炉容'}低于目录下限" for m, _, _, c, _ in SCALE_FLOORS]
+ITEMS = [_label(e, w) for e, (_, words) in KEYWORDS.items() for w in words] + ["100KA及以下预焙槽"] + \
+    [_scale_label(m, c) for m, _, _, c, _ in SCALE_FLOORS]
 BIT = {item: np.int64(1) << np.int64(i) for i, item in enumerate(ITEMS)}
+SCALE_ITEMS = {_scale_label(m, c) for m, _, _, c, _ in SCALE_FLOORS}
+
+
+def plain(text: str) -> str:
+    return text.translate(PLAIN)
+
+
+def smelts_copper_in(text: str, furnace: str) -> bool:
+    """A step of the process names `furnace` and no other job for it than smelting (熔炼/炼铜)."""
+    return any(furnace in step and not any(job in step for job in NOT_SMELTING)
+               for step in STEP.split(text.replace(" ", "").replace("\u3000", "")))
 
 
 def _derive(facts: dict) -> dict:
     bits = int(facts["matched_bits"][0] or 0)
-    return {"matched": "；".join(item for item, bit in BIT.items() if bits & int(bit))}
+
+    def shown(item: str) -> str:  # a scale item with the recorded figure beside it
+        col, unit = ("capacity", "万吨/年") if "规模" in item else ("furnace_t", "吨")
+        return f"{item}（{facts[col][0]:g} {unit}）" if item in SCALE_ITEMS and facts[col][0] is not None else item
+    return {"matched": "；".join(shown(item) for item, bit in BIT.items() if bits & int(bit))}
 
 
 @rule("backward.catalogue", "facility", "M37", ("落后产能淘汰目录", "Backward-capacity elimination catalogue"),
@@ -57,6 +97,9 @@ def _derive(facts: dict) -> dict:
                        "on the elimination catalogue, to be eliminated by {deadline}: {matched}"),
                R_FURNACE: ("再生金属反射炉未记录炉容（吨），无法对照目录", "the recycled-metal reverberatory furnace's "
                            "size (t) is not recorded, so the catalogue cannot be applied"),
+               R_SCALE: ("再生金属项目未记录以万吨/年或吨/年计的产能，无法对照目录的规模下限",
+                         "the recycled-metal plant's capacity is not recorded in 10^4 t/a or t/a, so the "
+                         "catalogue's scale floor cannot be applied"),
                R_MISSING: ("缺少工艺数据，无法对照淘汰目录", "the process is not recorded")},
       labels={"process": ("工艺", "process")}, derive=_derive, applies=lambda b: of_kind(b, *KINDS))
 def catalogue(b: Batch) -> Result:
@@ -65,7 +108,14 @@ def catalogue(b: Batch) -> Result:
     applies = of_kind(b, *KINDS)
     bound = entry_rows(b, "004.backward.al.2011")
     live = in_force(res, applies, bound)
-    proc, m = b.text("process"), b.mask("metals_mask")
+    proc, m = b.coded("process"), b.mask("metals_mask")
+    # processes repeat across a registry: match on the distinct texts, then spread back with the codes
+    texts = proc.categories
+    flat = np.array([plain(t) for t in texts], dtype=str)
+
+    def of_text(found: np.ndarray) -> np.ndarray:
+        return found[proc.codes]
+
     matched = np.zeros(n, dtype=np.int64)
     due = np.zeros(n, dtype=bool)       # matched only items whose deadline is still ahead
     hard = np.zeros(n, dtype=bool)      # matched an item whose deadline has passed or that has none
@@ -83,41 +133,43 @@ def catalogue(b: Batch) -> Result:
             hard[rows] = True
         used.append(b.entry_column(entry_id, rows))
 
-    # processes repeat across a registry: match keywords on the distinct texts, then spread back
-    texts, which = np.unique(proc, return_inverse=True)
     for eid, (metals, words) in KEYWORDS.items():
         of_metal = mn.has(m, mn.keys(*metals)) if metals else np.ones(n, dtype=bool)
         for w in words:
-            found = np.char.find(texts, w) >= 0
+            if eid == COPPER_FURNACES:
+                found = np.array([smelts_copper_in(t, w) for t in texts], dtype=bool)
+            else:
+                found = np.char.find(flat, plain(w)) >= 0
             if found.any():
-                hit(of_metal & found[which], eid, w)
+                hit(of_metal & of_text(found), eid, _label(eid, w))
     # cells of 100 kA and below (the catalogue keeps the requirement as > 100 kA)
     cells = of_kind(b, "al_line")
     lk = resolve(b, "al.prebaked_cell_current_backward_above", "kA", cells & live)
     cur = b.num("cell_current_ka")
-    with np.errstate(invalid="ignore"):
-        small = cells & lk.found & ~np.isnan(cur) & ~(cur > lk.value)
+    small = cells & lk.found & ~np.isnan(cur) & ~compare(cur, lk.op, lk.value, lk.ops)
     hit(small, "004.backward.al.2011", "100KA及以下预焙槽")
-    furnace_unknown = np.zeros(n, dtype=bool)
+    unknown = {"capacity": np.zeros(n, dtype=bool), "furnace_t": np.zeros(n, dtype=bool)}
+    scale = annual_scale(b)
     for metal, marker, name, col, unit in SCALE_FLOORS:
-        rows = live & mn.has(m, mn.keys(metal)) & (np.char.find(texts, marker) >= 0)[which]
+        rows = live & mn.has(m, mn.keys(metal)) & of_text(np.char.find(flat, marker) >= 0)
         if col == "furnace_t":
-            rows &= (np.char.find(texts, "反射炉") >= 0)[which]
+            rows &= of_text(np.char.find(flat, "反射炉") >= 0)
         lk = resolve(b, name, unit, rows)
-        val = b.num(col)
-        with np.errstate(invalid="ignore"):
-            below = rows & lk.found & (val < lk.value)
-        furnace_unknown |= rows & lk.found & np.isnan(val) & (col == "furnace_t")
+        val = scale if col == "capacity" else b.num(col)
+        rows &= lk.found
+        below = rows & ~np.isnan(val) & ~compare(val, lk.op, lk.value, lk.ops)  # the catalogue's comparison
+        unknown[col] |= rows & np.isnan(val)
         if below.any():
-            item = f"再生{METAL_ZH[metal]}{'规模' if col == 'capacity' else '反射炉炉容'}低于目录下限"
-            hit(below, b.entry_table[int(lk.entry[below][0])], item)
-    known = (proc != "") | (cells & ~np.isnan(cur))
+            hit(below, b.entry_table[int(lk.entry[below][0])], _scale_label(metal, col))
+    known = ~b.eq("process", "") | (cells & ~np.isnan(cur))
     res.set(live & ~known, MISSING, R_MISSING)
     res.set(live & known, PASS, R_PASS)
-    res.set(live & furnace_unknown, MISSING, R_FURNACE)
+    res.set(live & unknown["capacity"], MISSING, R_SCALE)
+    res.set(live & unknown["furnace_t"], MISSING, R_FURNACE)
     res.set(live & due & ~hard, WARN, R_DUE)
     res.set(live & hard, FAIL, R_LISTED)
-    res.facts.update(process=(proc, None), cell_current_ka=(cur, "kA"), matched_bits=(matched, None),
+    res.facts.update(process=(proc, None), cell_current_ka=(cur, "kA"), capacity=(scale, "10^4 t/a"),
+                     furnace_t=(b.num("furnace_t"), "t"), matched_bits=(matched, None),
                      deadline=(const(n, entry(b, "004.backward.al.2011").deadline.isoformat()), None))
     res.entries += used
     return res

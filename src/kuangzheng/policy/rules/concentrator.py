@@ -14,7 +14,8 @@ import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, rule
 from . import minerals as mn
-from .common import entry_col, entry_rows, of_kind, strictest_floor
+from .common import entry_col, entry_rows, of_kind
+from .smelting import floor_lookups, held_to_all
 
 RADIUS = "000.concentrator.zone_radius"
 OUTSIDE = "000.concentrator.outside_zone.scale"
@@ -46,24 +47,26 @@ def min_capacity(b: Batch) -> Result:
     bound = entry_rows(b, RADIUS)
     m = b.mask("metals_mask")
     inside = new & bound & (area == 1)
-    thr, entries = strictest_floor(b, [(inside & mn.has(m, mn.keys(*mn.PRECIOUS)), "concentrator.precious_metals.capacity_min"),
-                                       (inside & mn.has(m, mn.keys("copper")), "concentrator.cu.capacity_min"),
-                                       (inside & mn.has(m, mn.keys("lead", "zinc")), "concentrator.pbzn.capacity_min")],
-                                   "t/d")
+    lks = floor_lookups(b, {"precious": (inside & mn.has(m, mn.keys(*mn.PRECIOUS)), "concentrator.precious_metals.capacity_min"),
+                            "copper": (inside & mn.has(m, mn.keys("copper")), "concentrator.cu.capacity_min"),
+                            "lead_zinc": (inside & mn.has(m, mn.keys("lead", "zinc")), "concentrator.pbzn.capacity_min")},
+                        "t/d")
     cap = b.num("daily_capacity")
+    # one plant, one capacity: it must meet the floor of every metal it treats (so the highest binds)
+    ok, _, floored, top = held_to_all(cap, lks)
     res.set(new & ~bound, NA, R_NOT_IN_FORCE)
     res.set(new & bound & (area == 0), NA, R_OUTSIDE)
     res.set(new & bound & (area < 0), MISSING, R_NO_SITE)
-    res.set(inside & np.isnan(thr), NA, R_NO_FLOOR)
-    judged = inside & ~np.isnan(thr)
-    res.set(judged & np.isnan(cap), MISSING, R_MISSING)
-    with np.errstate(invalid="ignore"):
-        res.set(judged & (cap >= thr), PASS, R_PASS)  # 不低于: inclusive
-        res.set(judged & (cap < thr), FAIL, R_FAIL)
-    res.facts.update(daily_capacity=(cap, "t/d"), threshold=(thr, "t/d"), op=(const(n, ">="), None),
+    res.set(inside & ~floored, NA, R_NO_FLOOR)
+    judged = inside & floored
+    known = ~np.isnan(cap)
+    res.set(judged & ~known, MISSING, R_MISSING)
+    res.set(judged & known & ok, PASS, R_PASS)
+    res.set(judged & known & ~ok, FAIL, R_FAIL)
+    res.facts.update(daily_capacity=(cap, "t/d"), threshold=(top.value, "t/d"), op=(top.symbols, None),
                      distance_to_key_mining_area_km=(b.num("key_mining_area_km"), "km"),
                      radius_km=(const(n, float(b.cat().get(RADIUS).value)), "km"))
-    res.entries += [entry_col(b, RADIUS, new & bound)] + entries
+    res.entries += [entry_col(b, RADIUS, new & bound)] + [lk.entry for lk in lks.values()]
     return res
 
 

@@ -3,17 +3,24 @@ advanced equipment, siting in a non-ferrous park and self-supplied resources.
 
 The single-series and equipment conditions are worded for projects (冶炼项目); siting is about where a
 smelter is built (要建设在), so it binds new and expanded smelters; the self-supply share is worded for
-the enterprises (冶炼企业) and binds existing smelters too. A smelter of several metals is held to the
-highest floor among them.
+the enterprises (冶炼企业) and binds existing smelters too.
+
+A series smelts one metal (铜、锌冶炼项目单系列… / 铅冶炼项目单系列…), and the registry keeps one series
+capacity per smelter. The series' metal is the one of the smelter's Cu/Zn/Pb metals whose smelting the
+process names (铅冶炼, 炼锌, …); where that is not recorded, a capacity meeting every one of its metals'
+floors passes, one meeting none fails, and one in between is missing data (which floor binds is unknown).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, const, rule, threshold_result
+import re
+
+from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Lookup, Result, compare, resolve, rule, \
+    threshold_result
 from . import minerals as mn
-from .common import entry_rows, flag_result, is_project, of_kind, strictest_floor, in_force
+from .common import entry_rows, flag_result, is_project, of_kind, in_force
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
 CU_PB_ZN_MG = mn.keys("copper", "lead", "zinc", "magnesium")
@@ -25,29 +32,78 @@ def _smelter(b: Batch, metals) -> np.ndarray:
     return of_kind(b, "smelter") & mn.has(b.mask("metals_mask"), metals)
 
 
+def floor_lookups(b: Batch, by_metal: dict[str, tuple[np.ndarray, str]], unit: str) -> dict[str, Lookup]:
+    """Each metal's floor (read with its comparison) on the rows of that metal."""
+    return {metal: resolve(b, name, unit, rows) for metal, (rows, name) in by_metal.items()}
+
+
+def held_to_all(values: np.ndarray, lks: dict[str, Lookup]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Lookup]:
+    """(meets every floor that binds, meets none, some floor binds, the highest floor per row): for a
+    subject of several metals whose floors differ."""
+    n = len(values)
+    meets_all, meets_none, bound = np.ones(n, dtype=bool), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    top = Lookup(np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16), np.zeros(n, dtype=bool))
+    for lk in lks.values():
+        ok = compare(values, lk.op, lk.value, lk.ops)
+        meets_all &= ~lk.found | ok
+        meets_none &= ~lk.found | ~ok
+        bound |= lk.found
+        higher = lk.found & (np.isnan(top.value) | (lk.value > top.value))
+        for col in ("value", "op", "entry", "principle"):
+            getattr(top, col)[higher] = getattr(lk, col)[higher]
+        top.ops |= lk.ops
+    known = ~np.isnan(values)
+    return meets_all & bound & known, meets_none & bound & known, bound, top
+
+
+SERIES_METALS = {"铜": "copper", "锌": "zinc", "铅": "lead"}
+FLOOR_PARAM = {"copper": "smelting.cu.single_series_capacity_min", "zinc": "smelting.zn.single_series_capacity_min",
+               "lead": "smelting.pb.single_series_capacity_min"}
+NAMED = re.compile(r"([铜锌铅]+)(?:冶炼|熔炼)|炼([铜锌铅]+)")
+R_SERIES = 11
+
+
+def series_metal(b: Batch) -> np.ndarray:
+    """The one Cu/Zn/Pb metal whose smelting the process names ('' where none or several are named)."""
+    proc = b.coded("process")
+    named = []
+    for text in proc.categories:
+        found = {SERIES_METALS[c] for m in NAMED.finditer(str(text)) for c in "".join(g for g in m.groups() if g)}
+        named.append(found.pop() if len(found) == 1 else "")
+    return np.array(named, dtype=object)[proc.codes]
+
+
 @rule("smelting.single_series", "facility", "M25", ("铜锌铅冶炼单系列产能", "Cu/Zn/Pb smelting: single-series capacity"),
-      reasons={10: ("冶炼项目的金属不在铜、锌、铅之列", "the smelter's metals are not copper, zinc or lead")},
+      reasons={R_SERIES: ("单系列产能 {single_series_capacity} 万吨达到冶炼项目所含金属中较低的下限，但未达到最高下限 "
+                          "{threshold} 万吨；未记录该系列冶炼的是哪种金属，无法判断",
+                          "the single-series capacity {single_series_capacity} (10^4 t) meets the lower floor of the "
+                          "smelter's metals but not the highest, {threshold}; the series' metal is not recorded, so "
+                          "the rule cannot be decided")},
       labels={"single_series_capacity": ("单系列产能", "single-series capacity")}, applies=SMELTER)
 def single_series(b: Batch) -> Result:
+    n = len(b)
     applies = _smelter(b, CU_ZN_PB) & is_project(b)
     m = b.mask("metals_mask")
-    thr, entries = strictest_floor(b, [(applies & mn.has(m, mn.keys("copper")), "smelting.cu.single_series_capacity_min"),
-                                       (applies & mn.has(m, mn.keys("zinc")), "smelting.zn.single_series_capacity_min"),
-                                       (applies & mn.has(m, mn.keys("lead")), "smelting.pb.single_series_capacity_min")],
-                                   "10^4 t")
+    of_metal = {k: applies & mn.has(m, mn.keys(k)) for k in ("copper", "zinc", "lead")}
+    series = series_metal(b)
+    recorded = np.zeros(n, dtype=bool)
+    for k, rows in of_metal.items():
+        recorded |= rows & (series == k)
+    series = np.where(recorded, series, "")
+    for k, rows in of_metal.items():  # a recorded series metal (one of the smelter's): only its floor binds
+        rows &= ~recorded | (series == k)
+    lks = floor_lookups(b, {k: (rows, FLOOR_PARAM[k]) for k, rows in of_metal.items()}, "10^4 t")
     values = b.num("single_series_capacity")
-    res = Result.empty(len(b))
-    found = ~np.isnan(thr)
-    live = in_force(res, applies, found)
-    known = ~np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        ok = values >= thr  # 不低于: inclusive floor
-    res.set(live & ~known, MISSING, R_MISSING)
-    res.set(live & known & ok, PASS, R_PASS)
-    res.set(live & known & ~ok, FAIL, R_FAIL)
-    res.facts.update(single_series_capacity=(values, "10^4 t"), threshold=(thr, "10^4 t"),
-                     op=(const(len(b), ">="), None))
-    res.entries += entries
+    ok, bad, bound, top = held_to_all(values, lks)
+    res = Result.empty(n)
+    live = in_force(res, applies, bound)
+    res.set(live & np.isnan(values), MISSING, R_MISSING)
+    res.set(live & ok, PASS, R_PASS)
+    res.set(live & bad, FAIL, R_FAIL)
+    res.set(live & ~np.isnan(values) & ~ok & ~bad, MISSING, R_SERIES)
+    res.facts.update(single_series_capacity=(values, "10^4 t"), series_metal=(np.where(series == "", None, series), None),
+                     threshold=(top.value, "10^4 t"), op=(top.symbols, None))
+    res.entries += [lk.entry for lk in lks.values()]
     return res
 
 
