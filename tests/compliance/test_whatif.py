@@ -132,3 +132,20 @@ def test_every_example_in_docs_check_input_runs(reg):
         doc = json.loads(block)
         assert doc in EXAMPLES.values()
         assert services.check_whatif(ADMIN, doc)["verdicts"]
+
+
+def test_an_integrated_exploration_agreement_is_read_from_the_context(reg):
+    """M01–M03 bind rights held under an integrated-exploration agreement; the what-if context says so."""
+    from kuangzheng.registry import services as registry
+
+    registry.create(ADMIN, "zone", {"code": "ZZ-T", "name": "试验整装勘查区", "kind": "integrated_exploration_zone",
+                                    "division": "150200", "minerals": ["铜"],
+                                    "boundary": box(110.5, 41.5, 110.8, 41.7).wkt})
+    doc = {"subject": "right", "as_of": "2018-06-01",
+           "record": {"kind": "exploration", "division": "150200", "minerals": ["铜"], "status": "valid",
+                      "obtained_by": "application", "valid_from": "2012-06-01",
+                      "boundary": box(110.6, 41.55, 110.62, 41.57).wkt},
+           "context": {"findings": False}}
+    assert "ie.term" not in outcomes(services.check_whatif(ADMIN, copy.deepcopy(doc)))  # not applicable
+    doc["context"]["integrated_agreement"] = True
+    assert outcomes(services.check_whatif(ADMIN, doc))["ie.term"] == "fail"  # 5 years passed, no findings: exit

@@ -30,7 +30,7 @@ CHOICES = {"facility": {"kind": vocab.FACILITY_KINDS, "project_type": vocab.PROJ
                      "designed_scale_unit": vocab.CAPACITY_UNITS, "status": vocab.RIGHT_STATES},
            "zone": {"kind": vocab.ZONE_KINDS}}
 CONTEXT_FLAGS = ("eia_approved", "environment_consent", "state_council_consent", "planning_review_passed", "findings",
-                 "in_designated_quarry_area")
+                 "in_designated_quarry_area", "integrated_agreement")
 CONTEXT_NUMBERS = ("price_yuan", "mining_scale", "furnace_t", "idle_years")
 AGREEMENT_CASES = ("state_council_project", "region_large_medium", "crisis_mine_replacement", "mining_right_expansion",
                    "exploration_right_expansion")

@@ -63,19 +63,3 @@ def in_window(dates: np.ndarray, start, end) -> np.ndarray:
     d = np.asarray(dates, dtype="datetime64[D]")
     return (d >= np.datetime64(start, "D")) & (d < np.datetime64(end, "D"))
 
-
-def strictest_floor(batch: Batch, by_metal: list[tuple[np.ndarray, str]], unit: str | None):
-    """For subjects of several metals, the highest floor among the metals each row has.
-
-    `by_metal` pairs a row mask (the row has that metal) with the parameter name of its floor.
-    Returns (threshold per row, NaN where none binds; entry-id columns)."""
-    from ..engine import resolve
-
-    thr = np.full(len(batch), np.nan)
-    entries = []
-    for rows, name in by_metal:
-        lk = resolve(batch, name, unit, rows)
-        use = lk.found & (np.isnan(thr) | (lk.value > thr))
-        thr[use] = lk.value[use]
-        entries.append(lk.entry)
-    return thr, entries
