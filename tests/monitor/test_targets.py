@@ -125,6 +125,13 @@ def test_target_year_passed_and_missed_is_off_track():
     assert ev.status == "off_track"
 
 
+def test_a_passed_target_year_is_judged_on_the_actual_up_to_it():
+    assert evaluate_target(AL, [2014, 2015, 2016], [2300, 2390, 2500]).status == "off_track"  # met a year late
+    assert evaluate_target(AL, [2014, 2015, 2016], [2300, 2400, 2200]).status == "achieved"  # met on time
+    assert evaluate_target(AL, [2014, 2016], [2300, 2500]).status == "off_track"  # last actual by 2015: 2300
+    assert evaluate_target(AL, [2016], [2500]).status == "achieved"  # nothing up to 2015: the latest decides
+
+
 def test_ceiling_target_mirrors_the_rules():
     # energy ceiling: 347 (2010) → at most 300 (2015); falling 4 %/a reaches 283 by 2015
     energy = PlanTarget("t-cu-energy", 2010, 347, 2015, 300, "kgce/t", "<=", "004-cu-energy")

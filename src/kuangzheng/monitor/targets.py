@@ -2,7 +2,9 @@
 
 Status rules (for a target that is a minimum, comparison ">="; mirrored for a maximum, "<="):
 
-- ``achieved``: the latest actual already meets the target.
+- ``achieved``: the latest actual already meets the target. Once the target year has passed and an
+  actual for it (or an earlier year) exists, the target is judged on the last actual up to the target
+  year: a 2017 target met only in 2019 was not achieved by 2017.
 - ``off_track``: the target year has passed without it being met, or the central projection
   for the target year misses the target.
 - ``on_track``: the pessimistic end of the prediction interval (the lower end for ">=") meets
@@ -170,7 +172,10 @@ def evaluate_target(target: PlanTarget, years, values, *, level: float = 0.9,
     y = np.concatenate([[v0], val])
     centre, lo, hi = _project(x, y, t1, level, model == "loglinear")
     pessimistic = lo if target.comparison == ">=" else hi
-    if target.meets(latest):
+    by_target_year = yr <= t1
+    if latest_year > t1 and by_target_year.any():  # judged as of the target year
+        status = "achieved" if target.meets(float(val[by_target_year][-1])) else "off_track"
+    elif target.meets(latest):
         status = "achieved"
     elif latest_year >= t1 or not target.meets(centre):
         status = "off_track"

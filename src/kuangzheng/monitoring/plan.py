@@ -142,7 +142,7 @@ def pdf(ctx: dict) -> bytes:
 
 
 STATUS_RULES = (
-    "已实现 achieved：最新实际值已达到目标 / the latest actual meets the target.",
+    "已实现 achieved：最新实际值已达到目标；目标年已过的，按目标年及以前最后一个实际值判断 / the latest actual meets the target; once the target year has passed, the last actual up to it must.",
     "偏离目标 off_track：目标年已过仍未达到，或中心预测达不到目标 / the target year passed without it, or the central projection misses it.",
     "进展顺利 on_track：预测区间的不利端也达到目标 / the pessimistic end of the 90 % prediction interval meets it.",
     "存在风险 at_risk：中心预测达到、不利端达不到，或数据点太少无区间 / the centre meets it, the pessimistic end does not (or no interval).",
