@@ -109,7 +109,7 @@ def test_labels_align_by_id_whatever_the_order():
 def test_plain_columns_are_the_engines_plain_values():
     j = np.array([2, 0, 1])
     assert store.plain_column(np.array([1.5, np.nan, np.inf]), j) == [None, 1.5, None]
-    assert store.plain_column(np.array([0.1], dtype=np.float32), np.array([0])) == [engine._plain(np.float32(0.1))]
+    assert store.plain_column(np.array([0.1], dtype=np.float32), np.array([0])) == [engine.plain_value(np.float32(0.1))]
     assert store.plain_column(np.array([1, -1, 3], dtype=np.int8), j) == [3, 1, -1]
     assert store.plain_column(np.array([True, False, True]), j) == [True, True, False]
     assert store.plain_column(np.array(["铜", "", "煤"]), j) == ["煤", "铜", ""]

@@ -67,7 +67,7 @@ def plain_column(arr, j: np.ndarray) -> list:
             for p in np.flatnonzero(~np.isfinite(sub)):
                 out[p] = None
         return out
-    out = [engine._plain(arr[int(x)]) for x in j]
+    out = [engine.plain_value(arr[int(x)]) for x in j]
     return [None if isinstance(v, float) and not np.isfinite(v) else v for v in out]
 
 
@@ -81,17 +81,6 @@ def _entry_lists(ev: engine.Evaluation, j: np.ndarray) -> list[str]:
     texts = [_JSON(list(dict.fromkeys(table[int(c)] for c in combo if c >= 0)))
              for combo in combos]
     return [texts[k] for k in inverse.reshape(-1)]
-
-
-def _positions(ev: engine.Evaluation, rows: np.ndarray) -> np.ndarray:
-    """Where each batch row sits in the rule's result (-1: the rule did not run on it), as
-    `Evaluation.position` says one row at a time."""
-    if ev.rows is None:
-        return rows
-    if not len(ev.rows):
-        return np.full(len(rows), -1)
-    pos = np.searchsorted(ev.rows, rows).clip(0, len(ev.rows) - 1)
-    return np.where(ev.rows[pos] == rows, pos, -1)
 
 
 def _facts(ev: engine.Evaluation, rows: np.ndarray, pos: np.ndarray) -> list[str]:
@@ -146,7 +135,7 @@ def result_rows(run_id: int, evals: Iterable[engine.Evaluation], labels: dict[st
                 by_outcome[engine.OUTCOMES[o]] = by_outcome.get(engine.OUTCOMES[o], 0) + int(c[o])
         for s in range(0, len(hit), chunk):
             rows, a = hit[s:s + chunk], at[s:s + chunk]
-            pos = _positions(ev, rows)
+            pos = ev.positions(rows)
             name = np.where(a >= 0, lab.name[a], "").tolist() if lab is not None else [""] * len(rows)
             owner = [None if o < 0 else o for o in (np.where(a >= 0, lab.owner[a], -1).tolist()
                                                      if lab is not None else [-1] * len(rows))]

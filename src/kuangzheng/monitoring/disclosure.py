@@ -14,8 +14,8 @@ from __future__ import annotations
 from kuangzheng.access.actor import Actor
 
 MIN_ENTERPRISES = 3
-NOTE_ZH = "少于3家企业，不予公开"
-NOTE_EN = "fewer than 3 enterprises: withheld"
+NOTE_ZH = f"少于{MIN_ENTERPRISES}家企业，不予公开"
+NOTE_EN = f"fewer than {MIN_ENTERPRISES} enterprises: withheld"
 KEYS = ("indicator", "unit", "division", "metal", "period", "cycle", "enterprises")
 
 

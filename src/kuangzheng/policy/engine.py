@@ -367,6 +367,12 @@ class Lookup:
     principle: np.ndarray
     ops: set = field(default_factory=set)  # the comparison codes that occur
 
+    @classmethod
+    def empty(cls, n: int) -> "Lookup":
+        """Nothing binds on any of n rows (yet)."""
+        return cls(np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16),
+                   np.zeros(n, dtype=bool))
+
     @property
     def found(self) -> np.ndarray:
         return self.entry >= 0
@@ -412,8 +418,7 @@ def resolve(batch: Batch, names, unit: str | None, where: np.ndarray | None = No
     n = len(batch)
     where = np.ones(n, dtype=bool) if where is None else where
     groups = {names: where} if isinstance(names, str) else {k: v & where for k, v in names.items()}
-    out = Lookup(np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16),
-                 np.zeros(n, dtype=bool))
+    out = Lookup.empty(n)
     jur_names = batch.jur_codes[0]
     for name, rows in groups.items():
         if not rows.any():
@@ -510,10 +515,16 @@ class Evaluation:
 
     def position(self, i: int) -> int:
         """Where batch row i sits in `result` (-1 when the rule did not run on it)."""
+        return int(self.positions(np.array([i]))[0])
+
+    def positions(self, rows: np.ndarray) -> np.ndarray:
+        """`position` of many batch rows at once."""
         if self.rows is None:
-            return i
-        j = int(np.searchsorted(self.rows, i))
-        return j if j < len(self.rows) and self.rows[j] == i else -1
+            return rows
+        if not len(self.rows):
+            return np.full(len(rows), -1)
+        pos = np.searchsorted(self.rows, rows).clip(0, len(self.rows) - 1)
+        return np.where(self.rows[pos] == rows, pos, -1)
 
     def counts(self) -> dict[str, int]:
         c = np.bincount(self.outcome, minlength=len(OUTCOMES))
@@ -564,7 +575,7 @@ def _rows_for(batch: Batch, applies_fn, dead: np.ndarray):
 # ------------------------------------------------------------------ verdicts (materialised on demand)
 
 
-def _plain(v):
+def plain_value(v):
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and np.isnan(v):
@@ -580,7 +591,7 @@ def row_facts(ev: Evaluation, i: int) -> tuple[dict, list[str]]:
     j = ev.position(i)
     if j < 0:
         return {"jurisdiction": [str(ev.batch.jurisdiction[i]), None]}, []
-    facts = {name: [_plain(arr[j]), unit] for name, (arr, unit) in ev.result.facts.items()}
+    facts = {name: [plain_value(arr[j]), unit] for name, (arr, unit) in ev.result.facts.items()}
     facts["jurisdiction"] = [str(ev.batch.jurisdiction[i]), None]
     if ev.rule.derive is not None:
         facts.update({k: [v, None] for k, v in ev.rule.derive(facts).items()})
@@ -591,7 +602,7 @@ def row_facts(ev: Evaluation, i: int) -> tuple[dict, list[str]]:
 
 def verdict(ev: Evaluation, i: int) -> dict:
     facts, entries = row_facts(ev, i)
-    return render(ev.rule.id, ev.batch.kind, _plain(ev.batch.ids[i]), int(ev.outcome[i]),
+    return render(ev.rule.id, ev.batch.kind, plain_value(ev.batch.ids[i]), int(ev.outcome[i]),
                   int(ev.reason[i]), facts, entries, ev.batch.as_of, ev.batch.catalogue)
 
 

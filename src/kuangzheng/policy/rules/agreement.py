@@ -84,12 +84,12 @@ def _limit(facts: dict) -> dict:
                R_MISSING: ("未记录否决条件，但缺少原矿业权或申请范围的面积、是否毗邻或深加工项目信息，无法判断",
                            "no disqualifier is recorded, but the original or requested area, the adjacency or the "
                            "deep-processing status is not recorded")},
-      labels={"agreement_case": ("协议出让情形", "agreement case")}, derive=_limit, applies=lambda b: b.isin("obtained_by", ("agreement",)) | (b.text("agreement_case") != ""))
+      labels={"agreement_case": ("协议出让情形", "agreement case")}, derive=_limit, applies=lambda b: b.eq("obtained_by", "agreement") | ~b.eq("agreement_case", ""))
 def eligibility(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
     case = b.text("agreement_case")
-    applies = b.eq("obtained_by", "agreement") | (case != "")
+    applies = b.eq("obtained_by", "agreement") | ~b.eq("agreement_case", "")
     bound = entry_rows(b, "000.agreement_transfer.eligible.part1")
     live = in_force(res, applies, bound)
     kind = b.text("kind")
@@ -133,7 +133,7 @@ def eligibility(b: Batch) -> Result:
     code, why = choose([np.isnan(limit), deep == 0, adjacent == 0, too_large, unknown], [NA, FAIL, FAIL, FAIL, MISSING],
                        [R_NOT_IN_FORCE, R_NO_PROCESSING, R_NOT_ADJACENT, R_TOO_LARGE, R_MISSING], (PASS, R_EXPANSION_OK))
     res.outcome[expansion], res.reason[expansion] = code[expansion], why[expansion]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ratio = added / original
     res.facts.update(agreement_case=(case, None), kind=(kind, None), added_km2=(added, "km2"),
                      original_km2=(original, "km2"), expansion_ratio=(ratio, "1"), limit_num=(num, None),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalogue import Entry
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Result
+from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Lookup, Result, \
+    compare, resolve
 
 PROJECT_TYPES = ("new", "retrofit", "expansion")
 
@@ -63,3 +64,26 @@ def in_window(dates: np.ndarray, start, end) -> np.ndarray:
     d = np.asarray(dates, dtype="datetime64[D]")
     return (d >= np.datetime64(start, "D")) & (d < np.datetime64(end, "D"))
 
+
+def floor_lookups(b: Batch, by_metal: dict[str, tuple[np.ndarray, str]], unit: str) -> dict[str, Lookup]:
+    """Each metal's floor (read with its comparison) on the rows of that metal."""
+    return {metal: resolve(b, name, unit, rows) for metal, (rows, name) in by_metal.items()}
+
+
+def held_to_all(values: np.ndarray, lks: dict[str, Lookup]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Lookup]:
+    """(meets every floor that binds, meets none, some floor binds, the highest floor per row): for a
+    subject of several metals whose floors differ."""
+    n = len(values)
+    meets_all, meets_none, bound = np.ones(n, dtype=bool), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    top = Lookup.empty(n)
+    for lk in lks.values():
+        ok = compare(values, lk.op, lk.value, lk.ops)
+        meets_all &= ~lk.found | ok
+        meets_none &= ~lk.found | ~ok
+        bound |= lk.found
+        higher = lk.found & (np.isnan(top.value) | (lk.value > top.value))
+        for col in ("value", "op", "entry", "principle"):
+            getattr(top, col)[higher] = getattr(lk, col)[higher]
+        top.ops |= lk.ops
+    known = ~np.isnan(values)
+    return meets_all & bound & known, meets_none & bound & known, bound, top

@@ -13,14 +13,13 @@ floors passes, one meeting none fails, and one in between is missing data (which
 
 from __future__ import annotations
 
-import numpy as np
-
 import re
 
-from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Lookup, Result, compare, resolve, rule, \
-    threshold_result
+import numpy as np
+
+from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, rule, threshold_result
 from . import minerals as mn
-from .common import entry_rows, flag_result, is_project, of_kind, in_force
+from .common import entry_rows, flag_result, floor_lookups, held_to_all, in_force, is_project, of_kind
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
 CU_PB_ZN_MG = mn.keys("copper", "lead", "zinc", "magnesium")
@@ -30,30 +29,6 @@ SMELTER = lambda b: of_kind(b, "smelter")  # noqa: E731
 
 def _smelter(b: Batch, metals) -> np.ndarray:
     return of_kind(b, "smelter") & mn.has(b.mask("metals_mask"), metals)
-
-
-def floor_lookups(b: Batch, by_metal: dict[str, tuple[np.ndarray, str]], unit: str) -> dict[str, Lookup]:
-    """Each metal's floor (read with its comparison) on the rows of that metal."""
-    return {metal: resolve(b, name, unit, rows) for metal, (rows, name) in by_metal.items()}
-
-
-def held_to_all(values: np.ndarray, lks: dict[str, Lookup]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Lookup]:
-    """(meets every floor that binds, meets none, some floor binds, the highest floor per row): for a
-    subject of several metals whose floors differ."""
-    n = len(values)
-    meets_all, meets_none, bound = np.ones(n, dtype=bool), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    top = Lookup(np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16), np.zeros(n, dtype=bool))
-    for lk in lks.values():
-        ok = compare(values, lk.op, lk.value, lk.ops)
-        meets_all &= ~lk.found | ok
-        meets_none &= ~lk.found | ~ok
-        bound |= lk.found
-        higher = lk.found & (np.isnan(top.value) | (lk.value > top.value))
-        for col in ("value", "op", "entry", "principle"):
-            getattr(top, col)[higher] = getattr(lk, col)[higher]
-        top.ops |= lk.ops
-    known = ~np.isnan(values)
-    return meets_all & bound & known, meets_none & bound & known, bound, top
 
 
 SERIES_METALS = {"铜": "copper", "锌": "zinc", "铅": "lead"}
