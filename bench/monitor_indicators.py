@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from kuangzheng.monitor import indicators as ind
+from kuangzheng.monitoring.core import indicators as ind
 
 
 def timed(fn):

@@ -27,11 +27,11 @@ import numpy as np
 import shapely
 
 from kuangzheng.geo.index import STRtreeIndex
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 from kuangzheng.policy.lookup import param
 from kuangzheng.policy.catalogue import ParameterNotFound
-from kuangzheng.policy.rules import batch, spatial
-from kuangzheng.policy.rules import minerals as mn
+from kuangzheng.compliance.core import batch, spatial
+from kuangzheng.compliance.core import minerals as mn
 
 AS_OF = dt.date(2018, 6, 1)
 DIVISIONS = np.array(["150200", "150600", "152500", "150100", "630000", "632800", "540000", "110000"])

@@ -83,7 +83,7 @@ def measure(n: int, sample: int) -> int:
     from kuangzheng.access.actor import Actor
     from kuangzheng.compliance import services
     from kuangzheng.compliance.models import SweepResult
-    from kuangzheng.policy import engine
+    from kuangzheng.compliance.core import engine
 
     from django.db import connection
 

@@ -70,7 +70,7 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     wait_for_reload(b, save)
     errors = wait(b, EC.presence_of_element_located((By.ID, "form-errors"))).text
     assert "统一社会信用代码" in errors and "校验码错误" in errors
-    from kuangzheng.registry.codes import make_credit_code
+    from kuangzheng.registry.core.codes import make_credit_code
 
     code = b.find_element(By.ID, "f-credit_code")
     code.clear()

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from kuangzheng.policy import engine
-from kuangzheng.policy.rules import batch
+from kuangzheng.compliance.core import engine
+from kuangzheng.compliance.core import batch
 
 
 def run(kind, records, as_of, rule_id):

@@ -5,9 +5,10 @@ import dataclasses
 
 import pytest
 
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 from kuangzheng.policy.catalogue import load_catalogue
-from kuangzheng.policy.rules import backward, batch
+from kuangzheng.compliance.core import batch
+from kuangzheng.compliance.core.rules import backward
 
 from .helpers import IM, d, one
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from kuangzheng.geo.index import STRtreeIndex
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 from kuangzheng.policy.catalogue import load_catalogue
-from kuangzheng.policy.rules import batch, spatial
+from kuangzheng.compliance.core import batch, spatial
 
 KINDS = ["al_line", "smelter", "concentrator", "mine", "refinery"]
 PTYPES = ["new", "retrofit", "expansion", "existing"]

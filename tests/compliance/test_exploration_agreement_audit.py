@@ -5,9 +5,10 @@ import dataclasses
 
 import pytest
 
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 from kuangzheng.policy.catalogue import ParameterNotFound, load_catalogue
-from kuangzheng.policy.rules import batch, fees
+from kuangzheng.compliance.core import batch
+from kuangzheng.compliance.core.rules import fees
 
 from .helpers import IM, QH, d, one
 

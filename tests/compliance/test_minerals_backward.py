@@ -3,7 +3,7 @@
 import pytest
 
 from kuangzheng.policy.catalogue import load_catalogue
-from kuangzheng.policy.rules import backward
+from kuangzheng.compliance.core.rules import backward
 
 from .helpers import IM, d, one
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kuangzheng.policy.rules import exploration, fees
+from kuangzheng.compliance.core.rules import exploration, fees
 
 from .helpers import IM, d, one
 

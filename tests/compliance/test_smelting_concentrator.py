@@ -6,7 +6,7 @@ import shapely
 from shapely.geometry import box
 
 from kuangzheng.geo.index import STRtreeIndex
-from kuangzheng.policy.rules import spatial
+from kuangzheng.compliance.core import spatial
 
 from .helpers import IM, d, one
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from kuangzheng.access.actor import Actor
 from kuangzheng.compliance import services, store
 from kuangzheng.compliance.models import SweepResult, SweepRun
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 
 ADMIN = Actor("t-admin", "admin")
 REG_BT = Actor("u-reg-bt", "regulator", division_code="150200")

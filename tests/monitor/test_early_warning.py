@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from kuangzheng.monitor import indicators as ind
-from kuangzheng.monitor.early_warning import WarningRule, evaluate, stack
-from kuangzheng.monitor.errors import MonitorInputError
+from kuangzheng.monitoring.core import indicators as ind
+from kuangzheng.monitoring.core.early_warning import WarningRule, evaluate, stack
+from kuangzheng.monitoring.core.errors import MonitorInputError
 
 # Thresholds here are test fixtures standing in for catalogue entries, not the seeds' numbers.
 UTIL = WarningRule("w-util", "capacity_utilisation", "<", 80, "%", "warning", "cite-util",

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from kuangzheng.monitor import backtest, forecast as fc
-from kuangzheng.monitor.errors import MonitorInputError
-from kuangzheng.monitor.owid import china_production, measures, window
+from kuangzheng.monitoring.core import backtest, forecast as fc
+from kuangzheng.monitoring.core.errors import MonitorInputError
+from kuangzheng.monitoring.core.owid import china_production, measures, window
 
 YEARS = np.arange(2001, 2011)
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from kuangzheng.monitor import indicators as ind
-from kuangzheng.monitor.errors import MonitorInputError
+from kuangzheng.monitoring.core import indicators as ind
+from kuangzheng.monitoring.core.errors import MonitorInputError
 
 DIV = np.array(["150100", "150100", "150100", "630100", "630100"])
 METAL = np.array(["al", "al", "cu", "al", "al"])

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuangzheng.monitor.errors import MonitorInputError
-from kuangzheng.monitor.ledger import (Movement, apply, balances, check_invariants,
+from kuangzheng.monitoring.core.errors import MonitorInputError
+from kuangzheng.monitoring.core.ledger import (Movement, apply, balances, check_invariants,
                                        check_replacement, quota_states, validate_movement)
 
 

@@ -6,8 +6,8 @@ import math
 import pytest
 from openpyxl import load_workbook
 
-from kuangzheng.monitor.errors import MonitorInputError
-from kuangzheng.monitor.reports import build_template, history_flag, parse_workbook, report_types
+from kuangzheng.monitoring.core.errors import MonitorInputError
+from kuangzheng.monitoring.core.reports import build_template, history_flag, parse_workbook, report_types
 
 MONTHLY = "monthly_production"
 ANNUAL = "annual_resources_environment"

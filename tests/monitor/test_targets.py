@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from kuangzheng.monitor.errors import MonitorInputError
-from kuangzheng.monitor.targets import PlanTarget, cagr, check_stated_growth, evaluate_target
+from kuangzheng.monitoring.core.errors import MonitorInputError
+from kuangzheng.monitoring.core.targets import PlanTarget, cagr, check_stated_growth, evaluate_target
 
 # Seed 004 (004_9a418da0689ba9e8.txt), 专栏1「十种有色金属生产及消费量」, copied as written:
 # metal: (production 2005, production 2010, stated 十一五 growth %,

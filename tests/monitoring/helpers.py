@@ -2,8 +2,8 @@
 
 import io
 
-from kuangzheng.monitor.reports import build_template
-from kuangzheng.monitor.reports.template import DATA_SHEET, FIRST_DATA_ROW
+from kuangzheng.monitoring.core.reports import build_template
+from kuangzheng.monitoring.core.reports.template import DATA_SHEET, FIRST_DATA_ROW
 
 
 def workbook(rows, report_type="monthly_production") -> bytes:

@@ -8,7 +8,7 @@ import base64
 import pytest
 
 from kuangzheng.access.actor import Actor
-from kuangzheng.monitor import owid
+from kuangzheng.monitoring.core import owid
 from kuangzheng.monitoring import config, measures, reports, targets
 from kuangzheng.monitoring.models import Report
 from kuangzheng.registry import services

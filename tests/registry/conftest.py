@@ -13,7 +13,7 @@ from shapely.geometry import box, shape
 from kuangzheng.access.actor import Actor
 from kuangzheng.access.users import create_user
 from kuangzheng.registry import geometry, services
-from kuangzheng.registry.codes import make_credit_code
+from kuangzheng.registry.core.codes import make_credit_code
 from kuangzheng.registry.models import Division
 
 ADMIN = Actor("t-admin", "admin")

@@ -10,7 +10,7 @@ from shapely.geometry import box
 from kuangzheng.cli import main
 from kuangzheng.errors import InvalidInput
 from kuangzheng.registry import services
-from kuangzheng.registry.codes import credit_code_problem, make_credit_code
+from kuangzheng.registry.core.codes import credit_code_problem, make_credit_code
 from kuangzheng.registry.models import Enterprise, MineralRight
 
 from .conftest import ADMIN, CODE_A, GRANT, right_data

@@ -1,6 +1,6 @@
 import pytest
 
-from kuangzheng.registry import lifecycle
+from kuangzheng.registry.core import lifecycle
 
 
 def test_fold_of_events():

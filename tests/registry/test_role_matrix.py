@@ -46,7 +46,7 @@ def _new(kind, reg):
 
 
 def _fix_credit(data):
-    from kuangzheng.registry.codes import make_credit_code
+    from kuangzheng.registry.core.codes import make_credit_code
 
     if "credit_code" in data:
         data["credit_code"] = make_credit_code(data["credit_code"][:17])

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Body, Router
 
 from kuangzheng.errors import FieldProblem, InvalidInput
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 
 from . import services
 

@@ -12,10 +12,10 @@ from django.db.models import Min
 
 from kuangzheng.geo.index import STRtreeIndex
 from kuangzheng.policy.catalogue import load_catalogue
-from kuangzheng.policy.engine import Batch
-from kuangzheng.policy.rules import batch as batches
-from kuangzheng.policy.rules import minerals as mn
-from kuangzheng.policy.rules import spatial
+from kuangzheng.compliance.core.engine import Batch
+from kuangzheng.compliance.core import batch as batches
+from kuangzheng.compliance.core import minerals as mn
+from kuangzheng.compliance.core import spatial
 from kuangzheng.registry.models import Facility, MineralRight, RightEvent, Zone
 
 ZANGQING = "002.al.no_new_in_zangqing_park"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import Forbidden, NotFound
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 from kuangzheng.registry import services as registry
 
 from . import context, store
@@ -246,7 +246,7 @@ def export_xlsx(actor: Actor, run: SweepRun, **filters) -> bytes:
 def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
     """Verdicts on a subject described in JSON (docs/check-input.md), against the registry's zones
     and rights, through the same rules as the sweep. Nothing is stored."""
-    from kuangzheng.policy.rules import exploration, fees
+    from kuangzheng.compliance.core.rules import exploration, fees
 
     from . import whatif
 

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from django.db import connection
 
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 
 from .models import SweepResult
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
-from kuangzheng.policy import engine
+from kuangzheng.compliance.core import engine
 
 from . import services
 from .examples import EXAMPLES

@@ -12,7 +12,8 @@ import shapely
 from kuangzheng.errors import FieldProblem, InvalidInput
 from kuangzheng.geo import GeoError, parse as parse_corners, to_lonlat
 from kuangzheng.geo.area import ellipsoidal_area_km2
-from kuangzheng.registry import geometry, vocab
+from kuangzheng.registry import geometry
+from kuangzheng.registry.core import vocab
 from kuangzheng.registry.models import MineralRight, Zone
 
 SUBJECTS = ("facility", "right", "zone")

@@ -10,7 +10,7 @@ from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
 from kuangzheng.api.routes import actor_of
-from kuangzheng.monitor.reports import report_types
+from kuangzheng.monitoring.core.reports import report_types
 
 from . import disclosure, ledger, measures, reports, targets, warnings
 

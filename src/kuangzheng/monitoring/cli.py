@@ -36,7 +36,7 @@ def evaluate():
 @click.argument("path", type=click.Path(dir_okay=False))
 def template(report_type, path):
     """Write the blank Excel template of REPORT_TYPE to PATH."""
-    from kuangzheng.monitor.reports import build_template
+    from kuangzheng.monitoring.core.reports import build_template
 
     build_template(report_type).save(path)
     click.echo(f"已写出 / written {path}")
@@ -76,7 +76,7 @@ def ledger_check():
 @monitor.command("backtest")
 def backtest():
     """Forecast backtests (prints MAPE and RMSE per metal, origin and method)."""
-    from kuangzheng.monitor.backtest import main as run
+    from kuangzheng.monitoring.core.backtest import main as run
 
     run([])
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 import yaml
 
-from kuangzheng.monitor.early_warning import WarningRule
+from kuangzheng.monitoring.core.early_warning import WarningRule
 from kuangzheng.policy.catalogue import load_catalogue
 
 NEGATE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}

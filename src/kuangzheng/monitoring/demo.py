@@ -14,7 +14,7 @@ from django.db import transaction
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.registry import services
-from kuangzheng.registry.codes import make_credit_code
+from kuangzheng.registry.core.codes import make_credit_code
 from kuangzheng.registry.models import Enterprise, Facility, MineralRight
 
 from . import ledger, warnings

@@ -3,7 +3,7 @@
 Each movement runs in one transaction that first locks the quota's row (SELECT … FOR UPDATE on
 PostgreSQL; on SQLite the IMMEDIATE transaction mode takes the database's write lock at BEGIN),
 then reads the quota's ledger and checks the movement with the pure rules
-(``kuangzheng.monitor.ledger.validate_movement``), then writes the movement, the balances and
+(``kuangzheng.monitoring.core.ledger.validate_movement``), then writes the movement, the balances and
 the audit entry. Two requests for the same capacity are thereby serialised: the second one
 reads the first one's result and is refused. ``SERIALISE = False`` (tests only) reads the
 ledger before the transaction without the lock — the race the test shows is then real.
@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
-from kuangzheng.monitor import ledger as rules
+from kuangzheng.monitoring.core import ledger as rules
 from kuangzheng.registry.models import Enterprise, Facility
 
 from .config import params

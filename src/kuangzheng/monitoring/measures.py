@@ -19,9 +19,9 @@ import dataclasses
 
 import numpy as np
 
-from kuangzheng.monitor import indicators as ind
-from kuangzheng.monitor.columns import group
-from kuangzheng.monitor.indicators import IndicatorTable
+from kuangzheng.monitoring.core import indicators as ind
+from kuangzheng.monitoring.core.columns import group
+from kuangzheng.monitoring.core.indicators import IndicatorTable
 from kuangzheng.registry.models import Facility
 
 from .config import params

@@ -12,8 +12,8 @@ from django.utils import timezone
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
-from kuangzheng.monitor import reports as core
-from kuangzheng.monitor.reports.template import DATA_SHEET, FIRST_DATA_ROW
+from kuangzheng.monitoring.core import reports as core
+from kuangzheng.monitoring.core.reports.template import DATA_SHEET, FIRST_DATA_ROW
 from kuangzheng.registry.models import Facility
 
 from .models import Report

@@ -1,6 +1,6 @@
 """Plan targets: every numeric target of the policy catalogue, with its baseline, the compound
 growth it needs, the actuals the platform holds, a projection with an interval and a status
-(rules in kuangzheng.monitor.targets; "no_data" when no indicator supplies actuals).
+(rules in kuangzheng.monitoring.core.targets; "no_data" when no indicator supplies actuals).
 
 Baseline: the catalogue's own value where a growth entry links one (``growth.from``) or a
 ``baseline`` entry gives the same subject in the base year; otherwise the actual of the base
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from kuangzheng.monitor import owid
-from kuangzheng.monitor.targets import PlanTarget, cagr, check_stated_growth, evaluate_target
-from kuangzheng.monitor.units import factor
+from kuangzheng.monitoring.core import owid
+from kuangzheng.monitoring.core.targets import PlanTarget, cagr, check_stated_growth, evaluate_target
+from kuangzheng.monitoring.core.units import factor
 from kuangzheng.policy.catalogue import load_catalogue
 
 from . import disclosure, measures

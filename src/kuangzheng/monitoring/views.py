@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.errors import InvalidInput, NotFound, ServiceError
-from kuangzheng.monitor.reports import report_types
+from kuangzheng.monitoring.core.reports import report_types
 
 from . import disclosure, ledger, measures, plan, reports, warnings
 from .models import Release
@@ -201,7 +201,7 @@ def plan_pdf(request):
 
 
 def forecast_view(request):
-    from kuangzheng.monitor import backtest
+    from kuangzheng.monitoring.core import backtest
 
     metal = request.GET.get("metal", "aluminium")
     if metal not in backtest.METALS:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
-from kuangzheng.monitor import early_warning
+from kuangzheng.monitoring.core import early_warning
 
 from . import measures
 from .config import warning_rules

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.errors import Forbidden, InvalidInput, NotFound, ServiceError
-from kuangzheng.registry import services, vocab
+from kuangzheng.registry import services
+from kuangzheng.registry.core import vocab
 from kuangzheng.registry.models import Division, Enterprise, Zone
 
 # list columns per entity: (field, zh, en)

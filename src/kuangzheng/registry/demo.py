@@ -23,7 +23,7 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.errors import ServiceError
 
 from . import geometry, services
-from .codes import CREDIT_CHARSET, make_credit_code
+from .core.codes import CREDIT_CHARSET, make_credit_code
 from .models import Division, Enterprise, Facility, MineralRight
 
 LOADER = Actor(username="demo-loader", role="admin")

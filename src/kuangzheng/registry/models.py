@@ -3,7 +3,7 @@ SQLite default needs no spatial extension; on PostGIS an expression index makes 
 
 from django.db import models
 
-from . import vocab
+from .core import vocab
 
 
 class Division(models.Model):

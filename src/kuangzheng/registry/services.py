@@ -17,7 +17,8 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 
-from . import geometry, lifecycle, specs
+from . import geometry
+from .core import lifecycle, specs
 from .models import Division, Enterprise, Facility, MineralRight, RightEvent, Zone
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from kuangzheng.registry import vocab
+from kuangzheng.registry.core import vocab
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, compare, \
     const, resolve, rule
-from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
+from ..vocabulary import entry, entry_col, entry_rows, in_window, of_kind, in_force
 
 PROHIBITED = ("003.zone.prohibited_mining_areas.part1", "003.zone.prohibited_mining_areas.part2")
 RESERVE = "003.zone.nature_reserve.no_mining"
@@ -228,7 +228,7 @@ def coal_block_release(b: Batch) -> Result:
     years). Judged once the plan is in force (the entry's effective date), for past releases too."""
     import datetime as dt
 
-    from . import minerals as mn
+    from .. import minerals as mn
 
     res = Result.empty(len(b))
     e = entry(b, RELEASE_BAN)

@@ -1,6 +1,6 @@
 """The rule functions of the compliance engine, one module per group of mechanisms.
 
-Importing this package registers every rule with `kuangzheng.policy.engine`. Each rule is written
+Importing this package registers every rule with `kuangzheng.compliance.core.engine`. Each rule is written
 once over numpy columns; docs/compliance.md lists them with the seed passages they implement.
 """
 

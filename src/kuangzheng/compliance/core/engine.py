@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .catalogue import Catalogue, Entry, ParameterNotFound, load_catalogue, to_base
-from .lookup import param as lookup_param
+from kuangzheng.policy.catalogue import Catalogue, Entry, ParameterNotFound, load_catalogue, to_base
+from kuangzheng.policy.lookup import param as lookup_param
 
 NA, PASS, WARN, FAIL, MISSING = 0, 1, 2, 3, 4
 OUTCOMES = ("not_applicable", "pass", "warning", "fail", "missing_data")

@@ -8,7 +8,7 @@
 - ``ledger``: the electrolytic-aluminium capacity-replacement ledger rules.
 - ``reports``: enterprise report types, Excel templates and validation.
 - ``forecast`` / ``backtest``: demand forecasting methods and their backtests
-  (``python -m kuangzheng.monitor.backtest``).
+  (``python -m kuangzheng.monitoring.core.backtest``).
 
 See docs/monitoring.md.
 """

@@ -18,8 +18,8 @@ import re
 import numpy as np
 
 from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, rule, threshold_result
-from . import minerals as mn
-from .common import entry_rows, flag_result, floor_lookups, held_to_all, in_force, is_project, of_kind
+from .. import minerals as mn
+from ..vocabulary import entry_rows, flag_result, floor_lookups, held_to_all, in_force, is_project, of_kind
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
 CU_PB_ZN_MG = mn.keys("copper", "lead", "zinc", "magnesium")

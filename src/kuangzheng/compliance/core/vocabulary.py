@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Entry
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Lookup, Result, \
+from kuangzheng.policy.catalogue import Entry
+from .engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Lookup, Result, \
     compare, resolve
 
 PROJECT_TYPES = ("new", "retrofit", "expansion")

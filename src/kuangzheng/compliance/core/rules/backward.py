@@ -20,8 +20,8 @@ import re
 import numpy as np
 
 from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule
-from . import minerals as mn
-from .common import entry, entry_rows, of_kind, in_force
+from .. import minerals as mn
+from ..vocabulary import entry, entry_rows, of_kind, in_force
 from .mine_scale import annual_scale
 
 # entry id -> (metal keys the item is listed under, keywords from the item's wording)

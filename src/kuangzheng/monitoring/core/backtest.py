@@ -1,5 +1,5 @@
 """Backtests of the forecasting methods on China's national production series, and seed 004's
-2015 figures against what happened.  Run:  python -m kuangzheng.monitor.backtest
+2015 figures against what happened.  Run:  python -m kuangzheng.monitoring.core.backtest
 
 Backtest: for each metal and origin year T, fit on 1980..T, forecast T+1..T+5, compare with the
 actuals (only years up to 2012, the single-source Clio-Infra part of the series; see owid.py).

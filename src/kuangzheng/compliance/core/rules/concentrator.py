@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, const, rule
-from . import minerals as mn
-from .common import entry_col, entry_rows, floor_lookups, held_to_all, of_kind
+from .. import minerals as mn
+from ..vocabulary import entry_col, entry_rows, floor_lookups, held_to_all, of_kind
 
 RADIUS = "000.concentrator.zone_radius"
 OUTSIDE = "000.concentrator.outside_zone.scale"

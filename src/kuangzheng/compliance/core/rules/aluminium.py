@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule, \
     threshold_result
-from .common import entry, entry_col, entry_rows, flag_result, is_project, of_kind, in_force
+from ..vocabulary import entry, entry_col, entry_rows, flag_result, is_project, of_kind, in_force
 
 LINE = "facility"
 

@@ -17,8 +17,8 @@ import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, choose, const, \
     entry_for, in_unit, rule
-from . import minerals as mn
-from .common import entry, entry_col, entry_rows, in_window, of_kind, in_force
+from .. import minerals as mn
+from ..vocabulary import entry, entry_col, entry_rows, in_window, of_kind, in_force
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..catalogue import Catalogue, load_catalogue
+from kuangzheng.policy.catalogue import Catalogue, load_catalogue
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
-from .common import entry_col, of_kind, in_force
+from ..vocabulary import entry_col, of_kind, in_force
 
 TERM = "integrated_exploration.contract_term_max"
 OUTCOME_ENTRY = "000.exploration.integrated.outcome"

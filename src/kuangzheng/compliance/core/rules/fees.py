@@ -20,10 +20,10 @@ import datetime as dt
 
 import numpy as np
 
-from ..catalogue import Catalogue, ParameterNotFound, load_catalogue
+from kuangzheng.policy.catalogue import Catalogue, ParameterNotFound, load_catalogue
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, resolve, rule
-from ..lookup import param
-from .common import of_kind, in_force
+from kuangzheng.policy.lookup import param
+from ..vocabulary import of_kind, in_force
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"

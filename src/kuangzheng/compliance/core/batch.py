@@ -8,7 +8,7 @@ import datetime as dt
 
 import numpy as np
 
-from ..engine import Batch, Coded
+from .engine import Batch, Coded
 from . import minerals as mn
 
 NUMBERS = ("capacity", "single_series_capacity", "daily_capacity", "cell_current_ka", "ac_molten_kwh_t",

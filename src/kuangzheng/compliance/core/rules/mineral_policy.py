@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, Batch, Result, choose, entry_for, rule
-from . import minerals as mn
-from .common import entry_col, entry_rows, of_kind
+from .. import minerals as mn
+from ..vocabulary import entry_col, entry_rows, of_kind
 
 R_PROHIBITED, R_RESTRICTED, R_COAL, R_CONDITIONS_MET, R_QUARRY, R_ENCOURAGED, R_UNLISTED, R_QUARRY_OK, \
     R_CONDITIONS_UNMET, R_QUARRY_OUT = range(10, 20)

@@ -15,7 +15,7 @@ import numpy as np
 from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, const, rule
 from . import mine_scale
 from .exploration import add_years
-from .common import entry, entry_col, entry_rows, of_kind
+from ..vocabulary import entry, entry_col, entry_rows, of_kind
 
 LONG_YEARS = 3  # assumption: what "长期" (for long) means; not from the seed
 MINES = "000.integration.must_include.mines"

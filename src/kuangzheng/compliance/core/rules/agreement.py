@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, choose, compare, resolve, rule
-from .common import entry_col, entry_rows, in_force
+from ..vocabulary import entry_col, entry_rows, in_force
 
 # case code -> (catalogue entry listing it, right kind it concerns or None for any)
 CASES = {
