@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("monitoring/", include("kuangzheng.monitoring.urls")),
     path("", include("kuangzheng.compliance.urls")),
+    path("", include("kuangzheng.registry.urls")),
     path("", include("kuangzheng.portal.urls")),
 ]

@@ -15,18 +15,9 @@ router = Router(tags=["政策目录 policy catalogue"])
 CONTENT_TYPES = {"json": "application/json", "csv": "text/csv", "yaml": "application/yaml"}
 
 
-def _search(doc: str, jurisdiction: str, kind: str, q: str):
-    entries = load_catalogue().filter(doc or None, jurisdiction or None, kind or None)
-    if q:
-        q = q.strip().lower()
-        entries = [e for e in entries if q in e.id.lower() or q in e.description_zh or q in e.description_en.lower()
-                   or q in e.quote or q in (e.param or "")]
-    return entries
-
-
 @router.get("/entries", operation_id="policy_entries", summary="Catalogue entries (export contract), filtered")
 def entries(request, doc: str = "", jurisdiction: str = "", kind: str = "", q: str = ""):
-    return [e.as_dict() for e in _search(doc, jurisdiction, kind, q)]
+    return [e.as_dict() for e in load_catalogue().search(doc, jurisdiction, kind, q)]
 
 
 @router.get("/entries/{entry_id}", operation_id="policy_entry", summary="One entry with its quote in context")

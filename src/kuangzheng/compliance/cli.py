@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from kuangzheng.runtime import actor_named, setup_django
+
 
 def _date(value: str | None) -> dt.date | None:
     if not value:
@@ -46,16 +48,15 @@ def _service_errors(fn):
 @_service_errors
 def check(path, as_of, as_user):
     """Check a what-if subject described in a JSON file (docs/check-input.md); print the verdicts as JSON."""
-    from kuangzheng.cli import _actor, _django
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path} 不是有效的 UTF-8 JSON / is not valid UTF-8 JSON: {exc}") from None
-    _django()
+    setup_django()
     from . import services
 
-    _out(services.check_whatif(_actor(as_user), data, _date(as_of)))
+    _out(services.check_whatif(actor_named(as_user), data, _date(as_of)))
 
 
 @click.command("sweep")
@@ -66,15 +67,14 @@ def sweep(as_of, as_user):
     """Check the whole registry against every rule and store the results under a new run id."""
     from tqdm import tqdm
 
-    from kuangzheng.cli import _actor, _django
     from kuangzheng.compliance.core import engine
     from kuangzheng.policy import rules as _rules  # noqa: F401
 
     day = _date(as_of) or dt.date.today()  # bad input is reported before any work (and any progress bar)
-    _django()
+    setup_django()
     from . import services
 
-    actor = _actor(as_user)
+    actor = actor_named(as_user)
     actor.require_staff()
     bar = tqdm(total=len(engine.RULES) + 5, desc="sweep", unit="step")
 
@@ -99,12 +99,11 @@ def sweep(as_of, as_user):
 @_service_errors
 def sweep_diff(old, new, as_user):
     """What changed between two sweep runs, by (rule, subject), as JSON."""
-    from kuangzheng.cli import _actor, _django
 
-    _django()
+    setup_django()
     from . import services
 
-    actor = _actor(as_user)
+    actor = actor_named(as_user)
     _out(services.diff(actor, services.get_run(actor, old), services.get_run(actor, new)))
 
 
@@ -116,12 +115,11 @@ def sweep_diff(old, new, as_user):
 @_service_errors
 def sweep_export(run_id, fmt, output, as_user):
     """Export a sweep run's results (as the given user may see them) to CSV or Excel."""
-    from kuangzheng.cli import _actor, _django
 
-    _django()
+    setup_django()
     from . import services
 
-    actor = _actor(as_user)
+    actor = actor_named(as_user)
     run = services.get_run(actor, run_id)
     data = services.export_csv(actor, run) if fmt == "csv" else services.export_xlsx(actor, run)
     Path(output).write_bytes(data)

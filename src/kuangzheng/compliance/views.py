@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng.access.actor import actor_for_user
+from kuangzheng.web import language
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
 from kuangzheng.compliance.core import engine
 
@@ -26,12 +27,9 @@ OUTCOME_LABELS = tuple(zip(engine.OUTCOMES[1:], engine.OUTCOME_ZH[1:]))  # (code
 MAX_UPLOAD = 1_000_000  # bytes of a what-if JSON file
 
 
-def _lang(request) -> str:
-    return "en" if getattr(request, "LANGUAGE_CODE", "").startswith("en") else "zh"
-
 
 def _error(request, exc: ServiceError, status: int | None = None):
-    text = exc.zh if _lang(request) == "zh" else exc.en
+    text = exc.zh if language(request) == "zh" else exc.en
     return render(request, "compliance/error.html", {"nav": "compliance", "message": text},
                   status=status or exc.status)
 
@@ -152,7 +150,7 @@ def check_view(request):
         except json.JSONDecodeError as exc:
             problems = [f"JSON 无法解析 / cannot parse the JSON: {exc}"]
         except InvalidInput as exc:
-            problems = [p.text(_lang(request)) for p in exc.problems]
+            problems = [p.text(language(request)) for p in exc.problems]
         except ServiceError as exc:
             return _error(request, exc)
     return render(request, "compliance/check.html", {"nav": "compliance", "document": text, "result": result,

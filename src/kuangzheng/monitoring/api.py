@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
-from kuangzheng.api.routes import actor_of
+from kuangzheng.web import actor_of
 from kuangzheng.monitoring.core.reports import report_types
 
 from . import disclosure, ledger, measures, reports, targets, warnings

@@ -8,11 +8,11 @@ import json
 
 import click
 
+from kuangzheng.runtime import setup_django
+
 
 def _setup():
-    from kuangzheng.cli import _django
-
-    _django()
+    setup_django()
 
 
 @click.group("monitor")

@@ -24,9 +24,6 @@ def _actor(request):
     return actor_for_user(request.user)
 
 
-def _lang(request) -> str:
-    return "en" if getattr(request, "LANGUAGE_CODE", "").startswith("en") else "zh"
-
 
 def _login(request):
     return HttpResponseRedirect(f"/login/?next={request.get_full_path()}")

@@ -177,6 +177,15 @@ class Catalogue:
             out.append(e)
         return out
 
+    def search(self, doc: str = "", jurisdiction: str = "", kind: str = "", q: str = "") -> list[Entry]:
+        """`filter`, then entries whose id, description, quote or parameter name contain `q`."""
+        entries = self.filter(doc or None, jurisdiction or None, kind or None)
+        q = q.strip().lower()
+        if q:
+            entries = [e for e in entries if q in e.id.lower() or q in e.description_zh or q in e.description_en.lower()
+                       or q in e.quote or q in (e.param or "")]
+        return entries
+
     def seed_text(self, doc: str) -> str:
         return read_seed(doc, self.seeds_dir)
 

@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kuangzheng.api.policy import _search
 from kuangzheng.policy.catalogue import PolicyError, load_catalogue, locate
 
 KINDS = ["access_threshold", "fee", "target", "ratio_target", "deadline", "list", "zoning", "baseline", "forecast"]
@@ -20,7 +19,7 @@ def catalogue_view(request):
     cat = load_catalogue()
     g = request.GET
     f = {k: g.get(k, "") for k in ("doc", "jurisdiction", "kind", "q")}
-    entries = _search(**f)
+    entries = cat.search(**f)
     return render(request, "portal/policy.html", {
         "nav": "policy", "docs": cat.docs, "entries": entries, "filters": f, "total": len(cat.entries),
         "kinds": [(k, KIND_ZH[k]) for k in KINDS], "jurisdictions": JURISDICTIONS.items()})

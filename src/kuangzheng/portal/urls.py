@@ -8,14 +8,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("lang/<str:code>/", views.set_language, name="lang"),
-    path("rights/<int:pk>/events/", views.right_event_view, name="right-event"),
     path("policy/", policy_views.catalogue_view, name="policy"),
     path("policy/docs/<str:code>/", policy_views.document_view, name="policy-doc"),
 ]
-for name, p in views.PATHS.items():
-    urlpatterns += [
-        path(f"{p}/", views.list_view, {"name": name}, name=f"{name}-list"),
-        path(f"{p}/new/", views.create_view, {"name": name}, name=f"{name}-new"),
-        path(f"{p}/<int:pk>/", views.detail_view, {"name": name}, name=f"{name}-detail"),
-        path(f"{p}/<int:pk>/edit/", views.edit_view, {"name": name}, name=f"{name}-edit"),
-    ]
