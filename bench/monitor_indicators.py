@@ -47,12 +47,16 @@ def main(n: int) -> None:
     t_conc, _ = timed(lambda: ind.concentration(out, ent, {"metal": metal, "period": period}, top_n=10))
     # the same keys as integers (division code 150100, metal index, period 202401): no string sort
     metal_i = np.unique(metal, return_inverse=True)[1]
-    by_int = {"division": div.astype(np.int64), "metal": metal_i,
-              "period": np.char.replace(period, "-", "").astype(np.int64)}
+    by_int = {
+        "division": div.astype(np.int64),
+        "metal": metal_i,
+        "period": np.char.replace(period, "-", "").astype(np.int64),
+    }
     t_int, _ = timed(lambda: ind.capacity_utilisation(out, cap, by_int))
     print(f"rows: {n:,}; groups: {len(table):,}")
-    print(f"capacity_utilisation  string keys {t_col:7.3f} s   integer keys {t_int:7.3f} s   "
-          f"python loop {t_loop:7.3f} s")
+    print(
+        f"capacity_utilisation  string keys {t_col:7.3f} s   integer keys {t_int:7.3f} s   python loop {t_loop:7.3f} s"
+    )
     print(f"concentration_top10   string keys {t_conc:7.3f} s")
 
 

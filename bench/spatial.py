@@ -34,8 +34,9 @@ def synthetic_cadastre(n_rights: int, n_zones: int, seed: int = 20240601):
     """Rights and zones (shapely arrays, EPSG:4490), clustered in ~n/100 mining districts."""
     rng = np.random.default_rng(seed)
     n_districts = max(10, n_rights // 100)
-    centres = np.column_stack([rng.uniform(CHINA[0], CHINA[2], n_districts),
-                               rng.uniform(CHINA[1], CHINA[3], n_districts)])
+    centres = np.column_stack(
+        [rng.uniform(CHINA[0], CHINA[2], n_districts), rng.uniform(CHINA[1], CHINA[3], n_districts)]
+    )
 
     def near_district(n, spread):
         c = centres[rng.integers(0, n_districts, n)]
@@ -100,7 +101,7 @@ def naive(rights, zones, sample: int, seed: int = 7):
         for b in others:
             if a.intersects(b) and not a.touches(b):
                 hits += 1
-                a.intersection(b).area
+                a.intersection(b).area  # noqa: B018  (the work being timed)
     per_check = (time.perf_counter() - t) / (len(picks) * len(others))
     n, m = len(rights), len(zones)
     return per_check * (n * (n - 1) / 2 + n * m), per_check
@@ -143,27 +144,35 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     t, (rights, zones) = timed(synthetic_cadastre, args.rights, args.zones)
-    print(f"cadastre: {len(rights)} rights ({int(len(rights) * 0.6)} exploration blocks, "
-          f"{len(rights) - int(len(rights) * 0.6)} mining polygons), {len(zones)} zones; built in {t:.2f} s")
+    print(
+        f"cadastre: {len(rights)} rights ({int(len(rights) * 0.6)} exploration blocks, "
+        f"{len(rights) - int(len(rights) * 0.6)} mining polygons), {len(zones)} zones; built in {t:.2f} s"
+    )
 
     t_emb, (n_rr, n_rz, area) = embedded(rights, zones)
-    print(f"embedded STRtree : {t_emb:8.2f} s  ({n_rr} right×right overlaps, {n_rz} right×zone, "
-          f"{area:.1f} km² overlapping)")
+    print(
+        f"embedded STRtree : {t_emb:8.2f} s  ({n_rr} right×right overlaps, {n_rz} right×zone, "
+        f"{area:.1f} km² overlapping)"
+    )
 
     t_pg = None
     if args.database_url.startswith(("postgres://", "postgresql://")):
         load, t_pg, (p_rr, p_rz, p_area) = postgis(args.database_url, rights, zones)
         same = (p_rr, p_rz) == (n_rr, n_rz) and abs(p_area - area) <= 1e-6 * max(1.0, area)
-        print(f"PostGIS GiST join: {t_pg:8.2f} s  ({p_rr} / {p_rz}; load + index {load:.1f} s not counted; "
-              f"{'same answers' if same else 'DIFFERENT ANSWERS'})")
+        print(
+            f"PostGIS GiST join: {t_pg:8.2f} s  ({p_rr} / {p_rz}; load + index {load:.1f} s not counted; "
+            f"{'same answers' if same else 'DIFFERENT ANSWERS'})"
+        )
         if not same:
             sys.exit("PostGIS and STRtree disagree")
     else:
         print("PostGIS GiST join: skipped (DATABASE_URL is not a PostgreSQL URL)")
 
     t_naive, per_check = naive(rights, zones, args.naive_sample)
-    print(f"naive pairwise   : {t_naive:8.1f} s  extrapolated ({per_check * 1e6:.2f} µs per pair, "
-          f"sample of {args.naive_sample} rights)")
+    print(
+        f"naive pairwise   : {t_naive:8.1f} s  extrapolated ({per_check * 1e6:.2f} µs per pair, "
+        f"sample of {args.naive_sample} rights)"
+    )
 
     print("ratios:")
     if t_pg is not None:

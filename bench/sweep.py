@@ -26,12 +26,11 @@ import time
 import numpy as np
 import shapely
 
-from kuangzheng.geo.index import STRtreeIndex
-from kuangzheng.compliance.core import engine
-from kuangzheng.policy.lookup import param
-from kuangzheng.policy.catalogue import ParameterNotFound
-from kuangzheng.compliance.core import batch, spatial
+from kuangzheng.compliance.core import batch, engine, spatial
 from kuangzheng.compliance.core import minerals as mn
+from kuangzheng.geo.index import STRtreeIndex
+from kuangzheng.policy.catalogue import ParameterNotFound
+from kuangzheng.policy.lookup import param
 
 AS_OF = dt.date(2018, 6, 1)
 DIVISIONS = np.array(["150200", "150600", "152500", "150100", "630000", "632800", "540000", "110000"])
@@ -40,9 +39,21 @@ FAC_KINDS = np.array(["mine", "concentrator", "smelter", "al_line", "refinery", 
 FAC_P = np.array([0.55, 0.15, 0.1, 0.1, 0.05, 0.05])
 METALS = [["煤"], ["铜"], ["铅", "锌"], ["锌"], ["铝"], ["金"], ["铁"], ["稀土"], ["钨"], ["银"], ["铜", "钼"], ["镁"]]
 MINERALS = METALS + [["砂金"], ["超贫磁铁矿"], ["湿地泥炭"], ["砂石"], ["萤石"], ["河道砂金"]]
-REFERENCE_RULES = ("al.cell_current", "al.ac_molten", "al.ac_ingot", "al.current_efficiency", "al.capital_ratio",
-                   "smelting.single_series", "smelting.self_supply", "mine.min_scale", "concentrator.min_capacity",
-                   "mineral.policy", "plan.prohibited_area", "plan.right_overlap", "plan.outside_blocks")
+REFERENCE_RULES = (
+    "al.cell_current",
+    "al.ac_molten",
+    "al.ac_ingot",
+    "al.current_efficiency",
+    "al.capital_ratio",
+    "smelting.single_series",
+    "smelting.self_supply",
+    "mine.min_scale",
+    "concentrator.min_capacity",
+    "mineral.policy",
+    "plan.prohibited_area",
+    "plan.right_overlap",
+    "plan.outside_blocks",
+)
 
 
 def around(rng, n, centre, spread, missing=0.1):
@@ -57,15 +68,22 @@ def facilities(rng, n):
     combo = np.where(kind == "al_line", 4, np.where(kind == "mine", np.where(rng.random(n) < 0.6, 0, combo), combo))
     masks = np.array([mn.mask_of(m) for m in METALS], dtype=np.uint64)[combo]
     cols = {
-        "kind": kind, "division": rng.choice(DIVISIONS, n, p=DIV_P),
+        "kind": kind,
+        "division": rng.choice(DIVISIONS, n, p=DIV_P),
         "project_type": rng.choice(["new", "retrofit", "expansion", "existing"], n, p=[0.15, 0.05, 0.05, 0.75]),
         "status": rng.choice(["operating", "closed", "planned"], n, p=[0.85, 0.05, 0.1]),
-        "metals_mask": masks, "minerals": np.array(["、".join(m) for m in METALS])[combo],
-        "cell_current_ka": around(rng, n, 300, 120), "ac_molten_kwh_t": around(rng, n, 13000, 400),
-        "ac_ingot_kwh_t": around(rng, n, 13400, 400), "current_efficiency_pct": around(rng, n, 92.5, 1),
-        "capital_ratio_pct": around(rng, n, 42, 5), "single_series_capacity": around(rng, n, 10, 4),
-        "self_supply_pct": around(rng, n, 32, 10), "daily_capacity": around(rng, n, 700, 500),
-        "capacity": np.abs(around(rng, n, 250, 200)), "capacity_unit": np.full(n, "10^4 t/a"),
+        "metals_mask": masks,
+        "minerals": np.array(["、".join(m) for m in METALS])[combo],
+        "cell_current_ka": around(rng, n, 300, 120),
+        "ac_molten_kwh_t": around(rng, n, 13000, 400),
+        "ac_ingot_kwh_t": around(rng, n, 13400, 400),
+        "current_efficiency_pct": around(rng, n, 92.5, 1),
+        "capital_ratio_pct": around(rng, n, 42, 5),
+        "single_series_capacity": around(rng, n, 10, 4),
+        "self_supply_pct": around(rng, n, 32, 10),
+        "daily_capacity": around(rng, n, 700, 500),
+        "capacity": np.abs(around(rng, n, 250, 200)),
+        "capacity_unit": np.full(n, "10^4 t/a"),
         "coal_rank": rng.choice(["褐煤", "烟煤", "无烟煤", ""], n, p=[0.4, 0.4, 0.1, 0.1]),
         "mining_method": rng.choice(["underground", "open_pit", "mixed", ""], n, p=[0.5, 0.35, 0.05, 0.1]),
         "process": rng.choice(["", "预焙槽", "马弗炉", "闪速熔炼", "烧结-鼓风炉", "湿法炼锌"], n),
@@ -92,24 +110,47 @@ def rights(rng, n):
     kind = rng.choice(["mining", "exploration"], n, p=[0.6, 0.4])
     combo = rng.integers(0, len(MINERALS), n)
     top = rng.uniform(800, 1500, n)
-    cols = {"kind": kind, "division": rng.choice(DIVISIONS, n, p=DIV_P),
-            "status": rng.choice(["valid", "applied", "expired", "suspended"], n, p=[0.75, 0.1, 0.1, 0.05]),
-            "metals_mask": np.array([mn.mask_of(m) for m in MINERALS], dtype=np.uint64)[combo],
-            "minerals": np.array(["、".join(m) for m in MINERALS])[combo],
-            "capacity": np.abs(around(rng, n, 200, 150)), "capacity_unit": np.full(n, "10^4 t/a"),
-            "coal_rank": rng.choice(["褐煤", "烟煤", ""], n), "mining_method": rng.choice(["underground", "open_pit"], n),
-            "obtained_by": rng.choice(["application", "listing", "agreement", "tender"], n, p=[0.4, 0.4, 0.1, 0.1])}
-    reg = {"id": np.arange(1, n + 1), "holder": rng.integers(1, max(2, n // 5), n), "kind": kind,
-           "mask": cols["metals_mask"], "top": top, "bottom": top - rng.uniform(200, 600, n),
-           "live": np.isin(cols["status"], batch.LIVE_RIGHT_STATES).astype(np.int8), "has_geom": np.ones(n, bool)}
+    cols = {
+        "kind": kind,
+        "division": rng.choice(DIVISIONS, n, p=DIV_P),
+        "status": rng.choice(["valid", "applied", "expired", "suspended"], n, p=[0.75, 0.1, 0.1, 0.05]),
+        "metals_mask": np.array([mn.mask_of(m) for m in MINERALS], dtype=np.uint64)[combo],
+        "minerals": np.array(["、".join(m) for m in MINERALS])[combo],
+        "capacity": np.abs(around(rng, n, 200, 150)),
+        "capacity_unit": np.full(n, "10^4 t/a"),
+        "coal_rank": rng.choice(["褐煤", "烟煤", ""], n),
+        "mining_method": rng.choice(["underground", "open_pit"], n),
+        "obtained_by": rng.choice(["application", "listing", "agreement", "tender"], n, p=[0.4, 0.4, 0.1, 0.1]),
+    }
+    reg = {
+        "id": np.arange(1, n + 1),
+        "holder": rng.integers(1, max(2, n // 5), n),
+        "kind": kind,
+        "mask": cols["metals_mask"],
+        "top": top,
+        "bottom": top - rng.uniform(200, 600, n),
+        "live": np.isin(cols["status"], batch.LIVE_RIGHT_STATES).astype(np.int8),
+        "has_geom": np.ones(n, bool),
+    }
     return reg, cols, geoms
 
 
 def zones(rng, n):
     k = max(20, n // 100)
-    kinds = rng.choice(["prohibited_mining_area", "nature_reserve", "restricted_mining_area", "exploration_planning_block",
-                        "mining_planning_block", "key_mining_area", "integrated_exploration_zone",
-                        "key_environmental_treatment_area", "industrial_park"], k)
+    kinds = rng.choice(
+        [
+            "prohibited_mining_area",
+            "nature_reserve",
+            "restricted_mining_area",
+            "exploration_planning_block",
+            "mining_planning_block",
+            "key_mining_area",
+            "integrated_exploration_zone",
+            "key_environmental_treatment_area",
+            "industrial_park",
+        ],
+        k,
+    )
     lon, lat = rng.uniform(106, 122, k), rng.uniform(39, 47, k)
     size = rng.uniform(0.05, 0.4, k)
     return kinds, shapely.box(lon, lat, lon + size, lat + size * 0.7)
@@ -127,8 +168,9 @@ def sweep(n, seed=2016):
     for k in np.unique(zkind):
         sel = zkind == k
         index.add_layer(f"zone:{k}", np.flatnonzero(sel) + 1, zgeoms[sel])
-    index.add_layer("zone:nonferrous_park", np.flatnonzero(zkind == "industrial_park") + 1,
-                    zgeoms[zkind == "industrial_park"])
+    index.add_layer(
+        "zone:nonferrous_park", np.flatnonzero(zkind == "industrial_park") + 1, zgeoms[zkind == "industrial_park"]
+    )
     rcols.update(spatial.right_relations(index, "rights", reg, reg))
     fcols.update(spatial.facility_relations(index, "facilities", fid, np.ones(n, bool), 30_000))
     t_spatial = time.perf_counter() - t0
@@ -190,11 +232,16 @@ def _al(suffix):
             return NA
         pre = "al.new." if row["project_type"] in ("new", "retrofit", "expansion") else "al.existing."
         return threshold(row[FIELD[suffix]], p(pre + suffix, jur))
+
     return check
 
 
-FIELD = {"cell_current_min": "cell_current_ka", "ac_consumption_liquid_max": "ac_molten_kwh_t",
-         "ac_consumption_ingot_max": "ac_ingot_kwh_t", "current_efficiency_min": "current_efficiency_pct"}
+FIELD = {
+    "cell_current_min": "cell_current_ka",
+    "ac_consumption_liquid_max": "ac_molten_kwh_t",
+    "ac_consumption_ingot_max": "ac_ingot_kwh_t",
+    "current_efficiency_min": "current_efficiency_pct",
+}
 
 
 def capital_ratio(row, jur):
@@ -211,16 +258,26 @@ def self_supply(row, jur):
 
 def single_series(row, jur):
     m = row["metals_mask"]
-    if row["kind"] != "smelter" or row["project_type"] not in ("new", "retrofit", "expansion") or \
-            not has(m, "copper", "zinc", "lead"):
+    if (
+        row["kind"] != "smelter"
+        or row["project_type"] not in ("new", "retrofit", "expansion")
+        or not has(m, "copper", "zinc", "lead")
+    ):
         return NA
     import re
-    floors = {metal: p(f"smelting.{k}.single_series_capacity_min", jur)
-              for k, metal in (("cu", "copper"), ("zn", "zinc"), ("pb", "lead")) if has(m, metal)}
+
+    floors = {
+        metal: p(f"smelting.{k}.single_series_capacity_min", jur)
+        for k, metal in (("cu", "copper"), ("zn", "zinc"), ("pb", "lead"))
+        if has(m, metal)
+    }
     floors = {metal: f for metal, f in floors.items() if f is not None}
     # the series' metal: the one of the smelter's metals whose smelting the process names (铅冶炼, 炼锌)
-    named = {{"铜": "copper", "锌": "zinc", "铅": "lead"}[c]
-             for g in re.findall(r"([铜锌铅]+)(?:冶炼|熔炼)|炼([铜锌铅]+)", row.get("process") or "") for c in "".join(g)}
+    named = {
+        {"铜": "copper", "锌": "zinc", "铅": "lead"}[c]
+        for g in re.findall(r"([铜锌铅]+)(?:冶炼|熔炼)|炼([铜锌铅]+)", row.get("process") or "")
+        for c in "".join(g)
+    }
     if len(named) == 1 and next(iter(named)) in floors:
         floors = {metal: floors[metal] for metal in named}
     outs = {threshold(row["single_series_capacity"], f) for f in floors.values()}
@@ -236,10 +293,15 @@ def concentrator(row, jur):
     area = row["in_concentrator_area"]
     if area < 0:
         return MISSING
-    floors = [p(name, jur) for name, ok in (
-        ("concentrator.precious_metals.capacity_min", has(m, *mn.PRECIOUS)),
-        ("concentrator.cu.capacity_min", has(m, "copper")),
-        ("concentrator.pbzn.capacity_min", has(m, "lead", "zinc"))) if ok]
+    floors = [
+        p(name, jur)
+        for name, ok in (
+            ("concentrator.precious_metals.capacity_min", has(m, *mn.PRECIOUS)),
+            ("concentrator.cu.capacity_min", has(m, "copper")),
+            ("concentrator.pbzn.capacity_min", has(m, "lead", "zinc")),
+        )
+        if ok
+    ]
     if area == 0 or not floors:
         return NA
     return threshold(row["daily_capacity"], max(floors, key=lambda e: e.value))
@@ -316,13 +378,24 @@ def overlap(row, jur):
 
 
 LOOP_RULES = {
-    "facility": {"al.cell_current": _al("cell_current_min"), "al.ac_molten": _al("ac_consumption_liquid_max"),
-                 "al.ac_ingot": _al("ac_consumption_ingot_max"), "al.current_efficiency": _al("current_efficiency_min"),
-                 "al.capital_ratio": capital_ratio, "smelting.single_series": single_series,
-                 "smelting.self_supply": self_supply, "mine.min_scale": min_scale,
-                 "concentrator.min_capacity": concentrator},
-    "right": {"mineral.policy": mineral_policy, "plan.prohibited_area": prohibited, "plan.right_overlap": overlap,
-              "plan.outside_blocks": outside_blocks, "mine.min_scale": min_scale},
+    "facility": {
+        "al.cell_current": _al("cell_current_min"),
+        "al.ac_molten": _al("ac_consumption_liquid_max"),
+        "al.ac_ingot": _al("ac_consumption_ingot_max"),
+        "al.current_efficiency": _al("current_efficiency_min"),
+        "al.capital_ratio": capital_ratio,
+        "smelting.single_series": single_series,
+        "smelting.self_supply": self_supply,
+        "mine.min_scale": min_scale,
+        "concentrator.min_capacity": concentrator,
+    },
+    "right": {
+        "mineral.policy": mineral_policy,
+        "plan.prohibited_area": prohibited,
+        "plan.right_overlap": overlap,
+        "plan.outside_blocks": outside_blocks,
+        "mine.min_scale": min_scale,
+    },
 }
 
 
@@ -355,8 +428,10 @@ def check_agreement(evals, loop_f, loop_r, limit):
             if got != ev.outcome[i]:
                 bad += 1
                 if bad <= 5:
-                    print(f"  DISAGREE {ev.rule.id} {ev.batch.kind} row {i}: loop {engine.OUTCOMES[got]}, "
-                          f"engine {engine.OUTCOMES[ev.outcome[i]]}")
+                    print(
+                        f"  DISAGREE {ev.rule.id} {ev.batch.kind} row {i}: loop {engine.OUTCOMES[got]}, "
+                        f"engine {engine.OUTCOMES[ev.outcome[i]]}"
+                    )
     return bad
 
 
@@ -373,8 +448,9 @@ def main(argv=None) -> int:
     # best of three, each on fresh batches (nothing cached from an earlier run)
     evals, t_rules, n_evals = min((columnar(fresh(fb), fresh(rb)) for _ in range(3)), key=lambda r: r[1])
     rss_engine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    ref_evals, t_ref, n_ref = min((columnar(fresh(fb), fresh(rb), REFERENCE_RULES) for _ in range(3)),
-                                  key=lambda r: r[1])
+    ref_evals, t_ref, n_ref = min(
+        (columnar(fresh(fb), fresh(rb), REFERENCE_RULES) for _ in range(3)), key=lambda r: r[1]
+    )
     loop_f, tf = min((naive(fb, loop_n) for _ in range(3)), key=lambda r: r[1])
     t_rows = naive.build
     loop_r, tr = min((naive(rb, loop_n) for _ in range(3)), key=lambda r: r[1])
@@ -385,19 +461,31 @@ def main(argv=None) -> int:
     nf, nr = len(loop_f) * per_kind["facility"], len(loop_r) * per_kind["right"]
     loop_rate = (nf + nr) / (tf + tr)
     ref_rows = sum(len(ev.batch) for ev in ref_evals)
-    print(f"synthetic registry: {n:,} facilities + {n:,} rights, {len(np.unique(fb.ids)):,} + {len(rb):,} subjects; "
-          f"generated in {t_data:.2f} s")
+    print(
+        f"synthetic registry: {n:,} facilities + {n:,} rights, {len(np.unique(fb.ids)):,} + {len(rb):,} subjects; "
+        f"generated in {t_data:.2f} s"
+    )
     print(f"spatial facts (STRtree: zones, overlaps, 30 km, parks): {t_spatial:.2f} s")
-    print(f"input forms, not in the rule timings: engine batches (text columns dictionary-encoded) "
-          f"{t_build:.3f} s; loop row dicts {t_rows:.3f} s")
-    print(f"engine, all {len({e.rule.id for e in evals})} rules: {n_evals:,} rule evaluations in {t_rules:.3f} s = "
-          f"{n_evals / t_rules:,.0f} per second")
-    print(f"engine, the {len(REFERENCE_RULES)} reference rules: {ref_rows:,} evaluations in {t_ref:.3f} s = "
-          f"{ref_rows / t_ref:,.0f} per second")
-    print(f"naive per-subject loop, same rules, {min(loop_n, n):,} subjects of each kind: {nf + nr:,} evaluations in "
-          f"{tf + tr:.3f} s = {loop_rate:,.0f} per second")
+    print(
+        f"input forms, not in the rule timings: engine batches (text columns dictionary-encoded) "
+        f"{t_build:.3f} s; loop row dicts {t_rows:.3f} s"
+    )
+    print(
+        f"engine, all {len({e.rule.id for e in evals})} rules: {n_evals:,} rule evaluations in {t_rules:.3f} s = "
+        f"{n_evals / t_rules:,.0f} per second"
+    )
+    print(
+        f"engine, the {len(REFERENCE_RULES)} reference rules: {ref_rows:,} evaluations in {t_ref:.3f} s = "
+        f"{ref_rows / t_ref:,.0f} per second"
+    )
+    print(
+        f"naive per-subject loop, same rules, {min(loop_n, n):,} subjects of each kind: {nf + nr:,} evaluations in "
+        f"{tf + tr:.3f} s = {loop_rate:,.0f} per second"
+    )
     print(f"speed-up on the same rules: {(ref_rows / t_ref) / loop_rate:,.1f}×")
-    print(f"whole sweep (spatial + batches + rules): {t_spatial + t_build + t_rules:.2f} s; peak memory (max RSS): {rss_engine:,.0f} MiB")
+    print(
+        f"whole sweep (spatial + batches + rules): {t_spatial + t_build + t_rules:.2f} s; peak memory (max RSS): {rss_engine:,.0f} MiB"
+    )
     print(f"verdicts compared with the loop: {'all agree' if not bad else f'{bad} DISAGREE'}")
     return 1 if bad else 0
 

@@ -67,8 +67,12 @@ def _labels(fb, rb, rng):
 
     def of(b, word):
         n = len(b)
-        return Labels.of(b.ids, [f"{word}{i}" for i in b.ids.tolist()], list(map(str, b.text("division"))),
-                         rng.integers(1, max(2, n // 5), n).tolist())
+        return Labels.of(
+            b.ids,
+            [f"{word}{i}" for i in b.ids.tolist()],
+            list(map(str, b.text("division"))),
+            rng.integers(1, max(2, n // 5), n).tolist(),
+        )
 
     return {"facility": of(fb, "合成设施"), "right": of(rb, "C150000合成矿业权")}
 
@@ -78,14 +82,13 @@ def measure(n: int, sample: int) -> int:
     import numpy as np
 
     sys.path.insert(0, str(HERE))
-    import sweep as synthetic  # bench/sweep.py: the synthetic registry
+    from django.db import connection
 
+    import sweep as synthetic  # bench/sweep.py: the synthetic registry
     from kuangzheng.access.actor import Actor
     from kuangzheng.compliance import services
-    from kuangzheng.compliance.models import SweepResult
     from kuangzheng.compliance.core import engine
-
-    from django.db import connection
+    from kuangzheng.compliance.models import SweepResult
 
     fb, rb = synthetic.sweep(n)[:2]  # (facility batch, right batch, timings…)
     evals = engine.evaluate([fb, rb])
@@ -99,9 +102,12 @@ def measure(n: int, sample: int) -> int:
     seconds = time.perf_counter() - t0
     peak = _peak(fresh_peak)
     rows = SweepResult.objects.filter(run=run).count()
-    print(f"{connection.vendor:10s} {rows:>9,} rows in {seconds:6.2f} s = {rows / seconds:>9,.0f} rows/s; "
-          f"peak memory (max RSS) {peak:,.0f} MiB during the store, {peak - before:+,.0f} MiB over the "
-          f"{before:,.0f} MiB held before it (registry, batches, evaluations)", flush=True)
+    print(
+        f"{connection.vendor:10s} {rows:>9,} rows in {seconds:6.2f} s = {rows / seconds:>9,.0f} rows/s; "
+        f"peak memory (max RSS) {peak:,.0f} MiB during the store, {peak - before:+,.0f} MiB over the "
+        f"{before:,.0f} MiB held before it (registry, batches, evaluations)",
+        flush=True,
+    )
     # stored verdicts render exactly as the engine's own
     by_key = {(ev.rule.id, ev.batch.kind): ev for ev in evals}
     ids = {ev.batch.kind: {int(x): i for i, x in enumerate(ev.batch.ids.tolist())} for ev in evals}
@@ -113,8 +119,10 @@ def measure(n: int, sample: int) -> int:
         got = services.render_row(row, run.as_of)
         got["subject"] = want["subject"]
         bad += got != want
-    print(f"{'':10s} {min(sample, len(pks)):,} stored rows read back: "
-          f"{'all render as the engine renders them' if not bad else f'{bad} DIFFER'}")
+    print(
+        f"{'':10s} {min(sample, len(pks)):,} stored rows read back: "
+        f"{'all render as the engine renders them' if not bad else f'{bad} DIFFER'}"
+    )
     return 1 if bad else 0
 
 
@@ -128,12 +136,25 @@ def main(argv=None) -> int:
         _setup(a.one)
         return measure(a.n, a.sample)
     # one process per database: Django binds to one database per process, and peak memory is per process
-    print(f"storing the results of a synthetic sweep of {a.n:,} facilities + {a.n:,} rights "
-          f"(bench/sweep.py) through compliance.services.store_sweep", flush=True)
+    print(
+        f"storing the results of a synthetic sweep of {a.n:,} facilities + {a.n:,} rights "
+        f"(bench/sweep.py) through compliance.services.store_sweep",
+        flush=True,
+    )
     code = 0
     with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
-        code |= subprocess.call([sys.executable, __file__, "--n", str(a.n), "--sample", str(a.sample),
-                                 "--one", f"sqlite:///{tmp}/store.sqlite3"])
+        code |= subprocess.call(
+            [
+                sys.executable,
+                __file__,
+                "--n",
+                str(a.n),
+                "--sample",
+                str(a.sample),
+                "--one",
+                f"sqlite:///{tmp}/store.sqlite3",
+            ]
+        )
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         print("postgresql skipped: DATABASE_URL is not a postgres:// URL")
@@ -145,8 +166,18 @@ def main(argv=None) -> int:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"create database {dbname}")
     try:
-        code |= subprocess.call([sys.executable, __file__, "--n", str(a.n), "--sample", str(a.sample),
-                                 "--one", url.rsplit("/", 1)[0] + "/" + dbname])
+        code |= subprocess.call(
+            [
+                sys.executable,
+                __file__,
+                "--n",
+                str(a.n),
+                "--sample",
+                str(a.sample),
+                "--one",
+                url.rsplit("/", 1)[0] + "/" + dbname,
+            ]
+        )
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f"drop database if exists {dbname} with (force)")

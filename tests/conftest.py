@@ -66,8 +66,9 @@ def portal_server(tmp_path_factory):
     if init.returncode != 0:
         raise RuntimeError(f"kz init --demo failed:\n{init.stderr[-3000:]}")
     port = _free_port()
-    proc = subprocess.Popen([kz, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [kz, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -84,8 +85,9 @@ def portal_server(tmp_path_factory):
     if dbname:
         import psycopg
 
-        with psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1),
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as conn:
             conn.execute(f"drop database if exists {dbname} with (force)")
 
 
@@ -101,9 +103,19 @@ def browser():
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--window-size=1400,900", "--lang=zh-CN", f"--user-data-dir={tempfile.mkdtemp()}"):
+    for a in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,900",
+        "--lang=zh-CN",
+        f"--user-data-dir={tempfile.mkdtemp()}",
+    ):
         opts.add_argument(a)
     drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     drv.set_page_load_timeout(60)

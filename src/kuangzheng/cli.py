@@ -46,7 +46,9 @@ def _load_demo():
 
     click.echo("正在载入演示数据… / loading the demo registry…")
     stats = demo.load()
-    click.echo(json.dumps({k: (v if not isinstance(v, list) else len(v)) for k, v in stats.items()}, ensure_ascii=False))
+    click.echo(
+        json.dumps({k: (v if not isinstance(v, list) else len(v)) for k, v in stats.items()}, ensure_ascii=False)
+    )
     _demo_users()
     click.echo(json.dumps(monitoring_demo.load_demo(), ensure_ascii=False))
 
@@ -58,11 +60,15 @@ def _demo_users():
     from kuangzheng.access import users
     from kuangzheng.registry.models import MineralRight
 
-    holder = MineralRight.objects.filter(division__code__startswith="1502").order_by("pk").first() \
+    holder = (
+        MineralRight.objects.filter(division__code__startswith="1502").order_by("pk").first()
         or MineralRight.objects.order_by("pk").first()
-    made = [users.create_user("admin", DEMO_PASSWORD, "admin"),
-            users.create_user("nmg", DEMO_PASSWORD, "regulator", division="150000"),
-            users.create_user("baotou", DEMO_PASSWORD, "regulator", division="150200")]
+    )
+    made = [
+        users.create_user("admin", DEMO_PASSWORD, "admin"),
+        users.create_user("nmg", DEMO_PASSWORD, "regulator", division="150000"),
+        users.create_user("baotou", DEMO_PASSWORD, "regulator", division="150200"),
+    ]
     if holder:
         made.append(users.create_user("qiye", DEMO_PASSWORD, "enterprise", enterprise=holder.holder_id))
     click.echo("演示账号 / demo accounts (password " + DEMO_PASSWORD + "): " + ", ".join(u.username for u in made))
@@ -91,7 +97,6 @@ def serve(host, port, threads):
 
     click.echo(f"矿政门户 / Kuangzheng portal: http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
     waitress_serve(application, host=host, port=port, threads=threads)
-
 
 
 main.add_command(access_cli.user)

@@ -23,8 +23,11 @@ class FieldProblem:
         return d
 
     def text(self, lang: str = "zh") -> str:
-        where = f"第{self.row}行 " if (self.row is not None and lang == "zh") else (
-            f"row {self.row}: " if self.row is not None else "")
+        where = (
+            f"第{self.row}行 "
+            if (self.row is not None and lang == "zh")
+            else (f"row {self.row}: " if self.row is not None else "")
+        )
         return f"{where}{self.field}: {self.zh if lang == 'zh' else self.en}"
 
 

@@ -34,10 +34,15 @@ def check_database() -> None:
         connection.ensure_connection()
     except OperationalError as exc:
         s = connection.settings_dict
-        where = s["NAME"] if connection.vendor == "sqlite" else f"{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
+        where = (
+            s["NAME"]
+            if connection.vendor == "sqlite"
+            else f"{s.get('HOST') or 'localhost'}:{s.get('PORT') or 5432}/{s['NAME']}"
+        )
         raise click.ClickException(
             f"无法连接数据库 {where}（DATABASE_URL）/ cannot connect to the database {where} (DATABASE_URL): "
-            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}")
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
+        ) from None
 
 
 def actor_named(username: str):

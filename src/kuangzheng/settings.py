@@ -56,18 +56,25 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "kuangzheng.wsgi.application"
 
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url or url.startswith("sqlite"):
-        name = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") and len(url) > 10 else \
-            DATA_DIR / "kuangzheng.sqlite3"
+        name = (
+            url.split("sqlite:///", 1)[1]
+            if url.startswith("sqlite:///") and len(url) > 10
+            else DATA_DIR / "kuangzheng.sqlite3"
+        )
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
             # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
             # concurrent writers queue instead of failing mid-transaction.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                        "transaction_mode": "IMMEDIATE", "timeout": 30},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
             "TEST": {"NAME": os.environ.get("KZ_TEST_SQLITE") or None},
         }
     import dj_database_url

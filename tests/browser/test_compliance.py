@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from kuangzheng.compliance.examples import EXAMPLES
 from kuangzheng.policy.catalogue import load_catalogue
@@ -33,7 +33,10 @@ def submit(b, element_id: str) -> None:
 
 def verdict_rows(b) -> dict:
     """rule id -> its row in the #verdicts table."""
-    return {r.find_element(By.TAG_NAME, "code").text: r for r in b.find_elements(By.CSS_SELECTOR, "#verdicts tr.verdict-row")}
+    return {
+        r.find_element(By.TAG_NAME, "code").text: r
+        for r in b.find_elements(By.CSS_SELECTOR, "#verdicts tr.verdict-row")
+    }
 
 
 def sweep_as_of(b, base, day: str) -> int:
@@ -106,8 +109,10 @@ def test_a_regulator_sweeps_browses_exports_and_diffs(portal_server, browser, tm
     assert len(table) == n
     assert {(r["rule"], r["outcome"], r["run"]) for r in table} == {(rule, "fail", str(late))}
     assert all(r["division"].startswith("15") and CJK.search(r["explanation_zh"]) for r in table)
-    assert all(r["citations"] and re.search("[A-Za-z]{4,}", r["explanation_en"]) and
-               r["explanation_en"] != r["explanation_zh"] for r in table)
+    assert all(
+        r["citations"] and re.search("[A-Za-z]{4,}", r["explanation_en"]) and r["explanation_en"] != r["explanation_zh"]
+        for r in table
+    )
     ws = load_workbook(io.BytesIO(download(b, "export-xlsx", tmp_path, ".xlsx"))).active
     sheet = list(ws.iter_rows(values_only=True))
     assert list(sheet[0]) == list(table[0].keys()) and len(sheet) == n + 1

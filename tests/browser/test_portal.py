@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-
-from tests.conftest import wait_for_reload
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.conftest import wait_for_reload
 
 pytestmark = pytest.mark.browser
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -82,10 +82,16 @@ def test_regulator_registers_and_changes_a_right(portal_server, browser):
     assert "浏览器测试矿业有限公司" in b.find_element(By.ID, "record-title").text
 
     b.get(base + "/rights/new/")
-    for fid, val in [("f-licence_no", "C1502002026000001"), ("f-name", "浏览器测试铜矿"), ("f-minerals", "铜, 钼"),
-                     ("f-valid_from", "2026-01-05"), ("f-valid_to", "2036-01-05"),
-                     ("f-boundary", "POLYGON((110.40 41.40, 110.43 41.40, 110.43 41.42, 110.40 41.42, 110.40 41.40))"),
-                     ("f-event_date", "2026-01-05"), ("f-event_document_ref", "内自然资〔2026〕1号")]:
+    for fid, val in [
+        ("f-licence_no", "C1502002026000001"),
+        ("f-name", "浏览器测试铜矿"),
+        ("f-minerals", "铜, 钼"),
+        ("f-valid_from", "2026-01-05"),
+        ("f-valid_to", "2036-01-05"),
+        ("f-boundary", "POLYGON((110.40 41.40, 110.43 41.40, 110.43 41.42, 110.40 41.42, 110.40 41.40))"),
+        ("f-event_date", "2026-01-05"),
+        ("f-event_document_ref", "内自然资〔2026〕1号"),
+    ]:
         el = b.find_element(By.ID, fid)
         if el.get_attribute("type") == "date":
             b.execute_script("arguments[0].value = arguments[1]", el, val)

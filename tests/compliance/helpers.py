@@ -2,8 +2,7 @@
 
 import datetime as dt
 
-from kuangzheng.compliance.core import engine
-from kuangzheng.compliance.core import batch
+from kuangzheng.compliance.core import batch, engine
 
 
 def run(kind, records, as_of, rule_id):

@@ -13,15 +13,26 @@ from .test_sweep import ADMIN
 
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
 ENDPOINTS = [  # (method, path) as the role-matrix coverage test lists them
-    ("GET", "/compliance/rules"), ("POST", "/compliance/check"), ("GET", "/compliance/subjects/{kind}/{pk}"),
-    ("GET", "/compliance/runs"), ("POST", "/compliance/runs"), ("GET", "/compliance/runs/{run_id}"),
-    ("GET", "/compliance/runs/{run_id}/results"), ("GET", "/compliance/runs/{run_id}/diff/{other_id}"),
-    ("GET", "/compliance/runs/{run_id}/export")]
+    ("GET", "/compliance/rules"),
+    ("POST", "/compliance/check"),
+    ("GET", "/compliance/subjects/{kind}/{pk}"),
+    ("GET", "/compliance/runs"),
+    ("POST", "/compliance/runs"),
+    ("GET", "/compliance/runs/{run_id}"),
+    ("GET", "/compliance/runs/{run_id}/results"),
+    ("GET", "/compliance/runs/{run_id}/diff/{other_id}"),
+    ("GET", "/compliance/runs/{run_id}/export"),
+]
 SIGNED_IN = {"admin", "reg_im", "reg_bt", "reg_qh", "ent_a"}
 STAFF = {"admin", "reg_im", "reg_bt", "reg_qh"}
 # division codes of the result rows each role may see (the test registry: Baotou 150200, Hohhot 150100)
-SEES = {"admin": {"150200", "150100"}, "reg_im": {"150200", "150100"}, "reg_bt": {"150200"}, "reg_qh": set(),
-        "ent_a": {"150200"}}
+SEES = {
+    "admin": {"150200", "150100"},
+    "reg_im": {"150200", "150100"},
+    "reg_bt": {"150200"},
+    "reg_qh": set(),
+    "ent_a": {"150200"},
+}
 API = "/api/v1"
 
 
@@ -44,8 +55,9 @@ def test_rules_and_what_if(role, runs, login):
     assert r.status_code == code(200, role, SIGNED_IN)
     if r.status_code == 200:
         assert {v["rule"]: v["outcome"] for v in r.json()["verdicts"]}["concentrator.min_capacity"] == "pass"
-    bad = c.post(f"{API}/compliance/check", {"subject": "facility", "record": {"kind": "x"}},
-                 content_type="application/json")
+    bad = c.post(
+        f"{API}/compliance/check", {"subject": "facility", "record": {"kind": "x"}}, content_type="application/json"
+    )
     assert bad.status_code == code(400, role, SIGNED_IN)
 
 
@@ -105,17 +117,24 @@ def test_portal_pages(role, runs, login):
     assert (b'id="sweep-form"' in page.content) == (role in STAFF)
     assert (b'class="run-row"' in page.content) == (role in SIGNED_IN)
     assert c.get("/compliance/check/").status_code == 200
-    posted = c.post("/compliance/check/", {"document": '{"subject": "facility", "record": '
-                                           '{"kind": "al_line", "division": "150200", "cell_current_ka": 380}}',
-                                           "as_of": "2016-01-01"})
+    posted = c.post(
+        "/compliance/check/",
+        {
+            "document": '{"subject": "facility", "record": '
+            '{"kind": "al_line", "division": "150200", "cell_current_ka": 380}}',
+            "as_of": "2016-01-01",
+        },
+    )
     assert posted.status_code == code(200, role, SIGNED_IN)
     if posted.status_code == 200:
         assert "al.cell_current" in posted.content.decode()
     run = c.get(f"/compliance/runs/{runs.run1.pk}/")
     assert run.status_code == code(200, role, SIGNED_IN)
     if role == "reg_bt":
-        assert "乙冶炼厂" not in run.content.decode() and "甲电解铝项目" in c.get(
-            f"/compliance/runs/{runs.run1.pk}/?rule=al.cell_current").content.decode()
+        assert (
+            "乙冶炼厂" not in run.content.decode()
+            and "甲电解铝项目" in c.get(f"/compliance/runs/{runs.run1.pk}/?rule=al.cell_current").content.decode()
+        )
     assert c.get(f"/compliance/runs/{runs.run1.pk}/diff/{runs.run2.pk}/").status_code == code(200, role, SIGNED_IN)
     assert c.get(f"/compliance/runs/{runs.run1.pk}/?export=xlsx").status_code == code(200, role, SIGNED_IN)
     subj = c.get(f"/compliance/subjects/facility/{runs.al.pk}/?as_of=2018-06-01")

@@ -11,21 +11,47 @@ def mine(**kw):
     return {"kind": "mine", "division": IM, "metals": ["煤"], "project_type": "new", "capacity_unit": "10^4 t/a", **kw}
 
 
-@pytest.mark.parametrize("rank,method,value,expected", [
-    ("褐煤", "underground", 300, "pass"), ("褐煤", "underground", 299.99, "fail"),
-    ("lignite", "open_pit", 500, "pass"), ("褐煤", "open_pit", 499.9, "fail"),
-    ("烟煤", "underground", 120, "pass"), ("无烟煤", "underground", 119.9, "fail"),
-    ("烟煤", "open_pit", 300, "pass"), ("烟煤", "open_pit", 299.9, "fail"),
-    ("烟煤", "mixed", 299.9, "fail"), ("褐煤", "mixed", 499, "fail"), ("褐煤", "mixed", 500, "pass")])
+@pytest.mark.parametrize(
+    "rank,method,value,expected",
+    [
+        ("褐煤", "underground", 300, "pass"),
+        ("褐煤", "underground", 299.99, "fail"),
+        ("lignite", "open_pit", 500, "pass"),
+        ("褐煤", "open_pit", 499.9, "fail"),
+        ("烟煤", "underground", 120, "pass"),
+        ("无烟煤", "underground", 119.9, "fail"),
+        ("烟煤", "open_pit", 300, "pass"),
+        ("烟煤", "open_pit", 299.9, "fail"),
+        ("烟煤", "mixed", 299.9, "fail"),
+        ("褐煤", "mixed", 499, "fail"),
+        ("褐煤", "mixed", 500, "pass"),
+    ],
+)
 def test_coal_minimum_scales(rank, method, value, expected):
-    assert one("facility", mine(coal_rank=rank, mining_method=method, capacity=value), ON, "mine.min_scale")[0] == expected
+    assert (
+        one("facility", mine(coal_rank=rank, mining_method=method, capacity=value), ON, "mine.min_scale")[0] == expected
+    )
 
 
 def test_units_and_missing_inputs():
-    assert one("facility", mine(coal_rank="烟煤", mining_method="underground", capacity=1_200_000, capacity_unit="t/a"),
-               ON, "mine.min_scale")[0] == "pass"
-    assert one("facility", mine(coal_rank="烟煤", mining_method="underground", capacity=5000, capacity_unit="t/d"),
-               ON, "mine.min_scale")[0] == "missing_data"
+    assert (
+        one(
+            "facility",
+            mine(coal_rank="烟煤", mining_method="underground", capacity=1_200_000, capacity_unit="t/a"),
+            ON,
+            "mine.min_scale",
+        )[0]
+        == "pass"
+    )
+    assert (
+        one(
+            "facility",
+            mine(coal_rank="烟煤", mining_method="underground", capacity=5000, capacity_unit="t/d"),
+            ON,
+            "mine.min_scale",
+        )[0]
+        == "missing_data"
+    )
     assert one("facility", mine(mining_method="underground", capacity=500), ON, "mine.min_scale")[0] == "missing_data"
     assert one("facility", mine(coal_rank="烟煤", capacity=500), ON, "mine.min_scale")[0] == "missing_data"
 
@@ -38,8 +64,12 @@ def test_non_coal_minimum_scales_are_not_in_the_seed_so_missing():
 def test_existing_mine_below_minimum_is_flagged_to_upgrade_or_exit():
     """The floors are what new mines are built to; an existing mine below one is flagged (a warning) to
     upgrade or exit in order — seed 003: 凡是已设立的低于最低开采规模的矿山应积极进行技术改造…逐步有序退出."""
-    out, v = one("facility", mine(project_type="existing", coal_rank="褐煤", mining_method="underground", capacity=100),
-                 ON, "mine.min_scale")
+    out, v = one(
+        "facility",
+        mine(project_type="existing", coal_rank="褐煤", mining_method="underground", capacity=100),
+        ON,
+        "mine.min_scale",
+    )
     assert out == "warning"
     assert "exit" in v["explanation"]["en"]
     assert "003.scale.existing_below_minimum" in [c["id"] for c in v["citations"]]
@@ -52,16 +82,32 @@ def test_mine_scale_binds_from_the_plan_and_in_inner_mongolia_only():
 
 
 def test_mining_rights_are_checked_on_their_designed_scale():
-    right = {"kind": "mining", "division": IM, "minerals": ["煤炭"], "status": "valid", "coal_rank": "烟煤",
-             "mining_method": "open_pit", "capacity": 299, "capacity_unit": "10^4 t/a"}
+    right = {
+        "kind": "mining",
+        "division": IM,
+        "minerals": ["煤炭"],
+        "status": "valid",
+        "coal_rank": "烟煤",
+        "mining_method": "open_pit",
+        "capacity": 299,
+        "capacity_unit": "10^4 t/a",
+    }
     assert one("right", right, ON, "mine.min_scale")[0] == "warning"  # a valid right: an existing mine
     assert one("right", {**right, "status": "applied"}, ON, "mine.min_scale")[0] == "fail"
     assert one("right", {**right, "status": "applied", "capacity": 300}, ON, "mine.min_scale")[0] == "pass"
 
 
-@pytest.mark.parametrize("minerals,value,expected", [
-    (["褐煤"], 299, "fail"), (["褐煤"], 300, "pass"), (["无烟煤"], 119, "fail"), (["焦煤"], 120, "pass"),
-    (["煤"], 500, "missing_data"), (["褐煤", "烟煤"], 500, "missing_data")])
+@pytest.mark.parametrize(
+    "minerals,value,expected",
+    [
+        (["褐煤"], 299, "fail"),
+        (["褐煤"], 300, "pass"),
+        (["无烟煤"], 119, "fail"),
+        (["焦煤"], 120, "pass"),
+        (["煤"], 500, "missing_data"),
+        (["褐煤", "烟煤"], 500, "missing_data"),
+    ],
+)
 def test_coal_rank_from_the_mineral_name_when_not_recorded(minerals, value, expected):
     rec = mine(metals=minerals, mining_method="underground", capacity=value)
     assert one("facility", rec, ON, "mine.min_scale")[0] == expected
@@ -71,14 +117,20 @@ def test_coal_rank_from_the_mineral_name_when_not_recorded(minerals, value, expe
 
 @pytest.mark.parametrize("others,expected", [(0, "pass"), (1, "fail"), (None, "missing_data")])
 def test_one_deposit_one_enterprise_for_new_non_coal_mines(others, expected):
-    rec = {"kind": "mining", "division": IM, "minerals": ["铜"], "status": "applied",
-           "other_holder_same_mineral_mining": others}
+    rec = {
+        "kind": "mining",
+        "division": IM,
+        "minerals": ["铜"],
+        "status": "applied",
+        "other_holder_same_mineral_mining": others,
+    }
     assert one("right", rec, ON, "mine.one_deposit_one_enterprise")[0] == expected
     assert one("right", {**rec, "status": "valid"}, ON, "mine.one_deposit_one_enterprise")[0] == "not_applicable"
 
 
-@pytest.mark.parametrize("as_of,expected", [("2017-10-31", "not_applicable"), ("2018-12-31", "warning"),
-                                            ("2019-01-01", "pass")])
+@pytest.mark.parametrize(
+    "as_of,expected", [("2017-10-31", "not_applicable"), ("2018-12-31", "warning"), ("2019-01-01", "pass")]
+)
 def test_new_coal_mine_moratorium_first_three_years(as_of, expected):
     assert one("facility", mine(coal_rank="烟煤"), d(as_of), "coal.new_mine_moratorium")[0] == expected
 

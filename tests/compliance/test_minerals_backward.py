@@ -2,8 +2,8 @@
 
 import pytest
 
-from kuangzheng.policy.catalogue import load_catalogue
 from kuangzheng.compliance.core.rules import backward
+from kuangzheng.policy.catalogue import load_catalogue
 
 from .helpers import IM, d, one
 
@@ -14,28 +14,53 @@ def right(kind, minerals, **kw):
     return {"kind": kind, "division": IM, "minerals": minerals, "status": "applied", **kw}
 
 
-@pytest.mark.parametrize("kind,minerals,expected", [
-    ("exploration", ["超贫磁铁矿"], "fail"), ("mining", ["超贫磁铁矿"], "fail"),
-    ("mining", ["河道砂金"], "fail"), ("mining", ["蓝石棉"], "fail"), ("mining", ["可耕地砖瓦用粘土"], "fail"),
-    ("mining", ["砂金"], "pass"),           # only river placer gold is prohibited for mining
-    ("exploration", ["砂金"], "warning"), ("exploration", ["砂铁"], "warning"), ("exploration", ["河道砂金"], "warning"),
-    ("exploration", ["煤炭"], "warning"), ("mining", ["湿地泥炭"], "warning"), ("mining", ["砂石"], "warning"),
-    ("mining", ["铜"], "pass"), ("exploration", ["铜"], "pass"), ("exploration", ["石英"], "pass"),
-    ("exploration", ["铁"], "pass"), ("mining", ["铜", "超贫磁铁矿"], "fail"), ("mining", [], "missing_data")])
+@pytest.mark.parametrize(
+    "kind,minerals,expected",
+    [
+        ("exploration", ["超贫磁铁矿"], "fail"),
+        ("mining", ["超贫磁铁矿"], "fail"),
+        ("mining", ["河道砂金"], "fail"),
+        ("mining", ["蓝石棉"], "fail"),
+        ("mining", ["可耕地砖瓦用粘土"], "fail"),
+        ("mining", ["砂金"], "pass"),  # only river placer gold is prohibited for mining
+        ("exploration", ["砂金"], "warning"),
+        ("exploration", ["砂铁"], "warning"),
+        ("exploration", ["河道砂金"], "warning"),
+        ("exploration", ["煤炭"], "warning"),
+        ("mining", ["湿地泥炭"], "warning"),
+        ("mining", ["砂石"], "warning"),
+        ("mining", ["铜"], "pass"),
+        ("exploration", ["铜"], "pass"),
+        ("exploration", ["石英"], "pass"),
+        ("exploration", ["铁"], "pass"),
+        ("mining", ["铜", "超贫磁铁矿"], "fail"),
+        ("mining", [], "missing_data"),
+    ],
+)
 def test_mineral_lists(kind, minerals, expected):
     assert one("right", right(kind, minerals), ON, "mineral.policy")[0] == expected
 
 
 def test_placer_exploration_conditions_met_is_a_pass_with_the_conditions_cited():
-    out, v = one("right", right("exploration", ["砂金"], eia_approved=True, environment_consent=True), ON, "mineral.policy")
+    out, v = one(
+        "right", right("exploration", ["砂金"], eia_approved=True, environment_consent=True), ON, "mineral.policy"
+    )
     assert out == "pass"
     assert "003.exploration.placer_new_project_conditions" in [c["id"] for c in v["citations"]]
     assert one("right", right("exploration", ["砂金"], eia_approved=True), ON, "mineral.policy")[0] == "warning"
     # recorded as not obtained: the 必须 is broken
-    assert one("right", right("exploration", ["砂金"], eia_approved=False, environment_consent=True), ON,
-               "mineral.policy")[0] == "fail"
-    assert one("right", right("exploration", ["砂铁"], eia_approved=True, environment_consent=False), ON,
-               "mineral.policy")[0] == "fail"
+    assert (
+        one(
+            "right", right("exploration", ["砂金"], eia_approved=False, environment_consent=True), ON, "mineral.policy"
+        )[0]
+        == "fail"
+    )
+    assert (
+        one(
+            "right", right("exploration", ["砂铁"], eia_approved=True, environment_consent=False), ON, "mineral.policy"
+        )[0]
+        == "fail"
+    )
 
 
 @pytest.mark.parametrize("inside,expected", [(True, "pass"), (False, "fail"), (None, "warning")])
@@ -48,16 +73,27 @@ def test_encouraged_reason_and_dates():
     out, v = one("right", right("mining", ["copper"]), ON, "mineral.policy")
     assert "encouraged" in v["explanation"]["en"]
     assert one("right", right("mining", ["蓝石棉"]), d("2017-10-31"), "mineral.policy")[0] == "not_applicable"
-    assert one("right", {**right("mining", ["蓝石棉"]), "division": "630000"}, ON, "mineral.policy")[0] == "not_applicable"
+    assert (
+        one("right", {**right("mining", ["蓝石棉"]), "division": "630000"}, ON, "mineral.policy")[0] == "not_applicable"
+    )
 
 
 def fac(**kw):
     return {"kind": "smelter", "division": IM, "project_type": "existing", **kw}
 
 
-@pytest.mark.parametrize("metals,process,expected", [
-    (["锌"], "马弗炉炼锌", "fail"), (["锌"], "湿法炼锌", "pass"), (["铅"], "烧结-鼓风炉炼铅工艺", "fail"),
-    (["铜"], "闪速熔炼", "pass"), (["锑"], "赫氏炉", "fail"), (["锌"], "赫氏炉", "pass"), (["铜"], "", "missing_data")])
+@pytest.mark.parametrize(
+    "metals,process,expected",
+    [
+        (["锌"], "马弗炉炼锌", "fail"),
+        (["锌"], "湿法炼锌", "pass"),
+        (["铅"], "烧结-鼓风炉炼铅工艺", "fail"),
+        (["铜"], "闪速熔炼", "pass"),
+        (["锑"], "赫氏炉", "fail"),
+        (["锌"], "赫氏炉", "pass"),
+        (["铜"], "", "missing_data"),
+    ],
+)
 def test_process_keywords_by_metal(metals, process, expected):
     assert one("facility", fac(metals=metals, process=process), ON, "backward.catalogue")[0] == expected
 
@@ -74,17 +110,22 @@ def test_items_with_a_2011_deadline_warn_before_it_and_fail_after():
 WAN = "10^4 t/a"
 
 
-@pytest.mark.parametrize("metals,process,extra,expected", [   # 以下 includes the number
-    (["铝"], "再生铝熔炼", {"capacity": 0.99, "capacity_unit": WAN}, "fail"),
-    (["铝"], "再生铝熔炼", {"capacity": 1.0, "capacity_unit": WAN}, "fail"),
-    (["铝"], "再生铝熔炼", {"capacity": 1.01, "capacity_unit": WAN}, "pass"),
-    (["铅"], "再生铅", {"capacity": 0.5, "capacity_unit": WAN}, "fail"),
-    (["铜"], "再生铜反射炉", {"furnace_t": 49}, "fail"), (["铜"], "再生铜反射炉", {"furnace_t": 50}, "fail"),
-    (["铜"], "再生铜反射炉", {"furnace_t": 50.1}, "pass"),
-    (["铜"], "再生铜反射炉", {}, "missing_data"),
-    (["铝"], "再生铝反射炉", {"furnace_t": 3.9, "capacity": 2, "capacity_unit": WAN}, "fail"),
-    (["铝"], "再生铝反射炉", {"furnace_t": 4, "capacity": 2, "capacity_unit": WAN}, "fail"),
-    (["铝"], "再生铝反射炉", {"furnace_t": 4.1, "capacity": 2, "capacity_unit": WAN}, "pass")])
+@pytest.mark.parametrize(
+    "metals,process,extra,expected",
+    [  # 以下 includes the number
+        (["铝"], "再生铝熔炼", {"capacity": 0.99, "capacity_unit": WAN}, "fail"),
+        (["铝"], "再生铝熔炼", {"capacity": 1.0, "capacity_unit": WAN}, "fail"),
+        (["铝"], "再生铝熔炼", {"capacity": 1.01, "capacity_unit": WAN}, "pass"),
+        (["铅"], "再生铅", {"capacity": 0.5, "capacity_unit": WAN}, "fail"),
+        (["铜"], "再生铜反射炉", {"furnace_t": 49}, "fail"),
+        (["铜"], "再生铜反射炉", {"furnace_t": 50}, "fail"),
+        (["铜"], "再生铜反射炉", {"furnace_t": 50.1}, "pass"),
+        (["铜"], "再生铜反射炉", {}, "missing_data"),
+        (["铝"], "再生铝反射炉", {"furnace_t": 3.9, "capacity": 2, "capacity_unit": WAN}, "fail"),
+        (["铝"], "再生铝反射炉", {"furnace_t": 4, "capacity": 2, "capacity_unit": WAN}, "fail"),
+        (["铝"], "再生铝反射炉", {"furnace_t": 4.1, "capacity": 2, "capacity_unit": WAN}, "pass"),
+    ],
+)
 def test_scale_thresholds_of_recycled_metal(metals, process, extra, expected):
     assert one("facility", fac(metals=metals, process=process, **extra), ON, "backward.catalogue")[0] == expected
 

@@ -31,8 +31,10 @@ def test_one_verdict_page_by_role(role, runs, login):  # noqa: F811
         text = page.content.decode()
         assert "不通过" in text and "380" in text
         assert load_catalogue().get("000.al.new.cell_current").quote in text  # the seed's own words
-        assert f'/compliance/runs/{runs.run1.pk}/results/{al.pk}/' in c.get(
-            f"/compliance/runs/{runs.run1.pk}/?rule=al.cell_current").content.decode()  # linked from the list
+        assert (
+            f"/compliance/runs/{runs.run1.pk}/results/{al.pk}/"
+            in c.get(f"/compliance/runs/{runs.run1.pk}/?rule=al.cell_current").content.decode()
+        )  # linked from the list
     assert c.get(f"/compliance/runs/{runs.run1.pk}/results/{b.pk}/").status_code == SEES_B[role]
     # a row of another run is not found under this one
     assert c.get(f"/compliance/runs/{runs.run2.pk}/results/{al.pk}/").status_code in (403, 404)
@@ -46,7 +48,7 @@ def test_what_if_from_an_uploaded_file(runs, login):  # noqa: F811
     c = login("ent_a", runs)
     ok = _upload(c, json.dumps(EXAMPLES["concentrator"], ensure_ascii=False).encode("utf-8"))
     assert ok.status_code == 200 and "concentrator.min_capacity" in ok.content.decode()
-    bad = _upload(c, "{\"subject\": \"facility\"}".encode("gbk") + "，".encode("gbk"))
+    bad = _upload(c, '{"subject": "facility"}'.encode("gbk") + "，".encode("gbk"))
     assert bad.status_code == 400 and "UTF-8" in bad.content.decode()
     big = _upload(c, b" " * (views.MAX_UPLOAD + 1))
     assert big.status_code == 400 and "文件过大" in big.content.decode()
@@ -57,6 +59,7 @@ def test_what_if_from_an_uploaded_file(runs, login):  # noqa: F811
 def test_what_changed_in_both_languages(runs, login, client):  # noqa: F811
     registry.update(ADMIN, "facility", runs.al.pk, {"cell_current_ka": 400}, runs.al.version)
     from kuangzheng.compliance import services
+
     from .conftest import AS_OF
 
     third = services.run_sweep(ADMIN, AS_OF)

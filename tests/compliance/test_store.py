@@ -11,8 +11,8 @@ from django.db import transaction
 
 from kuangzheng.access.actor import Actor
 from kuangzheng.compliance import services, store
-from kuangzheng.compliance.models import SweepResult, SweepRun
 from kuangzheng.compliance.core import engine
+from kuangzheng.compliance.models import SweepResult, SweepRun
 
 ADMIN = Actor("t-admin", "admin")
 REG_BT = Actor("u-reg-bt", "regulator", division_code="150200")
@@ -33,9 +33,15 @@ def swept():
     fb, rb = mod.sweep(400)[:2]
     evals = engine.evaluate([fb, rb])
     rng = np.random.default_rng(3)
-    labels = {b.kind: store.Labels.of(b.ids, [f"{b.kind} {i}" for i in b.ids.tolist()], list(b.text("division")),
-                                      [None if x % 7 == 0 else int(x) for x in rng.integers(0, 50, len(b))])
-              for b in (fb, rb)}
+    labels = {
+        b.kind: store.Labels.of(
+            b.ids,
+            [f"{b.kind} {i}" for i in b.ids.tolist()],
+            list(b.text("division")),
+            [None if x % 7 == 0 else int(x) for x in rng.integers(0, 50, len(b))],
+        )
+        for b in (fb, rb)
+    }
     return mod.AS_OF, evals, labels
 
 
@@ -65,8 +71,9 @@ def test_every_stored_row_is_the_engines_verdict(db, swept):
                 want = engine.verdict(ev, i)
                 assert {**got, "subject": want["subject"]} == want
     assert len(stored) == expected > 1000
-    assert {r: sum(c.values()) for r, c in run.counts.items()} == \
-        {r: sum(1 for k in stored if k[0] == r) for r in {k[0] for k in stored}}
+    assert {r: sum(c.values()) for r, c in run.counts.items()} == {
+        r: sum(1 for k in stored if k[0] == r) for r in {k[0] for k in stored}
+    }
 
 
 def test_chunks_change_nothing(db, swept):
@@ -84,8 +91,15 @@ def test_a_regulator_stores_its_divisions_only_with_counts_to_match(db, swept):
     rows = SweepResult.objects.filter(run=run)
     assert run.scope == "1502" and rows.exists()
     assert set(rows.values_list("division_code", flat=True)) == {"150200"}
-    want = sum(int(((ev.outcome != engine.NA) & (labels[ev.batch.kind].division[
-        labels[ev.batch.kind].rows_of(ev.batch.ids)] == "150200")).sum()) for ev in evals)
+    want = sum(
+        int(
+            (
+                (ev.outcome != engine.NA)
+                & (labels[ev.batch.kind].division[labels[ev.batch.kind].rows_of(ev.batch.ids)] == "150200")
+            ).sum()
+        )
+        for ev in evals
+    )
     assert rows.count() == want == sum(n for c in run.counts.values() for n in c.values())
 
 
@@ -94,7 +108,7 @@ def test_a_failed_write_stores_nothing(db, swept):
     before = SweepRun.objects.count()
     broken = {k: store.Labels(v.ids, v.name, v.division, v.owner) for k, v in labels.items()}
     broken["right"].name = np.array([None] * len(broken["right"].ids), dtype=object)  # subject_name is NOT NULL
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017  (whichever error the database raises for a NULL)
         services.store_sweep(ADMIN, as_of, evals, broken)
     assert SweepRun.objects.count() == before and not SweepResult.objects.exists()
 

@@ -41,8 +41,9 @@ def test_sweep_stores_verdicts_with_facts_and_citations_and_audits(comp):
 
 
 def test_the_same_registry_passes_in_2014_and_fails_in_2016_when_a_deadline_passes(comp):
-    registry.update(ADMIN, "facility", comp.al.pk, {"project_type": "existing", "ac_molten_kwh_t": 13000},
-                    comp.al.version)
+    registry.update(
+        ADMIN, "facility", comp.al.pk, {"project_type": "existing", "ac_molten_kwh_t": 13000}, comp.al.version
+    )
     import datetime as dt
 
     early, late = services.run_sweep(ADMIN, dt.date(2014, 6, 1)), services.run_sweep(ADMIN, dt.date(2016, 6, 1))
@@ -58,8 +59,9 @@ def test_diff_reports_what_changed_since_the_last_sweep(comp):
     registry.update(ADMIN, "facility", comp.al.pk, {"cell_current_ka": 400}, comp.al.version)
     second = services.run_sweep(ADMIN, AS_OF)
     changes = services.diff(ADMIN, first, second)
-    assert [(c["rule"], c["before"], c["after"]) for c in changes if c["subject_id"] == comp.al.pk] == \
-        [("al.cell_current", "fail", "pass")]
+    assert [(c["rule"], c["before"], c["after"]) for c in changes if c["subject_id"] == comp.al.pk] == [
+        ("al.cell_current", "fail", "pass")
+    ]
     assert services.diff(ADMIN, second, second) == []
 
 
@@ -94,6 +96,8 @@ def test_check_of_one_registry_subject_agrees_with_the_sweep(comp):
     run = services.run_sweep(ADMIN, AS_OF)
     for kind, obj in (("facility", comp.al), ("right", comp.r_bt), ("right", comp.r_app), ("facility", comp.fac_b)):
         alone = {v["rule"]: v["outcome"] for v in services.check_subject(ADMIN, kind, obj.pk, AS_OF)}
-        stored = {r.rule: services.render_row(r, AS_OF)["outcome"]
-                  for r in SweepResult.objects.filter(run=run, subject_kind=kind, subject_id=obj.pk)}
+        stored = {
+            r.rule: services.render_row(r, AS_OF)["outcome"]
+            for r in SweepResult.objects.filter(run=run, subject_kind=kind, subject_id=obj.pk)
+        }
         assert alone == stored, (kind, obj.pk)

@@ -25,11 +25,21 @@ def outcomes(result):
 
 # expected verdicts for each documented example, worked out by hand from the seeds
 EXPECTED = {
-    "facility": {"al.cell_current": "pass", "al.ac_molten": "pass", "al.ac_ingot": "pass",
-                 "al.current_efficiency": "warning", "al.capital_ratio": "pass", "backward.catalogue": "pass"},
+    "facility": {
+        "al.cell_current": "pass",
+        "al.ac_molten": "pass",
+        "al.ac_ingot": "pass",
+        "al.current_efficiency": "warning",
+        "al.capital_ratio": "pass",
+        "backward.catalogue": "pass",
+    },
     "qinghai_aluminium": {"al.capacity_replacement": "pass"},
-    "smelter": {"smelting.single_series": "pass", "smelting.equipment": "pass", "smelting.self_supply": "pass",
-                "smelting.park_siting": "fail"},
+    "smelter": {
+        "smelting.single_series": "pass",
+        "smelting.equipment": "pass",
+        "smelting.self_supply": "pass",
+        "smelting.park_siting": "fail",
+    },
     "concentrator": {"concentrator.min_capacity": "pass"},
     "right": {"mineral.policy": "pass", "fee.floor_price": "pass", "plan.right_overlap": "pass"},
     "agreement": {"agreement.eligibility": "pass"},
@@ -69,8 +79,11 @@ def test_as_of_overrides_the_documents_date_and_changes_the_verdict(reg):
 
 def test_a_right_against_the_registry_overlaps_and_corner_points_give_the_same_facts(reg):
     geom = box(110.01, 41.605, 110.04, 41.625)  # overlaps reg's Baotou right of enterprise a
-    doc = {"subject": "right", "as_of": "2018-06-01",
-           "record": {"kind": "mining", "division": "150200", "minerals": ["铜"], "boundary": geom.wkt}}
+    doc = {
+        "subject": "right",
+        "as_of": "2018-06-01",
+        "record": {"kind": "mining", "division": "150200", "minerals": ["铜"], "boundary": geom.wkt},
+    }
     as_wkt = outcomes(services.check_whatif(ADMIN, doc))
     assert as_wkt["plan.right_overlap"] == "fail"
     doc["record"]["holder"] = reg.a.pk  # the same holder's own right is no conflict
@@ -81,21 +94,35 @@ def test_a_right_against_the_registry_overlaps_and_corner_points_give_the_same_f
 
 
 def test_bad_input_names_every_field_in_both_languages(reg):
-    doc = {"subject": "facility", "record": {"kind": "al_plant", "division": "15", "cell_current_ka": "abc",
-                                             "capital_ratio_pct": -1, "lon": 110},
-           "context": {"replacement_plan": {"retired_capacity": "x"}, "eia_approved": "yes"}}
+    doc = {
+        "subject": "facility",
+        "record": {"kind": "al_plant", "division": "15", "cell_current_ka": "abc", "capital_ratio_pct": -1, "lon": 110},
+        "context": {"replacement_plan": {"retired_capacity": "x"}, "eia_approved": "yes"},
+    }
     with pytest.raises(InvalidInput) as e:
         services.check_whatif(ADMIN, doc)
     fields = {p.field for p in e.value.problems}
-    assert fields == {"record.kind", "record.division", "record.cell_current_ka", "record.capital_ratio_pct",
-                      "record.lon", "context.replacement_plan.retired_capacity", "context.eia_approved"}
+    assert fields == {
+        "record.kind",
+        "record.division",
+        "record.cell_current_ka",
+        "record.capital_ratio_pct",
+        "record.lon",
+        "context.replacement_plan.retired_capacity",
+        "context.eia_approved",
+    }
     assert all(p.zh and p.en for p in e.value.problems)
     with pytest.raises(InvalidInput) as e:
         services.check_whatif(ADMIN, {"subject": "mine", "record": {}})
     assert e.value.problems[0].field == "subject"
     with pytest.raises(InvalidInput) as e:
-        services.check_whatif(ADMIN, {"subject": "right", "record": {"kind": "mining", "division": "150200",
-                                                                     "boundary": "POLYGON ((1 1, 2 1, 2 2, 1 1))"}})
+        services.check_whatif(
+            ADMIN,
+            {
+                "subject": "right",
+                "record": {"kind": "mining", "division": "150200", "boundary": "POLYGON ((1 1, 2 1, 2 2, 1 1))"},
+            },
+        )
     assert e.value.problems[0].field == "record.boundary"
 
 
@@ -113,7 +140,9 @@ def test_kz_check_and_kz_sweep_from_the_command_line(reg, tmp_path):
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["as_of"] == "2014-06-01" and outcomes(out)["al.cell_current"] == "pass"
-    f.write_text(json.dumps({"subject": "facility", "record": {"kind": "al_line", "division": "1502"}}), encoding="utf-8")
+    f.write_text(
+        json.dumps({"subject": "facility", "record": {"kind": "al_line", "division": "1502"}}), encoding="utf-8"
+    )
     r = CliRunner().invoke(main, ["check", str(f)])
     assert r.exit_code != 0 and "record.division" in r.output
     r = CliRunner().invoke(main, ["sweep", "--as-of", "2018-06-01"])
@@ -138,14 +167,32 @@ def test_an_integrated_exploration_agreement_is_read_from_the_context(reg):
     """M01–M03 bind rights held under an integrated-exploration agreement; the what-if context says so."""
     from kuangzheng.registry import services as registry
 
-    registry.create(ADMIN, "zone", {"code": "ZZ-T", "name": "试验整装勘查区", "kind": "integrated_exploration_zone",
-                                    "division": "150200", "minerals": ["铜"],
-                                    "boundary": box(110.5, 41.5, 110.8, 41.7).wkt})
-    doc = {"subject": "right", "as_of": "2018-06-01",
-           "record": {"kind": "exploration", "division": "150200", "minerals": ["铜"], "status": "valid",
-                      "obtained_by": "application", "valid_from": "2012-06-01",
-                      "boundary": box(110.6, 41.55, 110.62, 41.57).wkt},
-           "context": {"findings": False}}
+    registry.create(
+        ADMIN,
+        "zone",
+        {
+            "code": "ZZ-T",
+            "name": "试验整装勘查区",
+            "kind": "integrated_exploration_zone",
+            "division": "150200",
+            "minerals": ["铜"],
+            "boundary": box(110.5, 41.5, 110.8, 41.7).wkt,
+        },
+    )
+    doc = {
+        "subject": "right",
+        "as_of": "2018-06-01",
+        "record": {
+            "kind": "exploration",
+            "division": "150200",
+            "minerals": ["铜"],
+            "status": "valid",
+            "obtained_by": "application",
+            "valid_from": "2012-06-01",
+            "boundary": box(110.6, 41.55, 110.62, 41.57).wkt,
+        },
+        "context": {"findings": False},
+    }
     assert "ie.term" not in outcomes(services.check_whatif(ADMIN, copy.deepcopy(doc)))  # not applicable
     doc["context"]["integrated_agreement"] = True
     assert outcomes(services.check_whatif(ADMIN, doc))["ie.term"] == "fail"  # 5 years passed, no findings: exit

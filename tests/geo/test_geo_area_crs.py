@@ -27,9 +27,17 @@ def geodesic_area_of_gk_km2(gk_polygon, epsg):
     return abs(GRS80.geometry_area_perimeter(orient(ll))[0]) / 1e6
 
 
-@pytest.mark.parametrize("zone,epsg", [(zone_from_number(13), 4491), (zone_from_number(23), 4501),
-                                       (zone_from_number(13, False), 4502), (zone_from_number(25), 4513),
-                                       (zone_from_number(45), 4533), (zone_from_number(45, False), 4554)])
+@pytest.mark.parametrize(
+    "zone,epsg",
+    [
+        (zone_from_number(13), 4491),
+        (zone_from_number(23), 4501),
+        (zone_from_number(13, False), 4502),
+        (zone_from_number(25), 4513),
+        (zone_from_number(45), 4533),
+        (zone_from_number(45, False), 4554),
+    ],
+)
 def test_zone_epsg_codes(zone, epsg):
     assert zone.epsg == epsg
 
@@ -67,11 +75,14 @@ def test_unprefixed_and_prefixed_agree():
     assert np.allclose(a, b, atol=1e-12)
 
 
-@pytest.mark.parametrize("west,south,east,north", [
-    (110.25, 41.50, 110.25 + 5 / 60, 41.50 + 3 / 60),  # whole-minute exploration block
-    (117.0, 42.0, 117.5, 42.25),
-    (98.0, 35.0, 101.0, 36.0),  # a large planning zone
-])
+@pytest.mark.parametrize(
+    "west,south,east,north",
+    [
+        (110.25, 41.50, 110.25 + 5 / 60, 41.50 + 3 / 60),  # whole-minute exploration block
+        (117.0, 42.0, 117.5, 42.25),
+        (98.0, 35.0, 101.0, 36.0),  # a large planning zone
+    ],
+)
 def test_graticule_block_area_matches_geodesic(west, south, east, north):
     block = shapely.box(west, south, east, north)
     assert ellipsoidal_area_km2(block) == pytest.approx(geodesic_area_km2(block), abs=1e-4)

@@ -46,10 +46,15 @@ def test_keyvalue_and_table_layouts(data):
 @pytest.mark.parametrize("layout", ["numbered", "keyvalue", "table"])
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
 def test_written_boundaries_round_trip(layout, encoding):
-    geom = shapely.Polygon([(117.2, 40.1), (117.3, 40.1), (117.3, 40.2), (117.2, 40.2)],
-                           [[(117.22, 40.12), (117.24, 40.12), (117.24, 40.14), (117.22, 40.14)]])
-    text = write(from_lonlat(geom, layout=layout, encoding=encoding, elevation=("1200", "800"),
-                             metadata={"矿业权名称": "测试矿"}))
+    geom = shapely.Polygon(
+        [(117.2, 40.1), (117.3, 40.1), (117.3, 40.2), (117.2, 40.2)],
+        [[(117.22, 40.12), (117.24, 40.12), (117.24, 40.14), (117.22, 40.14)]],
+    )
+    text = write(
+        from_lonlat(
+            geom, layout=layout, encoding=encoding, elevation=("1200", "800"), metadata={"矿业权名称": "测试矿"}
+        )
+    )
     b = parse(text)
     assert b.layout == layout and b.encoding == encoding
     assert write(b) == text

@@ -49,8 +49,12 @@ def test_within_distance_is_geodesic_metres():
     designated = shapely.box(110.0, 40.0, 110.1, 40.1)
     east = GRS80.fwd(110.1, 40.05, 90, 29_000)  # 29 km due east of the east edge
     north = GRS80.fwd(110.05, 40.1, 0, 31_000)
-    idx = STRtreeIndex({"zones": (["Z"], [designated]),
-                        "plants": (["near", "far"], [shapely.Point(east[:2]), shapely.Point(north[:2])])})
+    idx = STRtreeIndex(
+        {
+            "zones": (["Z"], [designated]),
+            "plants": (["near", "far"], [shapely.Point(east[:2]), shapely.Point(north[:2])]),
+        }
+    )
     hits = idx.within_distance("plants", "zones", 30_000)
     assert list(hits.left) == ["near"]
     assert hits.values["distance_m"][0] == pytest.approx(29_000, abs=1.0)
@@ -92,19 +96,30 @@ def _load(conn, name, geoms):
     with conn.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {name}")
         cur.execute(f"CREATE TEMP TABLE {name} (id integer PRIMARY KEY, boundary bytea NOT NULL)")
-        cur.executemany(f"INSERT INTO {name} VALUES (%s, %s)",
-                        [(i, shapely.to_wkb(g)) for i, g in enumerate(geoms)])
+        cur.executemany(f"INSERT INTO {name} VALUES (%s, %s)", [(i, shapely.to_wkb(g)) for i, g in enumerate(geoms)])
 
 
 # grid cells of 0.01°: exact coordinates, so touching and containment are decided the same way
 cell = st.integers(0, 40)
 rect = st.tuples(cell, cell, st.integers(1, 15), st.integers(1, 15)).map(
-    lambda t: shapely.box(110 + t[0] / 100, 40 + t[1] / 100, 110 + (t[0] + t[2]) / 100, 40 + (t[1] + t[3]) / 100))
-tri = st.tuples(cell, cell, cell, cell, cell, cell).map(
-    lambda t: shapely.Polygon([(110 + t[0] / 100, 40 + t[1] / 100), (110 + t[2] / 100, 40 + t[3] / 100),
-                               (110 + t[4] / 100, 40 + t[5] / 100)])).filter(lambda p: p.area > 1e-5)
+    lambda t: shapely.box(110 + t[0] / 100, 40 + t[1] / 100, 110 + (t[0] + t[2]) / 100, 40 + (t[1] + t[3]) / 100)
+)
+tri = (
+    st.tuples(cell, cell, cell, cell, cell, cell)
+    .map(
+        lambda t: shapely.Polygon(
+            [
+                (110 + t[0] / 100, 40 + t[1] / 100),
+                (110 + t[2] / 100, 40 + t[3] / 100),
+                (110 + t[4] / 100, 40 + t[5] / 100),
+            ]
+        )
+    )
+    .filter(lambda p: p.area > 1e-5)
+)
 point = st.tuples(st.integers(0, 600), st.integers(0, 600)).map(
-    lambda t: shapely.Point(110 + t[0] / 1000, 40 + t[1] / 1000))
+    lambda t: shapely.Point(110 + t[0] / 1000, 40 + t[1] / 1000)
+)
 
 
 def _same(a, b, value_tol):
@@ -116,9 +131,12 @@ def _same(a, b, value_tol):
 
 @pytest.mark.postgres
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rights=st.lists(st.one_of(rect, tri), min_size=1, max_size=25),
-       zones=st.lists(rect, min_size=1, max_size=8), sites=st.lists(point, min_size=1, max_size=10),
-       radius=st.sampled_from([500.0, 3_000.0, 30_000.0]))
+@given(
+    rights=st.lists(st.one_of(rect, tri), min_size=1, max_size=25),
+    zones=st.lists(rect, min_size=1, max_size=8),
+    sites=st.lists(point, min_size=1, max_size=10),
+    radius=st.sampled_from([500.0, 3_000.0, 30_000.0]),
+)
 def test_postgis_and_strtree_give_the_same_answers(pg, rights, zones, sites, radius):
     from kuangzheng.geo.postgis import PostGISIndex, Table
 

@@ -11,8 +11,10 @@ from kuangzheng.geo.crs import lonlat_to_gk, zone_from_number
 SHIPPED = Path(__file__).resolve().parents[2] / "src/kuangzheng/data/cn-admin/prefectures.geojson"
 RECORDS = [
     ({"名称": "某某铜矿", "code": "150000", "area": 1.25}, shapely.box(110.0, 40.0, 110.1, 40.1)),
-    ({"名称": "锌矿探矿权", "code": "630000", "area": None},
-     shapely.MultiPolygon([shapely.box(96.0, 36.0, 96.05, 36.02), shapely.box(96.1, 36.0, 96.12, 36.02)])),
+    (
+        {"名称": "锌矿探矿权", "code": "630000", "area": None},
+        shapely.MultiPolygon([shapely.box(96.0, 36.0, 96.05, 36.02), shapely.box(96.1, 36.0, 96.12, 36.02)]),
+    ),
 ]
 
 
@@ -25,8 +27,10 @@ def test_formats_round_trip(tmp_path, suffix):
     assert [f.properties["名称"] for f in feats] == ["某某铜矿", "锌矿探矿权"]
     assert str(feats[0].properties["code"]) == "150000"
     for f, (_, geom) in zip(feats, RECORDS):
-        assert shapely.normalize(f.geometry).equals_exact(shapely.normalize(geom), 1e-9) or \
-            f.geometry.symmetric_difference(geom).area < 1e-12
+        assert (
+            shapely.normalize(f.geometry).equals_exact(shapely.normalize(geom), 1e-9)
+            or f.geometry.symmetric_difference(geom).area < 1e-12
+        )
 
 
 def test_shapefile_gbk_with_cpg_and_prj(tmp_path):
@@ -46,8 +50,15 @@ def test_projected_input_is_transformed_to_4490(tmp_path):
     z = zone_from_number(39)
     e, n = lonlat_to_gk(z, 117.5, 42.0)
     square = shapely.box(e, n, e + 1000, n + 1000)
-    ogr.write(tmp_path / "gk.gpkg", shapely.to_wkb(np.array([square])), [np.array(["x"], dtype=object)], ["name"],
-              driver="GPKG", crs=f"EPSG:{z.epsg}", geometry_type="Polygon")
+    ogr.write(
+        tmp_path / "gk.gpkg",
+        shapely.to_wkb(np.array([square])),
+        [np.array(["x"], dtype=object)],
+        ["name"],
+        driver="GPKG",
+        crs=f"EPSG:{z.epsg}",
+        geometry_type="Polygon",
+    )
     feats, problems = read_layer(tmp_path / "gk.gpkg")
     assert not problems
     lon, lat = feats[0].geometry.exterior.coords[0]
@@ -103,8 +114,11 @@ def test_real_mine_points_outside_their_stated_province(data):
     feats, problems = read_layer(data / "gcmt_cut.csv", jurisdictions=regions, jurisdiction_field="State, Province")
     assert len(feats) == 6
     flagged = {feats[p.row - 1].properties["Mine IDs"]: p.code for p in problems}
-    assert flagged == {"M1177": "outside_jurisdiction", "M1980": "outside_jurisdiction",
-                       "M3189": "outside_jurisdiction"}
+    assert flagged == {
+        "M1177": "outside_jurisdiction",
+        "M1980": "outside_jurisdiction",
+        "M3189": "outside_jurisdiction",
+    }
 
 
 def test_real_site_outside_every_province_is_reported(data):
@@ -112,7 +126,8 @@ def test_real_site_outside_every_province_is_reported(data):
     feats, problems = read_layer(data / "icmm_cut.csv", jurisdictions=regions, jurisdiction_field="province_adcode")
     assert len(feats) == 4
     assert [(p.code, feats[p.row - 1].properties["Mine Name"]) for p in problems] == [
-        ("unknown_jurisdiction", "Yantai Guoxing refinery")]
+        ("unknown_jurisdiction", "Yantai Guoxing refinery")
+    ]
 
 
 @pytest.mark.skipif(not SHIPPED.exists(), reason="the lead has not shipped cn-admin/prefectures.geojson yet")
@@ -120,4 +135,9 @@ def test_shipped_prefectures_report_their_five_invalid_geometries(tmp_path):
     feats, problems = read_layer(SHIPPED)
     assert len(feats) == 372
     assert sorted(feats[p.row - 1].properties["id"] for p in problems if p.code == "invalid_geometry") == [
-        "210200", "350900", "450700", "621000", "640400"]
+        "210200",
+        "350900",
+        "450700",
+        "621000",
+        "640400",
+    ]

@@ -6,10 +6,20 @@ import shapely
 from kuangzheng.geo import check_text, parse, validate
 from kuangzheng.geo.problems import ERROR, WARNING
 
-SQUARE = ["1,4685134.09,39549476.37", "2,4685151.96,39551950.20", "3,4682930.37,39551966.63",
-          "4,4682912.50,39549492.02", "1,4685134.09,39549476.37"]
-HOLE = ["5,4684000.00,39550200.00", "6,4684000.00,39550800.00", "7,4683500.00,39550800.00",
-        "8,4683500.00,39550200.00", "5,4684000.00,39550200.00"]
+SQUARE = [
+    "1,4685134.09,39549476.37",
+    "2,4685151.96,39551950.20",
+    "3,4682930.37,39551966.63",
+    "4,4682912.50,39549492.02",
+    "1,4685134.09,39549476.37",
+]
+HOLE = [
+    "5,4684000.00,39550200.00",
+    "6,4684000.00,39550800.00",
+    "7,4683500.00,39550800.00",
+    "8,4683500.00,39550200.00",
+    "5,4684000.00,39550200.00",
+]
 
 
 def text(*lines):
@@ -66,21 +76,20 @@ def test_duplicate_consecutive_points():
 
 
 def test_hole_outside_its_shell():
-    far = [l.replace("468", "467", 1) for l in HOLE]  # 10 km south: outside block 1
+    far = [line.replace("468", "467", 1) for line in HOLE]  # 10 km south: outside block 1
     v = check_text(text(*SQUARE, "标高,1350,980,1,1", *far, "标高,1350,980,1,-1"))
     assert codes(v) == [("hole_outside_shell", 1, "5")]
 
 
 def test_zone_prefix_inconsistent_with_longitude():
     # eastings 2,000 km from the false easting cannot belong to zone 39
-    wrong = [l.replace(",395", ",392") for l in SQUARE]
+    wrong = [line.replace(",395", ",392") for line in SQUARE]
     v = check_text(text(*wrong))
     assert {c[0] for c in codes(v)} == {"zone_longitude"}
     assert len(codes(v)) == 5
 
 
-@pytest.mark.parametrize("region", [(117.55, 42.2, 117.62, 42.4),
-                                    shapely.box(117.55, 42.2, 117.62, 42.4)])
+@pytest.mark.parametrize("region", [(117.55, 42.2, 117.62, 42.4), shapely.box(117.55, 42.2, 117.62, 42.4)])
 def test_points_outside_the_jurisdiction(region):
     v = check_text(text(*SQUARE), jurisdiction=region)
     outside = {c[2] for c in codes(v) if c[0] == "outside_jurisdiction"}
@@ -109,7 +118,7 @@ def test_stated_area_disagreeing_with_computed_area():
 
 
 def test_zone_problems_stop_before_geometry():
-    v = check_text(text(*[l.replace(",395", ",5") for l in SQUARE]))  # 6-digit eastings, no CM
+    v = check_text(text(*[line.replace(",395", ",5") for line in SQUARE]))  # 6-digit eastings, no CM
     assert {p.code for p in v.problems} == {"no_zone"} and v.geometry is None
 
 

@@ -8,20 +8,29 @@ from kuangzheng.monitoring.core.early_warning import WarningRule, evaluate, stac
 from kuangzheng.monitoring.core.errors import MonitorInputError
 
 # Thresholds here are test fixtures standing in for catalogue entries, not the seeds' numbers.
-UTIL = WarningRule("w-util", "capacity_utilisation", "<", 80, "%", "warning", "cite-util",
-                   metal="al", jurisdiction="63")
-UTIL_SEVERE = WarningRule("w-util-severe", "capacity_utilisation", "<", 60, "%", "severe",
-                          "cite-util", metal="al", jurisdiction="63")
+UTIL = WarningRule(
+    "w-util", "capacity_utilisation", "<", 80, "%", "warning", "cite-util", metal="al", jurisdiction="63"
+)
+UTIL_SEVERE = WarningRule(
+    "w-util-severe", "capacity_utilisation", "<", 60, "%", "severe", "cite-util", metal="al", jurisdiction="63"
+)
 
 
 def values():
     util = ind.capacity_utilisation(
-        [75, 50, 90, 70], [100, 100, 100, 100],
-        {"division": ["630100", "632800", "630100", "150200"], "metal": ["al"] * 4,
-         "period": ["2024-01", "2024-01", "2024-02", "2024-01"]})
-    energy = ind.unit_energy([13600 * 10, 13400 * 10, 14000 * 10], [10, 10, 10],
-                             {"division": ["150200", "630100", "150200"], "metal": ["al"] * 3,
-                              "period": ["2015", "2016", "2016"]})
+        [75, 50, 90, 70],
+        [100, 100, 100, 100],
+        {
+            "division": ["630100", "632800", "630100", "150200"],
+            "metal": ["al"] * 4,
+            "period": ["2024-01", "2024-01", "2024-02", "2024-01"],
+        },
+    )
+    energy = ind.unit_energy(
+        [13600 * 10, 13400 * 10, 14000 * 10],
+        [10, 10, 10],
+        {"division": ["150200", "630100", "150200"], "metal": ["al"] * 3, "period": ["2015", "2016", "2016"]},
+    )
     return stack([util, energy])
 
 
@@ -30,8 +39,11 @@ def test_rules_fire_only_within_metal_jurisdiction_and_threshold():
     seen = {(w.rule_id, w.division, w.period) for w in got}
     # 630100 Jan 0.75 < 0.80; 632800 Jan 0.50 < 0.80 and < 0.60; 630100 Feb 0.90 fine;
     # 150200 (Inner Mongolia) 0.70 is outside the Qinghai rule's jurisdiction
-    assert seen == {("w-util", "630100", "2024-01"), ("w-util", "632800", "2024-01"),
-                    ("w-util-severe", "632800", "2024-01")}
+    assert seen == {
+        ("w-util", "630100", "2024-01"),
+        ("w-util", "632800", "2024-01"),
+        ("w-util-severe", "632800", "2024-01"),
+    }
     w = next(w for w in got if w.rule_id == "w-util-severe")
     assert (w.value, w.threshold, w.unit, w.severity, w.citation_id) == (0.5, 0.6, "1", "severe", "cite-util")
 
@@ -55,11 +67,19 @@ def test_nan_never_breaches_and_bad_comparison_rejected():
 
 
 def test_emissions_above_path_and_unreplaced_capacity():
-    em = ind.emissions_to_path([100, 95, 120], [2012, 2016, 2020], {"division": ["15"] * 3},
-                               baseline_year=2012, target_year=2020, target_ratio=1.0)
+    em = ind.emissions_to_path(
+        [100, 95, 120],
+        [2012, 2016, 2020],
+        {"division": ["15"] * 3},
+        baseline_year=2012,
+        target_year=2020,
+        target_ratio=1.0,
+    )
     un = ind.unreplaced_capacity([100], [100], {"division": ["63"], "period": ["2024"]}, ratio=1.0)
-    rules = [WarningRule("w-em", "emissions_to_path", ">", 1, "1", "warning", "c-em"),
-             WarningRule("w-rep", "unreplaced_capacity", ">", 0, "t/a", "severe", "c-rep")]
+    rules = [
+        WarningRule("w-em", "emissions_to_path", ">", 1, "1", "warning", "c-em"),
+        WarningRule("w-rep", "unreplaced_capacity", ">", 0, "t/a", "severe", "c-rep"),
+    ]
     got = evaluate(rules, stack([em, un]))
     # 2016: 95 ≤ 100 on the path; 2020: 120 > 100; the project's 100 t/a is fully replaced
     assert [(w.rule_id, w.period) for w in got] == [("w-em", "2020")]

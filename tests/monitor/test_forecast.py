@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from kuangzheng.monitoring.core import backtest, forecast as fc
+from kuangzheng.monitoring.core import backtest
+from kuangzheng.monitoring.core import forecast as fc
 from kuangzheng.monitoring.core.errors import MonitorInputError
 from kuangzheng.monitoring.core.owid import china_production, measures, window
 
@@ -37,7 +38,7 @@ def test_linear_regression_and_drift_by_hand():
     f = fc.linear_trend(YEARS, 5 + 3 * (YEARS - 2001), 2)
     assert list(f.point) == pytest.approx([35, 38])
     f = fc.linear_trend(YEARS, 100 * 1.05 ** (YEARS - 2001), 1, log=True)
-    assert f.point[0] == pytest.approx(100 * 1.05 ** 10)
+    assert f.point[0] == pytest.approx(100 * 1.05**10)
     d = fc.drift([1, 2, 3], [100, 110, 121], 2)
     assert list(d.point) == pytest.approx([133.1, 146.41])
 
@@ -102,8 +103,14 @@ class FakeCatalogue:
 
 def test_seed_comparison_flags_measures_and_consumption():
     E = FakeCatalogue.E
-    cat = FakeCatalogue([E("004.stat.output.al.2010", 1577), E("004.target.output.al", 2400, comparison="<="),
-                         E("004.stat.output.pb.2010", 426), E("004.forecast.consumption.pb.2015", 620)])
+    cat = FakeCatalogue(
+        [
+            E("004.stat.output.al.2010", 1577),
+            E("004.target.output.al", 2400, comparison="<="),
+            E("004.stat.output.pb.2010", 426),
+            E("004.forecast.consumption.pb.2015", 620),
+        ]
+    )
     rows = {(r.metal, r.kind): r for r in backtest.seed_comparison(cat)}
     al = rows[("al", "production target")]
     assert (al.seed_2015_kt, al.data_2015_kt, al.comparable) == (24000, 31400, True)

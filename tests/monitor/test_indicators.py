@@ -46,8 +46,7 @@ def test_processing_conversion_rate():
 
 
 def test_recycled_share():
-    t = ind.recycled_share([240, 458, 400, 1577], [True, False, True, False],
-                           {"metal": ["cu", "cu", "al", "al"]})
+    t = ind.recycled_share([240, 458, 400, 1577], [True, False, True, False], {"metal": ["cu", "cu", "al", "al"]})
     got = as_dict(t)
     assert got[("cu",)] == pytest.approx(240 / 698) and got[("al",)] == pytest.approx(400 / 1977)
 
@@ -78,12 +77,16 @@ def test_unit_energy_weighted_and_against_limit():
 
 
 def test_three_rate_compliance_counts_mines_not_rates():
-    rates = {"mining_recovery": [90, 80, 95, np.nan, 70],
-             "processing_recovery": [85, 85, 80, 90, np.nan],
-             "comprehensive_utilisation": [50, 50, 50, 50, 50]}
-    standards = {"mining_recovery": [85, 85, 85, 85, np.nan],
-                 "processing_recovery": [80, 80, 85, 80, np.nan],
-                 "comprehensive_utilisation": [np.nan, np.nan, 40, 40, np.nan]}
+    rates = {
+        "mining_recovery": [90, 80, 95, np.nan, 70],
+        "processing_recovery": [85, 85, 80, 90, np.nan],
+        "comprehensive_utilisation": [50, 50, 50, 50, 50],
+    }
+    standards = {
+        "mining_recovery": [85, 85, 85, 85, np.nan],
+        "processing_recovery": [80, 80, 85, 80, np.nan],
+        "comprehensive_utilisation": [np.nan, np.nan, 40, 40, np.nan],
+    }
     # mine 0 passes; mine 1 fails mining; mine 2 fails processing; mine 3 lacks a reported
     # mining rate (missing data, left out); mine 4 has no standard (not assessed) → 1 / 3
     t = ind.three_rate_compliance(rates, standards, {"division": ["15"] * 5})
@@ -92,8 +95,9 @@ def test_three_rate_compliance_counts_mines_not_rates():
 
 
 def test_large_medium_share_by_count_and_capacity():
-    count, cap = ind.large_medium_share(["large", "small", "medium", "small"], [100, 5, 30, 15],
-                                        {"division": ["15"] * 4})
+    count, cap = ind.large_medium_share(
+        ["large", "small", "medium", "small"], [100, 5, 30, 15], {"division": ["15"] * 4}
+    )
     assert count.value[0] == 0.5 and cap.value[0] == pytest.approx(130 / 150)
     with pytest.raises(MonitorInputError, match=r"scale\[1\]"):
         ind.large_medium_share(["large", "huge"], [1, 1], {"division": ["15", "15"]})
@@ -101,14 +105,16 @@ def test_large_medium_share_by_count_and_capacity():
 
 def test_restoration_balance_per_three_year_cycle():
     years = [2016, 2017, 2018, 2019, 2020]
-    t = ind.restoration_balance([1, 2, 3, 4, 0], [2, 2, 2, 2, 2], years, {"division": ["15"] * 5},
-                                cycle_start_year=2016)
+    t = ind.restoration_balance(
+        [1, 2, 3, 4, 0], [2, 2, 2, 2, 2], years, {"division": ["15"] * 5}, cycle_start_year=2016
+    )
     # cycle 2016–2018: 6 / 6 = 1; cycle 2019–2021 (2019, 2020): 4 / 4 = 1
     assert list(t.keys["cycle"]) == [2016, 2019]
     assert list(t.value) == pytest.approx([1.0, 1.0])
     # restoring less in 2019 unbalances the second cycle only: 1 / 4
-    t = ind.restoration_balance([1, 2, 3, 1, 0], [2, 2, 2, 2, 2], years, {"division": ["15"] * 5},
-                                cycle_start_year=2016)
+    t = ind.restoration_balance(
+        [1, 2, 3, 1, 0], [2, 2, 2, 2, 2], years, {"division": ["15"] * 5}, cycle_start_year=2016
+    )
     assert list(t.value) == pytest.approx([1.0, 0.25])
 
 
@@ -149,8 +155,16 @@ def test_groupby_is_columnar_at_volume():
 
 def test_rows_are_plain_dicts():
     t = ind.capacity_utilisation([1], [2], {"division": np.array(["150100"])})
-    assert t.rows() == [{"indicator": "capacity_utilisation", "unit": "1", "division": "150100",
-                         "value": 0.5, "numerator": 1.0, "denominator": 2.0}]
+    assert t.rows() == [
+        {
+            "indicator": "capacity_utilisation",
+            "unit": "1",
+            "division": "150100",
+            "value": 0.5,
+            "numerator": 1.0,
+            "denominator": 2.0,
+        }
+    ]
 
 
 def test_concentration_matches_a_plain_loop_on_random_data():
@@ -184,8 +198,14 @@ def test_contributors_counts_distinct_enterprises_per_cell():
 
 def test_total_green_share_and_cycles():
     t = ind.total([10, 5, 2], {"division": ["15", "15", "63"]}, indicator="land_restored", unit="ha")
-    assert t.rows()[0] == {"indicator": "land_restored", "unit": "ha", "division": "15", "value": 15.0,
-                           "numerator": 15.0, "denominator": 2}
+    assert t.rows()[0] == {
+        "indicator": "land_restored",
+        "unit": "ha",
+        "division": "15",
+        "value": 15.0,
+        "numerator": 15.0,
+        "denominator": 2,
+    }
     s = ind.green_mine_share([True, False, False, True], {"division": ["15", "15", "15", "63"]})
     assert [round(v, 4) for v in s.value] == [0.3333, 1.0] and list(s.denominator) == [3, 1]
     assert list(ind.cycle_of([2015, 2016, 2018, 2019, 2021], 2016, 3)) == [2013, 2016, 2016, 2019, 2019]

@@ -5,17 +5,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kuangzheng.monitoring.core.errors import MonitorInputError
-from kuangzheng.monitoring.core.ledger import (Movement, apply, balances, check_invariants,
-                                       check_replacement, quota_states, validate_movement)
+from kuangzheng.monitoring.core.ledger import (
+    Movement,
+    apply,
+    balances,
+    check_invariants,
+    check_replacement,
+    quota_states,
+    validate_movement,
+)
 
 
 def ledger():
     moves = []
-    for m in [Movement("m1", "retire", "Q1", 100_000, "A", province="150000"),
-              Movement("m2", "retire", "Q2", 50_000, "B", province="630000"),
-              Movement("m3", "transfer", "Q1", 40_000, "A", to_holder="C", province="150000",
-                       to_province="630000"),
-              Movement("m4", "consume", "Q1", 30_000, "C", project_id="P1")]:
+    for m in [
+        Movement("m1", "retire", "Q1", 100_000, "A", province="150000"),
+        Movement("m2", "retire", "Q2", 50_000, "B", province="630000"),
+        Movement("m3", "transfer", "Q1", 40_000, "A", to_holder="C", province="150000", to_province="630000"),
+        Movement("m4", "consume", "Q1", 30_000, "C", project_id="P1"),
+    ]:
         moves = apply(m, moves)
     return moves
 
@@ -36,10 +44,10 @@ def test_no_overdraft_and_no_double_consumption():
     moves = ledger()
     # C holds 10 000 of Q1 after consuming 30 000: consuming 30 000 again is refused
     assert "exceeds the available balance" in messages(
-        Movement("m5", "consume", "Q1", 30_000, "C", project_id="P2"), moves)
+        Movement("m5", "consume", "Q1", 30_000, "C", project_id="P2"), moves
+    )
     # replaying the same consumption request (same id) is refused even if a balance remains
-    assert "already recorded" in messages(
-        Movement("m4", "consume", "Q1", 5_000, "C", project_id="P1"), moves)
+    assert "already recorded" in messages(Movement("m4", "consume", "Q1", 5_000, "C", project_id="P1"), moves)
     # A cannot transfer more than it holds
     assert "exceeds" in messages(Movement("m6", "transfer", "Q1", 60_001, "A", to_holder="D"), moves)
     assert validate_movement(Movement("m6", "transfer", "Q1", 60_000, "A", to_holder="D"), moves) == []
@@ -82,15 +90,30 @@ def test_check_replacement_equal_or_reduced():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["retire", "transfer", "consume"]),
-                          st.sampled_from(["Q1", "Q2", "Q3"]), st.integers(1, 100),
-                          st.sampled_from(["A", "B", "C"]), st.sampled_from(["A", "B", "C"])),
-                max_size=40))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["retire", "transfer", "consume"]),
+            st.sampled_from(["Q1", "Q2", "Q3"]),
+            st.integers(1, 100),
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["A", "B", "C"]),
+        ),
+        max_size=40,
+    )
+)
 def test_accepted_movements_always_keep_the_ledger_balanced(requests):
     moves = []
     for i, (kind, q, amount, h, to) in enumerate(requests):
-        m = Movement(f"r{i}", kind, q, amount, h, to_holder=to if kind == "transfer" else "",
-                     project_id="P" if kind == "consume" else "")
+        m = Movement(
+            f"r{i}",
+            kind,
+            q,
+            amount,
+            h,
+            to_holder=to if kind == "transfer" else "",
+            project_id="P" if kind == "consume" else "",
+        )
         if not validate_movement(m, moves):
             moves = apply(m, moves)
     assert check_invariants(moves) == []

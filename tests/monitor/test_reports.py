@@ -44,9 +44,20 @@ def test_template_has_headers_units_validation_and_instructions():
 def test_round_trip_of_a_good_report():
     rows, errors = parse_workbook(filled(MONTHLY, [GOOD]), MONTHLY)
     assert errors == []
-    assert rows == [{"_row": 4, "facility_code": "F-0001", "period": "2024-03", "metal": "al",
-                     "output": 8000.0, "capacity": 100000.0, "operating_capacity": 95000.0,
-                     "electricity": 11000.0, "energy_tce": 9000.0, "so2": 12.0}]
+    assert rows == [
+        {
+            "_row": 4,
+            "facility_code": "F-0001",
+            "period": "2024-03",
+            "metal": "al",
+            "output": 8000.0,
+            "capacity": 100000.0,
+            "operating_capacity": 95000.0,
+            "electricity": 11000.0,
+            "energy_tce": 9000.0,
+            "so2": 12.0,
+        }
+    ]
 
 
 def where(errors):
@@ -56,15 +67,22 @@ def where(errors):
 def test_errors_name_sheet_row_column_and_reason_in_both_languages():
     bad = [
         GOOD,
-        ["F-0002", "2024-13", "铝", 8000, 100000, 95000, 11000, 9000, None],   # B5 month
+        ["F-0002", "2024-13", "铝", 8000, 100000, 95000, 11000, 9000, None],  # B5 month
         ["F-0003", "2024-03", "金", "八千", 100000, 120000, 11000, 9000, None],  # C6, D6, F6 > E6
-        ["F-0004", "2024-03", "铝", 8000, None, 95000, 11000, -1, None],       # E7 required, H7 range
-        GOOD,                                                                 # duplicate of row 4
+        ["F-0004", "2024-03", "铝", 8000, None, 95000, 11000, -1, None],  # E7 required, H7 range
+        GOOD,  # duplicate of row 4
     ]
     rows, errors = parse_workbook(filled(MONTHLY, bad), MONTHLY)
     assert [r["_row"] for r in rows] == [4]
-    assert where(errors) == {("数据", 5, "B"), ("数据", 6, "C"), ("数据", 6, "D"), ("数据", 6, "F"),
-                             ("数据", 7, "E"), ("数据", 7, "H"), ("数据", 8, "")}
+    assert where(errors) == {
+        ("数据", 5, "B"),
+        ("数据", 6, "C"),
+        ("数据", 6, "D"),
+        ("数据", 6, "F"),
+        ("数据", 7, "E"),
+        ("数据", 7, "H"),
+        ("数据", 8, ""),
+    }
     by = {(e.row, e.column): e for e in errors}
     assert "YYYY-MM" in by[(5, "B")].en and "格式" in by[(5, "B")].zh
     assert "must not exceed" in by[(6, "F")].en and "不应大于" in by[(6, "F")].zh
@@ -75,13 +93,13 @@ def test_errors_name_sheet_row_column_and_reason_in_both_languages():
 
 def test_totals_and_balance_rules_in_the_annual_report():
     row = ["M-01", 2024, "铜", 50000, 92, 88, 60, 10, 1, 0.5, 2, 1.5, 15, 300, 12, 10, 500, 100, 50, 550]
-    bad_sum = row[:12] + [99] + row[13:]                  # M: total ≠ 10 + 1 + 0.5 + 2 + 1.5
-    bad_bond = ["M-03"] + row[1:19] + [600]               # T: 500 + 100 − 50 ≠ 600
+    bad_sum = row[:12] + [99] + row[13:]  # M: total ≠ 10 + 1 + 0.5 + 2 + 1.5
+    bad_bond = ["M-03"] + row[1:19] + [600]  # T: 500 + 100 − 50 ≠ 600
     other = ["M-02"] + row[1:]
     total = ["合计", None, None, 100000] + [None] * 3 + [20, 2, 1, 4, 3, 30, 600, 24, 20, 1000, 200, 100, 1100]
     rows, errors = parse_workbook(filled(ANNUAL, [row, other, total]), ANNUAL)
     assert errors == [] and len(rows) == 2
-    wrong_total = total[:13] + [601] + total[14:]          # N (SO2) total 601 ≠ 600
+    wrong_total = total[:13] + [601] + total[14:]  # N (SO2) total 601 ≠ 600
     _, errors = parse_workbook(filled(ANNUAL, [row, other, wrong_total]), ANNUAL)
     assert where(errors) == {("数据", 6, "N")} and "sum of the rows" in errors[0].en
     _, errors = parse_workbook(filled(ANNUAL, [bad_sum, bad_bond]), ANNUAL)
@@ -103,15 +121,15 @@ def test_history_flags_probable_unit_errors():
 
 def test_history_rule_boundaries():
     past = [100, 100, 100]
-    assert history_flag(100 * 10 ** 3.49, past).kind == "far_from_history"
-    assert history_flag(100 * 10 ** 3.51, past).kind == "unit_error"
-    assert history_flag(100 * 10 ** 4.49, past).kind == "unit_error"
-    assert history_flag(100 * 10 ** 4.51, past).kind == "far_from_history"
-    assert history_flag(100 * 10 ** -4, past).kind == "unit_error"
-    assert history_flag(100 * 10 ** 1.99, past) is None
-    assert history_flag(100 * 10 ** 2.01, past).kind == "far_from_history"
-    assert history_flag(1e6, [100, 100]) is None          # too little history
-    assert history_flag(0, past) is None                  # a stopped plant
+    assert history_flag(100 * 10**3.49, past).kind == "far_from_history"
+    assert history_flag(100 * 10**3.51, past).kind == "unit_error"
+    assert history_flag(100 * 10**4.49, past).kind == "unit_error"
+    assert history_flag(100 * 10**4.51, past).kind == "far_from_history"
+    assert history_flag(100 * 10**-4, past).kind == "unit_error"
+    assert history_flag(100 * 10**1.99, past) is None
+    assert history_flag(100 * 10**2.01, past).kind == "far_from_history"
+    assert history_flag(1e6, [100, 100]) is None  # too little history
+    assert history_flag(0, past) is None  # a stopped plant
     assert math.isclose(history_flag(1e6, [1, 100, 1e4]).median, 100)
 
 

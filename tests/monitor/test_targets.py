@@ -30,10 +30,17 @@ INCONSISTENT = {("锌", "production"), ("锑", "consumption")}
 
 # Seed 004, 专栏2「2015年主要有色金属需求预测」: 2010 consumption, 2015 forecast, stated 十二五 rate.
 TABLE_2 = {
-    "十种有色金属": ("3430", "4900", "7.4"), "精炼铜": ("753", "970", "5.2"),
-    "电解铝": ("1592", "2400", "8.6"), "铅": ("424", "620", "7.9"), "锌": ("560", "720", "5.2"),
-    "镍": ("52", "70", "6.1"), "锡": ("12.4", "19.1", "9.0"), "锑": ("7.1", "11", "9.2"),
-    "汞": ("0.16", "0.18", "2.4"), "镁": ("23", "75", "26.7"), "钛": ("7.1", "15", "16.1"),
+    "十种有色金属": ("3430", "4900", "7.4"),
+    "精炼铜": ("753", "970", "5.2"),
+    "电解铝": ("1592", "2400", "8.6"),
+    "铅": ("424", "620", "7.9"),
+    "锌": ("560", "720", "5.2"),
+    "镍": ("52", "70", "6.1"),
+    "锡": ("12.4", "19.1", "9.0"),
+    "锑": ("7.1", "11", "9.2"),
+    "汞": ("0.16", "0.18", "2.4"),
+    "镁": ("23", "75", "26.7"),
+    "钛": ("7.1", "15", "16.1"),
 }
 
 
@@ -135,7 +142,7 @@ def test_a_passed_target_year_is_judged_on_the_actual_up_to_it():
 def test_ceiling_target_mirrors_the_rules():
     # energy ceiling: 347 (2010) → at most 300 (2015); falling 4 %/a reaches 283 by 2015
     energy = PlanTarget("t-cu-energy", 2010, 347, 2015, 300, "kgce/t", "<=", "004-cu-energy")
-    ev = evaluate_target(energy, [2011, 2012, 2013], [347 * 0.96 ** k for k in (1, 2, 3)])
+    ev = evaluate_target(energy, [2011, 2012, 2013], [347 * 0.96**k for k in (1, 2, 3)])
     assert ev.status == "on_track" and ev.upper <= 300
     assert evaluate_target(energy, [2011], [299]).status == "achieved"
     assert evaluate_target(energy, [2011, 2012], [350, 352]).status == "off_track"

@@ -22,7 +22,16 @@ def al_line(reg, division="150200", enterprise=None, capacity=50, project_type="
 
     from .conftest import ADMIN
 
-    return services.create(ADMIN, "facility", {"name": f"测试电解铝{division}{project_type}", "kind": "al_line",
-                                               "division": division, "enterprise": (enterprise or reg.a).pk,
-                                               "capacity": capacity, "capacity_unit": "10^4 t/a",
-                                               "project_type": project_type})
+    return services.create(
+        ADMIN,
+        "facility",
+        {
+            "name": f"测试电解铝{division}{project_type}",
+            "kind": "al_line",
+            "division": division,
+            "enterprise": (enterprise or reg.a).pk,
+            "capacity": capacity,
+            "capacity_unit": "10^4 t/a",
+            "project_type": project_type,
+        },
+    )

@@ -22,13 +22,26 @@ def setup_ledger() -> dict:
 
     admin = Actor("race-admin", "admin")
     Division.objects.get_or_create(code="150000", defaults={"name_zh": "内蒙古自治区", "level": "province"})
-    Division.objects.get_or_create(code="150200", defaults={"name_zh": "包头市", "level": "prefecture",
-                                                            "parent_id": "150000"})
+    Division.objects.get_or_create(
+        code="150200", defaults={"name_zh": "包头市", "level": "prefecture", "parent_id": "150000"}
+    )
     ent = services.create(admin, "enterprise", {"name": "置换争用企业", "division": "150200"})
-    projects = [services.create(admin, "facility", {"name": f"新建电解铝项目{i}", "kind": "al_line",
-                                                    "division": "150200", "enterprise": ent.pk,
-                                                    "project_type": "new", "capacity": 10,
-                                                    "capacity_unit": "10^4 t/a"}).pk for i in (1, 2)]
+    projects = [
+        services.create(
+            admin,
+            "facility",
+            {
+                "name": f"新建电解铝项目{i}",
+                "kind": "al_line",
+                "division": "150200",
+                "enterprise": ent.pk,
+                "project_type": "new",
+                "capacity": 10,
+                "capacity_unit": "10^4 t/a",
+            },
+        ).pk
+        for i in (1, 2)
+    ]
     ledger.retire(admin, code="RACE-Q1", amount=QUOTA, holder=ent.pk)
     return {"enterprise": ent.pk, "projects": projects}
 
@@ -55,8 +68,15 @@ def race(ids: dict, serialise: bool = True) -> dict:
 
     def request(i):
         try:
-            ledger.move(admin, kind="consume", quota="RACE-Q1", amount=QUOTA, holder=ids["enterprise"],
-                        project=ids["projects"][i], request_id=f"race-{i}")
+            ledger.move(
+                admin,
+                kind="consume",
+                quota="RACE-Q1",
+                amount=QUOTA,
+                holder=ids["enterprise"],
+                project=ids["projects"][i],
+                request_id=f"race-{i}",
+            )
             outcomes.append("consumed")
         except InvalidInput:
             outcomes.append("refused")

@@ -12,14 +12,26 @@ from .helpers import al_line, workbook
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
 IN_SCOPE = {"admin", "reg_im", "reg_bt"}
 ENDPOINTS = [  # (method, path) as the role-matrix coverage test lists them
-    ("GET", "/monitoring/report-types"), ("GET", "/monitoring/templates/{report_type}"),
-    ("GET", "/monitoring/reports"), ("GET", "/monitoring/reports/{pk}"), ("POST", "/monitoring/uploads"),
-    ("POST", "/monitoring/reports/{pk}/submit"), ("POST", "/monitoring/reports/{pk}/return"),
-    ("POST", "/monitoring/reports/{pk}/accept"), ("GET", "/monitoring/indicators"), ("GET", "/monitoring/targets"),
-    ("GET", "/monitoring/warnings"), ("POST", "/monitoring/warnings/evaluate"),
-    ("POST", "/monitoring/warnings/{pk}/acknowledge"), ("GET", "/monitoring/releases"),
-    ("POST", "/monitoring/releases"), ("GET", "/monitoring/ledger"), ("POST", "/monitoring/ledger/retire"),
-    ("POST", "/monitoring/ledger/movements"), ("POST", "/monitoring/ledger/replacements")]
+    ("GET", "/monitoring/report-types"),
+    ("GET", "/monitoring/templates/{report_type}"),
+    ("GET", "/monitoring/reports"),
+    ("GET", "/monitoring/reports/{pk}"),
+    ("POST", "/monitoring/uploads"),
+    ("POST", "/monitoring/reports/{pk}/submit"),
+    ("POST", "/monitoring/reports/{pk}/return"),
+    ("POST", "/monitoring/reports/{pk}/accept"),
+    ("GET", "/monitoring/indicators"),
+    ("GET", "/monitoring/targets"),
+    ("GET", "/monitoring/warnings"),
+    ("POST", "/monitoring/warnings/evaluate"),
+    ("POST", "/monitoring/warnings/{pk}/acknowledge"),
+    ("GET", "/monitoring/releases"),
+    ("POST", "/monitoring/releases"),
+    ("GET", "/monitoring/ledger"),
+    ("POST", "/monitoring/ledger/retire"),
+    ("POST", "/monitoring/ledger/movements"),
+    ("POST", "/monitoring/ledger/replacements"),
+]
 J = "application/json"
 
 
@@ -27,8 +39,11 @@ J = "application/json"
 def mon(reg):
     fac = al_line(reg)
     ent = Actor("u-ent-a", "enterprise", enterprise_id=reg.a.pk)
-    pk = reports.upload(ent, "monthly_production", workbook(
-        [[f"KZF-{fac.pk}", "2020-01", "铝", 30000, 500000, 480000, 40000, 5400, None]]))["reports"][0]["id"]
+    pk = reports.upload(
+        ent,
+        "monthly_production",
+        workbook([[f"KZF-{fac.pk}", "2020-01", "铝", 30000, 500000, 480000, 40000, 5400, None]]),
+    )["reports"][0]["id"]
     reg.fac_al, reg.report = fac, pk
     reg.project = al_line(reg, capacity=5, project_type="new")
     ledger.retire(Actor("a", "admin"), code="Q-ROLE", amount=80000, holder=reg.a.pk)
@@ -38,8 +53,14 @@ def mon(reg):
 @pytest.mark.parametrize("role", ROLES)
 def test_public_reads(role, mon, login):
     c = login(role, mon)
-    for path in ("report-types", "templates/monthly_production", "indicators", "targets?year=2020", "releases",
-                 "ledger"):
+    for path in (
+        "report-types",
+        "templates/monthly_production",
+        "indicators",
+        "targets?year=2020",
+        "releases",
+        "ledger",
+    ):
         assert c.get(f"/api/v1/monitoring/{path}").status_code == 200, path
 
 
@@ -68,8 +89,9 @@ def test_upload(role, mon, login):
 
     c = login(role, mon)
     data = workbook([[f"KZF-{mon.fac_al.pk}", "2020-02", "铝", 30000, 500000, 480000, 40000, 5400, None]])
-    r = c.post("/api/v1/monitoring/uploads", {"report_type": "monthly_production",
-                                                     "file": SimpleUploadedFile("r.xlsx", data)})
+    r = c.post(
+        "/api/v1/monitoring/uploads", {"report_type": "monthly_production", "file": SimpleUploadedFile("r.xlsx", data)}
+    )
     # regulators may file for facilities in their scope; reg_qh's upload names a facility outside it
     assert r.status_code == {"public": 403, "reg_qh": 400}.get(role, 200)
 
@@ -84,8 +106,18 @@ def test_warnings_and_releases(role, mon, login):
     assert rel.status_code == (201 if staff else 403)
     from kuangzheng.monitoring.models import WarningRecord
 
-    w = WarningRecord.objects.create(rule_id="r", citation_id="c", severity="warning", indicator="i",
-                                     division="150200", period="2020", value=1, threshold=2, unit="1", comparison="<")
+    w = WarningRecord.objects.create(
+        rule_id="r",
+        citation_id="c",
+        severity="warning",
+        indicator="i",
+        division="150200",
+        period="2020",
+        value=1,
+        threshold=2,
+        unit="1",
+        comparison="<",
+    )
     ack = c.post(f"/api/v1/monitoring/warnings/{w.pk}/acknowledge", {"note": "已知"}, content_type=J)
     assert ack.status_code == (200 if role in IN_SCOPE else 404 if role == "reg_qh" else 403)
 
@@ -94,15 +126,32 @@ def test_warnings_and_releases(role, mon, login):
 def test_ledger_writes(role, mon, login):
     c = login(role, mon)
     expect = 201 if role in IN_SCOPE else 404 if role == "reg_qh" else 403
-    r = c.post("/api/v1/monitoring/ledger/retire", {"code": f"Q-{role}", "amount": 1000, "holder": mon.a.pk},
-               content_type=J)
+    r = c.post(
+        "/api/v1/monitoring/ledger/retire", {"code": f"Q-{role}", "amount": 1000, "holder": mon.a.pk}, content_type=J
+    )
     assert r.status_code == expect
-    m = c.post("/api/v1/monitoring/ledger/movements", {"kind": "transfer", "quota": "Q-ROLE", "amount": 10000,
-                                                       "holder": mon.a.pk, "to_holder": mon.b.pk,
-                                                       "request_id": f"t-{role}"}, content_type=J)
+    m = c.post(
+        "/api/v1/monitoring/ledger/movements",
+        {
+            "kind": "transfer",
+            "quota": "Q-ROLE",
+            "amount": 10000,
+            "holder": mon.a.pk,
+            "to_holder": mon.b.pk,
+            "request_id": f"t-{role}",
+        },
+        content_type=J,
+    )
     assert m.status_code == expect
-    p = c.post("/api/v1/monitoring/ledger/replacements", {"project": mon.project.pk, "holder": mon.a.pk,
-                                                          "quotas": [{"quota": "Q-ROLE", "amount": 50000}],
-                                                          "request_id": f"p-{role}"}, content_type=J)
+    p = c.post(
+        "/api/v1/monitoring/ledger/replacements",
+        {
+            "project": mon.project.pk,
+            "holder": mon.a.pk,
+            "quotas": [{"quota": "Q-ROLE", "amount": 50000}],
+            "request_id": f"p-{role}",
+        },
+        content_type=J,
+    )
     assert p.status_code == expect
     assert c.get("/api/v1/monitoring/ledger").json()["balanced"]

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-
-from tests.conftest import wait_for_reload
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.test_portal import sign_in
+from tests.conftest import wait_for_reload
 
 from .helpers import workbook
 
@@ -40,12 +39,20 @@ def test_enterprise_upload_to_dashboard(portal_server, browser, tmp_path):
     b.get(base + "/api/v1/monitoring/reports")
     code = json.loads(b.find_element(By.TAG_NAME, "body").text)[0]["facility_code"]
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(workbook([[code, "2020-1", "铝", "很多", 500000, 600000, 40000, 5400, None],
-                              ["KZF-999999", "2020-01", "铝", 1, 1, 1, 1, 1, None]]))
+    bad.write_bytes(
+        workbook(
+            [
+                [code, "2020-1", "铝", "很多", 500000, 600000, 40000, 5400, None],
+                ["KZF-999999", "2020-01", "铝", 1, 1, 1, 1, 1, None],
+            ]
+        )
+    )
     upload(b, base, bad)
     wait_for(b, "upload-errors")
-    errors = {(e.find_element(By.CLASS_NAME, "err-row").text, e.find_element(By.CLASS_NAME, "err-col").text)
-              for e in b.find_elements(By.CSS_SELECTOR, "#upload-errors tr.upload-error")}
+    errors = {
+        (e.find_element(By.CLASS_NAME, "err-row").text, e.find_element(By.CLASS_NAME, "err-col").text)
+        for e in b.find_elements(By.CSS_SELECTOR, "#upload-errors tr.upload-error")
+    }
     assert {("4", "B"), ("4", "D"), ("4", "F"), ("5", "A")} <= errors
     good = tmp_path / "good.xlsx"
     good.write_bytes(workbook([[code, "2020-01", "铝", 30000, 500000, 480000, 40000, 5400, 20]]))

@@ -23,8 +23,14 @@ def _sqlite_race(tmp_path, *args):
 
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["KZ_DATA_DIR"] = str(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "tests.monitoring.race", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.monitoring.race", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

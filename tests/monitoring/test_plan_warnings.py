@@ -36,9 +36,12 @@ def _qinghai_line_below_80(reg, util):
 
     ent = services.create(REG_ADMIN, "enterprise", {"name": "青海测试铝业", "division": "630000"})
     fac = al_line(reg, division="630000", enterprise=ent)
-    pk = reports.upload(ADMIN, "monthly_production", workbook(
-        [[f"KZF-{fac.pk}", "2019-05", "铝", round(500000 / 12 * util), 500000, 480000, 40000, 5400, None]]),
-        submit=True)["reports"][0]["id"]
+    pk = reports.upload(
+        ADMIN,
+        "monthly_production",
+        workbook([[f"KZF-{fac.pk}", "2019-05", "铝", round(500000 / 12 * util), 500000, 480000, 40000, 5400, None]]),
+        submit=True,
+    )["reports"][0]["id"]
     reports.transition(ADMIN, pk, "accept")
     return pk
 

@@ -22,15 +22,19 @@ def good_row(fac, period="2020-01", output=40000):
 
 def test_bad_workbook_every_error_located_nothing_saved(reg):
     fac = al_line(reg)
-    data = workbook([good_row(fac),
-                     [f"KZF-{fac.pk}", "2020/02", "铝", "四万", 500000, 520000, 53000, 7200, None],
-                     [f"KZF-{reg.fac_b.pk}", "2020-03", "铝", 1, 1, 1, 1, 1, None]])
+    data = workbook(
+        [
+            good_row(fac),
+            [f"KZF-{fac.pk}", "2020/02", "铝", "四万", 500000, 520000, 53000, 7200, None],
+            [f"KZF-{reg.fac_b.pk}", "2020-03", "铝", 1, 1, 1, 1, 1, None],
+        ]
+    )
     r = reports.upload(ENT_A(reg), "monthly_production", data)
     assert not r["ok"] and r["reports"] == [] and Report.objects.count() == 0
     located = {(e["row"], e["column"]) for e in r["errors"]}
-    assert (5, "B") in located          # period not YYYY-MM
-    assert (5, "D") in located          # output not a number
-    assert (6, "A") in located          # another enterprise's facility
+    assert (5, "B") in located  # period not YYYY-MM
+    assert (5, "D") in located  # output not a number
+    assert (6, "A") in located  # another enterprise's facility
     assert all(e["sheet"] == "数据" and e["message_zh"] and e["message_en"] for e in r["errors"])
 
 
@@ -50,8 +54,9 @@ def test_upload_submit_return_accept_and_indicators_move(reg):
     reports.transition(ent, pk, "submit")
     assert measures.table_rows(measures.monthly_tables("province")) == []  # not accepted yet
     reports.transition(REG_BT, pk, "accept")
-    util = [x for x in measures.table_rows(measures.monthly_tables("province"))
-            if x["indicator"] == "capacity_utilisation"]
+    util = [
+        x for x in measures.table_rows(measures.monthly_tables("province")) if x["indicator"] == "capacity_utilisation"
+    ]
     assert util == [dict(util[0], division="150000", metal="al", period="2020-01")]
     assert util[0]["value"] == pytest.approx(40000 / (500000 / 12))
     actions = list(AuditEntry.objects.filter(entity="report", entity_id=str(pk)).values_list("action", flat=True))
@@ -64,9 +69,10 @@ def test_upload_submit_return_accept_and_indicators_move(reg):
 
 def test_unit_error_flagged_against_history(reg):
     fac = al_line(reg)
-    for i, month in enumerate(("2019-10", "2019-11", "2019-12")):
-        pk = reports.upload(Actor("a", "admin"), "monthly_production", workbook([good_row(fac, month)]),
-                            submit=True)["reports"][0]["id"]
+    for _i, month in enumerate(("2019-10", "2019-11", "2019-12")):
+        pk = reports.upload(Actor("a", "admin"), "monthly_production", workbook([good_row(fac, month)]), submit=True)[
+            "reports"
+        ][0]["id"]
         reports.transition(REG_BT, pk, "accept")
     r = reports.upload(ENT_A(reg), "monthly_production", workbook([good_row(fac, "2020-01", output=4)]))
     assert r["ok"]  # a warning does not block

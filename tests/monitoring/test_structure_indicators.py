@@ -8,8 +8,8 @@ import base64
 import pytest
 
 from kuangzheng.access.actor import Actor
-from kuangzheng.monitoring.core import owid
 from kuangzheng.monitoring import config, measures, reports, targets
+from kuangzheng.monitoring.core import owid
 from kuangzheng.monitoring.models import Report
 from kuangzheng.registry import services
 
@@ -22,13 +22,24 @@ REG_BT = Actor("u-reg-bt", "regulator", division_code="150200")
 
 
 def _facility(name, kind, division, enterprise, metal="铜"):
-    return services.create(ADMIN, "facility", {"name": name, "kind": kind, "division": division,
-                                               "enterprise": enterprise.pk, "metals": [metal]})
+    return services.create(
+        ADMIN,
+        "facility",
+        {"name": name, "kind": kind, "division": division, "enterprise": enterprise.pk, "metals": [metal]},
+    )
 
 
 def _accepted(fac, report_type, period, metal, values):
-    return Report.objects.create(facility=fac, enterprise_id=fac.enterprise_id, division_id=fac.division_id,
-                                 report_type=report_type, period=period, metal=metal, values=values, status="accepted")
+    return Report.objects.create(
+        facility=fac,
+        enterprise_id=fac.enterprise_id,
+        division_id=fac.division_id,
+        report_type=report_type,
+        period=period,
+        metal=metal,
+        values=values,
+        status="accepted",
+    )
 
 
 @pytest.fixture
@@ -39,24 +50,37 @@ def data(reg):
     s2 = _facility("乙铜冶炼厂", "smelter", "150100", reg.b)
     plant = _facility("丙铜材加工厂", "processing_plant", "150200", c)
     mon = "monthly_production"
-    _accepted(s1, mon, "2018-06", "cu", {"output": 1000, "capacity": 24000, "recycled_output": 200,
-                                         "primary_metal_used": 300})
+    _accepted(
+        s1, mon, "2018-06", "cu", {"output": 1000, "capacity": 24000, "recycled_output": 200, "primary_metal_used": 300}
+    )
     _accepted(s2, mon, "2018-06", "cu", {"output": 3000, "capacity": 48000, "primary_metal_used": 0})
     _accepted(plant, mon, "2018-06", "cu", {"output": 500, "capacity": 12000, "primary_metal_used": 1200})
-    mines = [(reg.a, "large", 2e6, ("provincial", "national")), (reg.b, "medium", 5e5, ("none", "provincial")),
-             (c, "small", 1e5, ("none", "none")), (c, "small", 1e5, ("none", "none"))]
+    mines = [
+        (reg.a, "large", 2e6, ("provincial", "national")),
+        (reg.b, "medium", 5e5, ("none", "provincial")),
+        (c, "small", 1e5, ("none", "none")),
+        (c, "small", 1e5, ("none", "none")),
+    ]
     for i, (ent, scale, cap, green) in enumerate(mines):
         mine = _facility(f"测试矿山{i}", "mine", "150200", ent)
         for year, level in zip(("2018", "2019"), green):
-            _accepted(mine, "annual_resources_environment", year, "cu",
-                      {"mine_scale": scale, "mine_capacity": cap, "green_mine": level, "land_restored": 10.0})
+            _accepted(
+                mine,
+                "annual_resources_environment",
+                year,
+                "cu",
+                {"mine_scale": scale, "mine_capacity": cap, "green_mine": level, "land_restored": 10.0},
+            )
     reg.c = c
     return reg
 
 
 def _cell(tables, indicator, **key):
-    rows = [r for r in measures.table_rows(tables) if r["indicator"] == indicator
-            and all(str(r.get(k)) == str(v) for k, v in key.items())]
+    rows = [
+        r
+        for r in measures.table_rows(tables)
+        if r["indicator"] == indicator and all(str(r.get(k)) == str(v) for k, v in key.items())
+    ]
     assert len(rows) == 1, (indicator, key, rows)
     return rows[0]
 
@@ -91,7 +115,9 @@ def test_targets_get_their_actuals(data):
     assert rows["003.target.national_green_mines"]["years"] == [2018, 2019]
     assert rows["003.target.national_green_mines"]["actuals"] == [0.0, 1.0]
     assert rows["003.target.green_share_large_medium"]["actuals"] == [pytest.approx(50.0), pytest.approx(100.0)]
-    assert rows["003.target.mines_max"]["actuals"] == [4.0, 4.0] and rows["003.target.mines_max"]["status"] == "achieved"
+    assert (
+        rows["003.target.mines_max"]["actuals"] == [4.0, 4.0] and rows["003.target.mines_max"]["status"] == "achieved"
+    )
     # 十三五 restored area, cumulative from 2016: 4 mines × 10 ha a year = 0.4 then 0.8 km²
     restored = rows["003.target.restoration_area.producing"]
     assert restored["actuals"] == [pytest.approx(0.4), pytest.approx(0.8)] and restored["baseline_value"] == 0.0
@@ -119,26 +145,35 @@ def test_national_aluminium_output_from_the_real_series(db):
 
 
 def test_recycled_output_above_output_is_an_error_located(reg):
-    fac = services.create(ADMIN, "facility", {"name": "测试铜冶炼", "kind": "smelter", "division": "150200",
-                                              "enterprise": reg.a.pk})
+    fac = services.create(
+        ADMIN, "facility", {"name": "测试铜冶炼", "kind": "smelter", "division": "150200", "enterprise": reg.a.pk}
+    )
     ent = Actor("u-ent-a", "enterprise", enterprise_id=reg.a.pk)
-    r = reports.upload(ent, "monthly_production", workbook(
-        [[f"KZF-{fac.pk}", "2020-01", "铜", 1000, 24000, 20000, 50, 300, None, 1200, 400]]))
+    r = reports.upload(
+        ent,
+        "monthly_production",
+        workbook([[f"KZF-{fac.pk}", "2020-01", "铜", 1000, 24000, 20000, 50, 300, None, 1200, 400]]),
+    )
     assert not r["ok"] and any((e["row"], e["column"]) == (4, "J") for e in r["errors"])
-    ok = reports.upload(ent, "monthly_production", workbook(
-        [[f"KZF-{fac.pk}", "2020-01", "铜", 1000, 24000, 20000, 50, 300, None, 200, 400]]))
+    ok = reports.upload(
+        ent,
+        "monthly_production",
+        workbook([[f"KZF-{fac.pk}", "2020-01", "铜", 1000, 24000, 20000, 50, 300, None, 200, 400]]),
+    )
     assert ok["ok"] and Report.objects.get().values["primary_metal_used"] == 400
 
 
 # --- disclosure ---------------------------------------------------------------------------------
 
+
 def _value_cell(html, key):
     i = html.index(f'data-key="{key}"')
-    return html[html.index('class="value', i):html.index("</td>", html.index('class="value', i))]
+    return html[html.index('class="value', i) : html.index("</td>", html.index('class="value', i))]
 
 
-@pytest.mark.parametrize("role, sees", [("public", False), ("ent_a", False), ("reg_bt", False), ("reg_im", True),
-                                        ("admin", True)])
+@pytest.mark.parametrize(
+    "role, sees", [("public", False), ("ent_a", False), ("reg_bt", False), ("reg_im", True), ("admin", True)]
+)
 def test_dashboard_withholds_cells_of_fewer_than_3_enterprises(role, sees, data, login):
     html = login(role, data).get("/monitoring/?indicator=recycled_share").content.decode()
     cell = _value_cell(html, "recycled_share|150000|cu|2018")
@@ -154,8 +189,9 @@ def test_dashboard_withholds_cells_of_fewer_than_3_enterprises(role, sees, data,
 def test_csv_and_api_apply_the_rule(data, client):
     csv = client.get("/monitoring/indicators.csv").content.decode("utf-8-sig").splitlines()
     header = csv[0].split(",")
-    rec = next(dict(zip(header, line.split(","))) for line in csv
-               if line.startswith("recycled_share,1,150000,cu,2018,"))
+    rec = next(
+        dict(zip(header, line.split(","))) for line in csv if line.startswith("recycled_share,1,150000,cu,2018,")
+    )
     assert rec["value"] == rec["numerator"] == rec["denominator"] == "" and rec["withheld"] == "True"
     public = client.get("/api/v1/monitoring/indicators?annual=true").json()
     cell = next(r for r in public if r["indicator"] == "recycled_share" and r["period"] == "2018")
@@ -173,10 +209,13 @@ def test_plan_targets_withheld_for_the_public_only(data):
     assert pub["000.conversion.other_major"]["status"] == "not_met"
     # one zinc smelter joins the cu + zn + pb + mg rate: its own cell has 1 enterprise, and the combined
     # figure minus the public copper cell would reveal it, so the smallest count decides
-    _accepted(data.fac_b, "monthly_production", "2018-06", "zn", {"output": 500, "capacity": 12000,
-                                                                  "primary_metal_used": 100})
-    seen = {who: {r["id"]: r for r in targets.evaluate_all(2019, actor)}["000.conversion.other_major"]
-            for who, actor in (("public", None), ("reg_bt", REG_BT), ("reg_im", REG_IM), ("admin", STAFF))}
+    _accepted(
+        data.fac_b, "monthly_production", "2018-06", "zn", {"output": 500, "capacity": 12000, "primary_metal_used": 100}
+    )
+    seen = {
+        who: {r["id"]: r for r in targets.evaluate_all(2019, actor)}["000.conversion.other_major"]
+        for who, actor in (("public", None), ("reg_bt", REG_BT), ("reg_im", REG_IM), ("admin", STAFF))
+    }
     assert seen["public"]["status"] == seen["reg_bt"]["status"] == "withheld"
     assert seen["public"]["actuals"] == [] and seen["public"]["note_zh"] == "少于3家企业，不予公开"
     for who in ("reg_im", "admin"):

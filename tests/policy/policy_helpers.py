@@ -13,11 +13,35 @@ from kuangzheng.policy.catalogue import CATALOGUE_DIR, SEEDS_DIR, Catalogue, Doc
 DOC = "000_af69fe513fa759e2.txt"
 
 
-def entry(id: str, value, *, jurisdiction="national", param="p.test", kind="access_threshold",
-          comparison=">=", unit="kA", effective=dt.date(2013, 1, 1), **kw) -> Entry:
-    return Entry(id=id, doc=DOC, file="test.yaml", description_zh="测试", description_en="test",
-                 jurisdiction=jurisdiction, applies_to="test", kind=kind, comparison=comparison,
-                 value=value, quote="测试", effective=effective, unit=unit, param=param, **kw)
+def entry(
+    id: str,
+    value,
+    *,
+    jurisdiction="national",
+    param="p.test",
+    kind="access_threshold",
+    comparison=">=",
+    unit="kA",
+    effective=dt.date(2013, 1, 1),
+    **kw,
+) -> Entry:
+    return Entry(
+        id=id,
+        doc=DOC,
+        file="test.yaml",
+        description_zh="测试",
+        description_en="test",
+        jurisdiction=jurisdiction,
+        applies_to="test",
+        kind=kind,
+        comparison=comparison,
+        value=value,
+        quote="测试",
+        effective=effective,
+        unit=unit,
+        param=param,
+        **kw,
+    )
 
 
 def catalogue(*entries: Entry) -> Catalogue:
@@ -26,8 +50,16 @@ def catalogue(*entries: Entry) -> Catalogue:
 
 
 def growth(id: str, rate: float, to: str, frm: str | None = None, base_year=None) -> Entry:
-    return entry(id, rate, kind="ratio_target", comparison="=", unit="%/a", param=None,
-                 growth=Growth(frm, to), base_year=base_year)
+    return entry(
+        id,
+        rate,
+        kind="ratio_target",
+        comparison="=",
+        unit="%/a",
+        param=None,
+        growth=Growth(frm, to),
+        base_year=base_year,
+    )
 
 
 def planted(tmp_path: Path, mutate, file: str = "000.yaml") -> Catalogue:

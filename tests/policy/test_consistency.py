@@ -1,10 +1,9 @@
 """Growth rates recomputed: the three examples of issue 3, totals, ambiguities."""
 
 import pytest
+from policy_helpers import catalogue, entry, growth
 
 from kuangzheng.policy.consistency import cagr, check_growth, report
-
-from policy_helpers import catalogue, entry, growth
 
 
 def _value(id, value, year):
@@ -16,23 +15,26 @@ def test_cagr_formula():
 
 
 def test_copper_260_to_458_over_five_years_is_12_0():
-    cat = catalogue(_value("cu.2005", 260, 2005), _value("cu.2010", 458, 2010),
-                    growth("cu.rate", 12.0, to="cu.2010", frm="cu.2005"))
+    cat = catalogue(
+        _value("cu.2005", 260, 2005), _value("cu.2010", 458, 2010), growth("cu.rate", 12.0, to="cu.2010", frm="cu.2005")
+    )
     g = check_growth(cat.by_id["cu.rate"], cat)
     assert g.computed == pytest.approx(11.99, abs=0.005) and g.tolerance == pytest.approx(0.05)
     assert g.agrees is True and g.years == 5
 
 
 def test_3121_to_4600_at_8_percent():
-    cat = catalogue(_value("a.2010", 3121, 2010), _value("a.2015", 4600, 2015),
-                    growth("a.rate", 8, to="a.2015", frm="a.2010"))
+    cat = catalogue(
+        _value("a.2010", 3121, 2010), _value("a.2015", 4600, 2015), growth("a.rate", 8, to="a.2015", frm="a.2010")
+    )
     g = check_growth(cat.by_id["a.rate"], cat)
     assert g.computed == pytest.approx(8.07, abs=0.005) and g.tolerance == 0.5 and g.agrees is True
 
 
 def test_a_wrong_rate_disagrees_with_the_numbers():
-    cat = catalogue(_value("cu.2005", 260, 2005), _value("cu.2010", 458, 2010),
-                    growth("cu.rate", 12.2, to="cu.2010", frm="cu.2005"))
+    cat = catalogue(
+        _value("cu.2005", 260, 2005), _value("cu.2010", 458, 2010), growth("cu.rate", 12.2, to="cu.2010", frm="cu.2005")
+    )
     g = check_growth(cat.by_id["cu.rate"], cat)
     assert g.agrees is False and "DISAGREES" in g.message and "11.99" in g.message
     assert not g.explained_by_value_rounding
@@ -59,6 +61,7 @@ def test_seed_000_totals_equal_their_parts():
 def test_every_stated_growth_rate_is_reported():
     rep = report()
     from kuangzheng.policy.catalogue import load_catalogue
+
     with_growth = {e.id for e in load_catalogue().entries if e.growth}
     assert {g.id for g in rep.growth} == with_growth
 

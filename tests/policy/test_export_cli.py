@@ -7,12 +7,11 @@ import json
 import pytest
 import yaml
 from click.testing import CliRunner
+from policy_helpers import find, planted
 
 from kuangzheng.policy.catalogue import PolicyError, load_catalogue
 from kuangzheng.policy.cli import policy
 from kuangzheng.policy.export import CSV_COLUMNS, dumps
-
-from policy_helpers import find, planted
 
 CONTRACT = {"id", "doc", "quote", "jurisdiction", "kind", "comparison", "value", "unit", "effective", "year"}
 
@@ -24,7 +23,12 @@ def test_json_export_contract():
         assert CONTRACT <= set(row)
     row = next(r for r in data if r["id"] == "000.al.new.cell_current")
     assert (row["doc"], row["comparison"], row["value"], row["unit"], row["effective"]) == (
-        "000_af69fe513fa759e2.txt", ">=", 400, "kA", "2012-01-01")
+        "000_af69fe513fa759e2.txt",
+        ">=",
+        400,
+        "kA",
+        "2012-01-01",
+    )
     lst = next(r for r in data if r["id"] == "000.flyash.demo_projects")
     assert lst["value"] == ["大唐二期", "神华一期", "中铝一期"] and lst["unit"] is None
 
@@ -88,6 +92,7 @@ def test_cli_consistency():
 
 def test_quote_context_for_highlighting():
     from kuangzheng.policy.catalogue import quote_context
+
     e = load_catalogue().get("000.exploration.integrated.local_registration")  # quote spans an ideographic space
     ctx = quote_context(e, chars=10)
     assert "\u3000" in ctx["quote"] and ctx["quote"].startswith("中标企业") and len(ctx["before"]) == 10

@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
+from policy_helpers import catalogue, entry
 
 from kuangzheng.policy.catalogue import ParameterNotFound, PolicyError
 from kuangzheng.policy.lookup import param, params, stricter
-
-from policy_helpers import catalogue, entry
 
 D2014 = dt.date(2014, 6, 1)
 
@@ -32,8 +31,13 @@ def test_real_catalogue_versions_by_date():
 
 
 def test_real_catalogue_same_param_in_two_provinces():
-    assert param("land.conversion.transition_years_max", "qinghai", on=dt.date(2018, 1, 1)).id == "001.land.transition_years"
-    assert param("land.conversion.transition_years_max", "tibet", on=dt.date(2018, 1, 1)).id == "002.land.transition_years"
+    assert (
+        param("land.conversion.transition_years_max", "qinghai", on=dt.date(2018, 1, 1)).id
+        == "001.land.transition_years"
+    )
+    assert (
+        param("land.conversion.transition_years_max", "tibet", on=dt.date(2018, 1, 1)).id == "002.land.transition_years"
+    )
     with pytest.raises(ParameterNotFound):  # Tibet's plan is not in force before it was issued
         param("land.conversion.transition_years_max", "tibet", on=dt.date(2017, 1, 1))
 

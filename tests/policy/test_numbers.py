@@ -3,8 +3,20 @@ import pytest
 from kuangzheng.policy.numbers import candidates, cn_numeral, decimals, normalise, occurs
 
 
-@pytest.mark.parametrize("run,value", [("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("一千二百", 1200),
-                                       ("两万", 20000), ("千万", 10_000_000), ("一千零五", 1005), ("百", 100)])
+@pytest.mark.parametrize(
+    "run,value",
+    [
+        ("三", 3),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("一千二百", 1200),
+        ("两万", 20000),
+        ("千万", 10_000_000),
+        ("一千零五", 1005),
+        ("百", 100),
+    ],
+)
 def test_chinese_numerals(run, value):
     assert cn_numeral(run) == value
 
@@ -33,7 +45,7 @@ def test_stated_unit_conversions():
     assert occurs(10, "不低于10万吨", "10^4 t")
     assert occurs(100000, "不低于10万吨", "t")
     assert occurs(0.273, "年均增长27.3%", "1")
-    assert occurs(1000, "多龙千万吨级铜矿", "10^4 t")   # 千万吨 = 1000 万吨
+    assert occurs(1000, "多龙千万吨级铜矿", "10^4 t")  # 千万吨 = 1000 万吨
     assert occurs(12000, "1.2亿吨", "10^4 t")
 
 
@@ -48,18 +60,22 @@ def test_decimals_as_written():
     assert decimals(27.3) == 1 and decimals(12.0) == 1 and decimals(8) == 0 and decimals(19.77) == 2
 
 
-@pytest.mark.parametrize("quote,value,allowed", [
-    ("铝液电解交流电耗必须低于12750千瓦时/吨铝", 12750, {"<"}),
-    ("电流效率原则上不应低于93%", 93, {">="}),
-    ("单系列产能不低于10万吨", 10, {">="}),
-    ("必须采用400KA及以上大型预焙槽工艺", 400, {">="}),
-    ("一般控制在1000平方公里以内", 1000, {"<="}),
-    ("不得超过原采矿权面积的1/3", 1, set()),
-    ("冶炼能力达到1400万吨左右", 1400, {"~"}),
-    ("税收超百亿元", 100, set()),
-])
+@pytest.mark.parametrize(
+    "quote,value,allowed",
+    [
+        ("铝液电解交流电耗必须低于12750千瓦时/吨铝", 12750, {"<"}),
+        ("电流效率原则上不应低于93%", 93, {">="}),
+        ("单系列产能不低于10万吨", 10, {">="}),
+        ("必须采用400KA及以上大型预焙槽工艺", 400, {">="}),
+        ("一般控制在1000平方公里以内", 1000, {"<="}),
+        ("不得超过原采矿权面积的1/3", 1, set()),
+        ("冶炼能力达到1400万吨左右", 1400, {"~"}),
+        ("税收超百亿元", 100, set()),
+    ],
+)
 def test_wording_cues(quote, value, allowed):
     from kuangzheng.policy.wording import implied
+
     cues = [c for c in implied(value, quote) if c]
     assert (cues[0] if cues else set()) == allowed
 

@@ -1,12 +1,11 @@
 """The shipped catalogue passes every check, and each kind of planted defect is caught."""
 
 import pytest
+from policy_helpers import copy_file, find, planted
 
 from kuangzheng.policy.catalogue import CATALOGUE_DIR, MAX_QUOTE, load_catalogue, locate
 from kuangzheng.policy.numbers import squash
 from kuangzheng.policy.validate import check
-
-from policy_helpers import copy_file, find, planted
 
 
 def test_shipped_catalogue_has_no_problems():
@@ -45,6 +44,7 @@ def test_the_unchanged_copy_is_clean(tmp_path):
 def test_wrong_quote_is_detected(tmp_path):
     def mutate(d):
         find(d, "000.al.new.cell_current")["quote"] = "新建及改造电解铝项目，必须采用500KA及以上大型预焙槽工艺"
+
     ps = _problems(tmp_path, mutate)
     assert _has(ps, "000.al.new.cell_current", "quote", "does not occur verbatim")
 
@@ -52,6 +52,7 @@ def test_wrong_quote_is_detected(tmp_path):
 def test_whitespace_in_a_quote_is_ignored(tmp_path):
     def mutate(d):
         find(d, "000.al.new.cell_current")["quote"] = "新建及改造电解铝项目，\n 必须采用400KA　及以上大型预焙槽工艺"
+
     assert _problems(tmp_path, mutate) == []
 
 
@@ -61,8 +62,9 @@ def test_number_not_in_its_quote_is_detected(tmp_path):
 
 
 def test_range_bound_not_in_quote_is_detected(tmp_path):
-    ps = _problems(tmp_path, lambda d: find(d, "000.concentrator.cu.min_capacity").update(
-        comparison="range", value=[300, 350]))
+    ps = _problems(
+        tmp_path, lambda d: find(d, "000.concentrator.cu.min_capacity").update(comparison="range", value=[300, 350])
+    )
     assert _has(ps, "000.concentrator.cu.min_capacity", "value", "350")
 
 
@@ -74,6 +76,7 @@ def test_list_item_not_in_quote_is_detected(tmp_path):
 def test_duplicate_id_is_detected(tmp_path):
     def mutate(d):
         d["entries"][1]["id"] = d["entries"][0]["id"]
+
     ps = _problems(tmp_path, mutate)
     assert any(p.field == "id" and "duplicate" in p.en for p in ps)
 
@@ -105,23 +108,30 @@ def test_uncited_entry_is_detected(tmp_path):
 
 
 def test_overlong_quote_is_detected(tmp_path):
-    long_quote = ("新建及改造电解铝项目，必须采用400KA及以上大型预焙槽工艺，铝液电解交流电耗必须低于12750千瓦时/吨铝，"
-                  "铝锭综合交流电耗必须低于13200千瓦时/吨铝，电流效率原则上不应低于93%。现有电解铝生产线要达到160KA及以上预焙槽，"
-                  "铝液电解交流电耗必须低于13350千瓦时/吨铝")
+    long_quote = (
+        "新建及改造电解铝项目，必须采用400KA及以上大型预焙槽工艺，铝液电解交流电耗必须低于12750千瓦时/吨铝，"
+        "铝锭综合交流电耗必须低于13200千瓦时/吨铝，电流效率原则上不应低于93%。现有电解铝生产线要达到160KA及以上预焙槽，"
+        "铝液电解交流电耗必须低于13350千瓦时/吨铝"
+    )
     ps = _problems(tmp_path, lambda d: find(d, "000.al.new.cell_current").update(quote=long_quote))
     assert _has(ps, "000.al.new.cell_current", "quote", "more than 120")
     assert not _has(ps, "000.al.new.cell_current", "quote", "does not occur")
 
 
 def test_dangling_growth_link_is_detected(tmp_path):
-    ps = _problems(tmp_path, lambda d: find(d, "000.capacity.five_metals.growth_to_2017")["growth"].update(
-        to="000.capacity.five_metals.2018"))
+    ps = _problems(
+        tmp_path,
+        lambda d: find(d, "000.capacity.five_metals.growth_to_2017")["growth"].update(
+            to="000.capacity.five_metals.2018"
+        ),
+    )
     assert _has(ps, "000.capacity.five_metals.growth_to_2017", "growth.to", "missing entry")
 
 
 def test_wrong_types_and_bad_dates_are_reported_not_crashed_on(tmp_path):
     def mutate(d):
         find(d, "000.al.new.cell_current").update(value="400", year="2017", effective="2013-13-01")
+
     ps = _problems(tmp_path, mutate)
     assert _has(ps, "000.al.new.cell_current", "value", "needs a number")
     assert _has(ps, "000.al.new.cell_current", "year")
@@ -135,6 +145,7 @@ def test_undated_file_must_say_what_the_date_is_inferred_from(tmp_path):
 def test_ambiguous_lookup_versions_are_detected(tmp_path):
     def mutate(d):
         find(d, "000.al.existing.ac_liquid.from_2016")["effective"] = "2012-01-01"
+
     ps = _problems(tmp_path, mutate)
     assert _has(ps, "000.al.existing.ac_liquid.from_2016", "param", "ambiguous")
 
@@ -145,9 +156,14 @@ def test_missing_required_field_is_detected(tmp_path, field):
     assert _has(ps, "000.al.new.cell_current", field)
 
 
-@pytest.mark.parametrize("entry_id,wrong", [("000.al.new.ac_liquid", "<="),          # 低于 is strict
-                                            ("000.smelting.pb.single_series", ">"),  # 不低于 is inclusive
-                                            ("000.concentrator.zone_radius", "<")])  # 以内 is inclusive
+@pytest.mark.parametrize(
+    "entry_id,wrong",
+    [
+        ("000.al.new.ac_liquid", "<="),  # 低于 is strict
+        ("000.smelting.pb.single_series", ">"),  # 不低于 is inclusive
+        ("000.concentrator.zone_radius", "<"),
+    ],
+)  # 以内 is inclusive
 def test_comparison_contradicting_the_wording_is_detected(tmp_path, entry_id, wrong):
     ps = _problems(tmp_path, lambda d: find(d, entry_id).update(comparison=wrong))
     assert _has(ps, entry_id, "comparison", "contradicts the quote's wording")

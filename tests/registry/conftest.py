@@ -34,9 +34,16 @@ def _division_rows():
         for f in fc["features"]:
             code = str(f["properties"]["id"])
             if code in wanted:
-                rows.append(dict(code=code, name_zh=f["properties"]["地名"], name_en=f["properties"]["name"],
-                                 level=level, parent_id=None if level == "province" else code[:2] + "0000",
-                                 **geometry.columns(shape(f["geometry"]).buffer(0))))
+                rows.append(
+                    dict(
+                        code=code,
+                        name_zh=f["properties"]["地名"],
+                        name_en=f["properties"]["name"],
+                        level=level,
+                        parent_id=None if level == "province" else code[:2] + "0000",
+                        **geometry.columns(shape(f["geometry"]).buffer(0)),
+                    )
+                )
     return rows
 
 
@@ -46,10 +53,22 @@ def _divisions():
 
 
 def right_data(licence, holder, division, geom, **kw):
-    d = {"licence_no": licence, "kind": "mining", "name": f"矿山{licence}", "holder": holder, "division": division,
-         "minerals": ["铜"], "valid_from": "2015-01-01", "valid_to": "2035-01-01", "obtained_by": "listing",
-         "boundary": geom.wkt, "designed_scale": 30, "designed_scale_unit": "10^4 t/a",
-         "elevation_top": 1200, "elevation_bottom": 800}
+    d = {
+        "licence_no": licence,
+        "kind": "mining",
+        "name": f"矿山{licence}",
+        "holder": holder,
+        "division": division,
+        "minerals": ["铜"],
+        "valid_from": "2015-01-01",
+        "valid_to": "2035-01-01",
+        "obtained_by": "listing",
+        "boundary": geom.wkt,
+        "designed_scale": 30,
+        "designed_scale_unit": "10^4 t/a",
+        "elevation_top": 1200,
+        "elevation_bottom": 800,
+    }
     d.update(kw)
     return d
 
@@ -61,26 +80,75 @@ GRANT = {"kind": "granted", "date": "2015-01-01", "document_ref": "测试〔2015
 def reg(db):
     """The small registry; returns a namespace of its records and users."""
     _divisions()
-    a = services.create(ADMIN, "enterprise", {"name": "包头甲矿业有限公司", "credit_code": CODE_A, "division": "150200",
-                                              "ownership": "private", "legal_representative": "张三",
-                                              "address": "包头市昆都仑区"})
-    b = services.create(ADMIN, "enterprise", {"name": "呼和浩特乙矿业有限公司", "credit_code": CODE_B,
-                                              "division": "150100", "ownership": "state"})
-    r_bt = services.create(ADMIN, "right", right_data("C1502002015000001", a.pk, "150200", BAOTOU_BOX),
-                           first_event=GRANT)
-    r_hh = services.create(ADMIN, "right", right_data("C1501002015000002", b.pk, "150100", HOHHOT_BOX),
-                           first_event=GRANT)
-    r_app = services.create(ADMIN, "right", right_data("C1502002016000003", b.pk, "150200",
-                                                       box(110.10, 41.60, 110.12, 41.62)),
-                            first_event={"kind": "applied", "date": "2016-03-01"})
-    fac = services.create(ADMIN, "facility", {"name": "甲选矿厂", "kind": "concentrator", "division": "150200",
-                                              "enterprise": a.pk, "metals": ["铜"], "lon": 110.02, "lat": 41.61,
-                                              "daily_capacity": 500, "process": "浮选"})
-    fac_b = services.create(ADMIN, "facility", {"name": "乙冶炼厂", "kind": "smelter", "division": "150100",
-                                                "enterprise": b.pk, "metals": ["锌"], "lon": 111.62, "lat": 40.81,
-                                                "single_series_capacity": 12})
-    zone = services.create(ADMIN, "zone", {"code": "Z-150200-01", "name": "包头重点矿区", "kind": "key_mining_area",
-                                           "division": "150200", "boundary": box(109.9, 41.5, 110.2, 41.7).wkt})
+    a = services.create(
+        ADMIN,
+        "enterprise",
+        {
+            "name": "包头甲矿业有限公司",
+            "credit_code": CODE_A,
+            "division": "150200",
+            "ownership": "private",
+            "legal_representative": "张三",
+            "address": "包头市昆都仑区",
+        },
+    )
+    b = services.create(
+        ADMIN,
+        "enterprise",
+        {"name": "呼和浩特乙矿业有限公司", "credit_code": CODE_B, "division": "150100", "ownership": "state"},
+    )
+    r_bt = services.create(
+        ADMIN, "right", right_data("C1502002015000001", a.pk, "150200", BAOTOU_BOX), first_event=GRANT
+    )
+    r_hh = services.create(
+        ADMIN, "right", right_data("C1501002015000002", b.pk, "150100", HOHHOT_BOX), first_event=GRANT
+    )
+    r_app = services.create(
+        ADMIN,
+        "right",
+        right_data("C1502002016000003", b.pk, "150200", box(110.10, 41.60, 110.12, 41.62)),
+        first_event={"kind": "applied", "date": "2016-03-01"},
+    )
+    fac = services.create(
+        ADMIN,
+        "facility",
+        {
+            "name": "甲选矿厂",
+            "kind": "concentrator",
+            "division": "150200",
+            "enterprise": a.pk,
+            "metals": ["铜"],
+            "lon": 110.02,
+            "lat": 41.61,
+            "daily_capacity": 500,
+            "process": "浮选",
+        },
+    )
+    fac_b = services.create(
+        ADMIN,
+        "facility",
+        {
+            "name": "乙冶炼厂",
+            "kind": "smelter",
+            "division": "150100",
+            "enterprise": b.pk,
+            "metals": ["锌"],
+            "lon": 111.62,
+            "lat": 40.81,
+            "single_series_capacity": 12,
+        },
+    )
+    zone = services.create(
+        ADMIN,
+        "zone",
+        {
+            "code": "Z-150200-01",
+            "name": "包头重点矿区",
+            "kind": "key_mining_area",
+            "division": "150200",
+            "boundary": box(109.9, 41.5, 110.2, 41.7).wkt,
+        },
+    )
     users = {
         "admin": create_user("u-admin", PASSWORD, "admin"),
         "reg_im": create_user("u-reg-im", PASSWORD, "regulator", division="150000"),
@@ -94,7 +162,16 @@ def reg(db):
 
     ns = R()
     ns.a, ns.b, ns.r_bt, ns.r_hh, ns.r_app, ns.fac, ns.fac_b, ns.zone, ns.users = (
-        a, b, r_bt, r_hh, r_app, fac, fac_b, zone, users)
+        a,
+        b,
+        r_bt,
+        r_hh,
+        r_app,
+        fac,
+        fac_b,
+        zone,
+        users,
+    )
     ns.today = dt.date(2026, 11, 24)
     return ns
 
@@ -106,4 +183,5 @@ def login(client):
         if role != "public":
             client.force_login(reg.users[role])
         return client
+
     return as_

@@ -51,8 +51,9 @@ def test_rewriting_an_entry_with_a_fresh_hash_breaks_the_next_link(reg):
     """A forger who recomputes the altered entry's own hash still breaks the chain after it."""
     e = AuditEntry.objects.order_by("seq")[1]
     after = dict(e.after, name="伪造")
-    h = audit.entry_hash(e.prev_hash, e.seq, audit._iso(e.at), e.actor, e.role, e.action, e.entity, e.entity_id,
-                         e.before, after)
+    h = audit.entry_hash(
+        e.prev_hash, e.seq, audit._iso(e.at), e.actor, e.role, e.action, e.entity, e.entity_id, e.before, after
+    )
     AuditEntry.objects.filter(pk=e.pk).update(after=after, hash=h)
     r = audit.verify()
     assert not r.ok and any(f"seq {e.seq + 1}:" in p for p in r.problems)

@@ -55,8 +55,7 @@ def test_api_returns_400_with_field(kind, change, field, zh, reg, login):
     body = {**_base(kind, reg), **change}
     if kind == "right":
         body["event"] = GRANT
-    r = c.post(f"/api/v1/{'enterprises' if kind == 'enterprise' else 'rights'}", body,
-               content_type="application/json")
+    r = c.post(f"/api/v1/{'enterprises' if kind == 'enterprise' else 'rights'}", body, content_type="application/json")
     assert r.status_code == 400
     problems = r.json()["problems"]
     assert any(p["field"] == field and zh in p["message_zh"] and p["message_en"] for p in problems)
@@ -72,9 +71,11 @@ def test_portal_form_shows_every_problem_and_keeps_the_input(reg, login):
 
 def test_illegal_transition_is_refused(reg, login):
     c = login("admin", reg)
-    r = c.post(f"/api/v1/rights/{reg.r_app.pk}/events", {"kind": "renewed", "date": "2017-01-01",
-                                                         "valid_to": "2040-01-01", "version": reg.r_app.version},
-               content_type="application/json")
+    r = c.post(
+        f"/api/v1/rights/{reg.r_app.pk}/events",
+        {"kind": "renewed", "date": "2017-01-01", "valid_to": "2040-01-01", "version": reg.r_app.version},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and r.json()["problems"][0]["field"] == "kind"
     assert "不允许" in r.json()["problems"][0]["message_zh"]
     reg.r_app.refresh_from_db()
@@ -82,16 +83,25 @@ def test_illegal_transition_is_refused(reg, login):
 
 
 def test_events_change_what_they_carry(reg):
-    r = services.add_event(ADMIN, reg.r_bt.pk, {"kind": "renewed", "date": "2034-11-01", "valid_to": "2044-01-01"},
-                           reg.r_bt.version)
+    r = services.add_event(
+        ADMIN, reg.r_bt.pk, {"kind": "renewed", "date": "2034-11-01", "valid_to": "2044-01-01"}, reg.r_bt.version
+    )
     assert r.valid_to.isoformat() == "2044-01-01" and r.status == "valid"
     r = services.add_event(ADMIN, r.pk, {"kind": "transferred", "date": "2035-01-01", "holder": reg.b.pk}, r.version)
     assert r.holder_id == reg.b.pk
     with pytest.raises(InvalidInput):  # a reduction must stay inside the old boundary
-        services.add_event(ADMIN, r.pk, {"kind": "reduced", "date": "2035-02-01",
-                                         "boundary": box(110.0, 41.6, 110.2, 41.7).wkt}, r.version)
-    r = services.add_event(ADMIN, r.pk, {"kind": "reduced", "date": "2035-02-01",
-                                         "boundary": box(110.0, 41.6, 110.02, 41.62).wkt}, r.version)
+        services.add_event(
+            ADMIN,
+            r.pk,
+            {"kind": "reduced", "date": "2035-02-01", "boundary": box(110.0, 41.6, 110.2, 41.7).wkt},
+            r.version,
+        )
+    r = services.add_event(
+        ADMIN,
+        r.pk,
+        {"kind": "reduced", "date": "2035-02-01", "boundary": box(110.0, 41.6, 110.02, 41.62).wkt},
+        r.version,
+    )
     assert float(r.area_km2) < 10
     r = services.add_event(ADMIN, r.pk, {"kind": "closed", "date": "2036-01-01"}, r.version)
     assert r.status == "closed"
@@ -116,8 +126,10 @@ def test_import_with_bad_rows_writes_nothing_and_reports_every_row(reg, tmp_path
 
 
 def test_import_twice_creates_no_duplicates_csv_gbk(reg, tmp_path):
-    rows = [_rows(reg)[0], {"name": "导入丁", "credit_code": make_credit_code("91150200MA0N0KMP4"),
-                            "division": "150200"}]
+    rows = [
+        _rows(reg)[0],
+        {"name": "导入丁", "credit_code": make_credit_code("91150200MA0N0KMP4"), "division": "150200"},
+    ]
     f = tmp_path / "ent.csv"
     text = "name,credit_code,division\n" + "".join(f"{r['name']},{r['credit_code']},{r['division']}\n" for r in rows)
     f.write_bytes(text.encode("gbk"))  # spreadsheets saved in China are often GBK

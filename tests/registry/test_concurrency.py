@@ -50,6 +50,7 @@ def test_concurrent_writers_keep_one_chain():
             for j in range(8):
                 e = Enterprise.objects.get(pk=pk)
                 services.update(ADMIN, "enterprise", pk, {"address": f"地址{j}"}, e.version)
+
         return go
 
     assert _run([writer(e.pk) for e in ents]) == []
@@ -76,6 +77,7 @@ def test_two_editors_at_once_only_one_wins():
                 outcomes.append("saved")
             except StaleVersion:
                 outcomes.append("refused")
+
         return go
 
     assert _run([editor("甲"), editor("乙")]) == []

@@ -10,12 +10,28 @@ from kuangzheng.registry.models import Zone
 
 
 def test_zones_import_from_geopackage_all_or_nothing_and_idempotent(reg, tmp_path):
-    good = [({"code": "GP-1", "name": "开采规划区块一", "kind": "mining_planning_block", "division": "150200",
-              "release_date": "2017-03-01"}, box(110.0, 41.5, 110.1, 41.6)),
-            ({"code": "GP-2", "name": "勘查规划区块二", "kind": "exploration_planning_block", "division": "150200"},
-             box(110.2, 41.5, 110.3, 41.6))]
-    bad = good + [({"code": "GP-3", "name": "坏区块", "kind": "no_such_kind", "division": "150200"},
-                   box(110.4, 41.5, 110.5, 41.6))]
+    good = [
+        (
+            {
+                "code": "GP-1",
+                "name": "开采规划区块一",
+                "kind": "mining_planning_block",
+                "division": "150200",
+                "release_date": "2017-03-01",
+            },
+            box(110.0, 41.5, 110.1, 41.6),
+        ),
+        (
+            {"code": "GP-2", "name": "勘查规划区块二", "kind": "exploration_planning_block", "division": "150200"},
+            box(110.2, 41.5, 110.3, 41.6),
+        ),
+    ]
+    bad = good + [
+        (
+            {"code": "GP-3", "name": "坏区块", "kind": "no_such_kind", "division": "150200"},
+            box(110.4, 41.5, 110.5, 41.6),
+        )
+    ]
     runner = CliRunner()
     bad_file = write_layer(bad, tmp_path / "bad.gpkg")
     r = runner.invoke(main, ["import", "zone", str(bad_file), "--as", "u-admin"])
@@ -44,8 +60,12 @@ def test_overlapping_rights_are_found_with_area_and_share(reg):
     from .conftest import ADMIN, GRANT, right_data
 
     # a new right covering the east half of r_bt (110.025–110.075 × 41.60–41.63)
-    services.create(ADMIN, "right", right_data("C1502002019000009", reg.b.pk, "150200",
-                                               box(110.025, 41.60, 110.075, 41.63)), first_event=GRANT)
+    services.create(
+        ADMIN,
+        "right",
+        right_data("C1502002019000009", reg.b.pk, "150200", box(110.025, 41.60, 110.075, 41.63)),
+        first_event=GRANT,
+    )
     rights = spatial.conflicts(ADMIN, reg.r_bt.pk)["rights"]
     assert [r["code"] for r in rights] == ["C1502002019000009"]
     assert rights[0]["share_of_this"] == pytest.approx(0.5, abs=1e-3)

@@ -10,8 +10,16 @@ def test_fold_of_events():
     assert lifecycle.state_after(["granted", "merged"]) == "merged"
 
 
-@pytest.mark.parametrize("events", [["renewed"], ["applied", "transferred"], ["granted", "closed", "renewed"],
-                                    ["granted", "expired", "renewed"], ["granted", "granted"]])
+@pytest.mark.parametrize(
+    "events",
+    [
+        ["renewed"],
+        ["applied", "transferred"],
+        ["granted", "closed", "renewed"],
+        ["granted", "expired", "renewed"],
+        ["granted", "granted"],
+    ],
+)
 def test_illegal_sequences(events):
     with pytest.raises(ValueError):
         lifecycle.state_after(events)

@@ -33,10 +33,19 @@ def test_api_returns_409_with_message(reg, login):
 def test_life_cycle_events_also_check_the_version(reg, login):
     c = login("admin", reg)
     v = reg.r_bt.version
-    assert c.post(f"/api/v1/rights/{reg.r_bt.pk}/events", {"kind": "suspended", "date": "2025-01-01", "version": v},
-                  content_type="application/json").status_code == 200
-    r = c.post(f"/api/v1/rights/{reg.r_bt.pk}/events", {"kind": "cancelled", "date": "2025-02-01", "version": v},
-               content_type="application/json")
+    assert (
+        c.post(
+            f"/api/v1/rights/{reg.r_bt.pk}/events",
+            {"kind": "suspended", "date": "2025-01-01", "version": v},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    r = c.post(
+        f"/api/v1/rights/{reg.r_bt.pk}/events",
+        {"kind": "cancelled", "date": "2025-02-01", "version": v},
+        content_type="application/json",
+    )
     assert r.status_code == 409
     assert reg.r_bt.events.count() == 2  # the refused event was not stored
 
@@ -45,9 +54,17 @@ def test_portal_edit_form_refuses_stale_save(reg, login):
     c = login("admin", reg)
     form_version = reg.a.version
     services.update(ADMIN, "enterprise", reg.a.pk, {"address": "别人先改"}, form_version)
-    r = c.post(f"/enterprises/{reg.a.pk}/edit/", {"version": form_version, "name": reg.a.name,
-                                                  "credit_code": reg.a.credit_code, "division": "150200",
-                                                  "ownership": "private", "legal_representative": "李四",
-                                                  "address": "包头市昆都仑区"})
+    r = c.post(
+        f"/enterprises/{reg.a.pk}/edit/",
+        {
+            "version": form_version,
+            "name": reg.a.name,
+            "credit_code": reg.a.credit_code,
+            "division": "150200",
+            "ownership": "private",
+            "legal_representative": "李四",
+            "address": "包头市昆都仑区",
+        },
+    )
     assert r.status_code == 200 and "已被他人修改" in r.content.decode()
     assert Enterprise.objects.get(pk=reg.a.pk).address == "别人先改"

@@ -2,11 +2,11 @@
 refused. Expected outcomes are written out here from the rules, not computed by the code under test."""
 
 import pytest
+from shapely.geometry import box
 
 from kuangzheng.api.routes import api
 
 from .conftest import CODE_A, right_data
-from shapely.geometry import box
 
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
 STAFF_IN_SCOPE = {"admin", "reg_im", "reg_bt"}  # every test record lies in Baotou (150200) or Hohhot (150100)
@@ -14,24 +14,50 @@ STAFF_IN_SCOPE = {"admin", "reg_im", "reg_bt"}  # every test record lies in Baot
 # which records each role sees at all (ids by fixture attribute) — Hohhot is outside reg_bt's scope,
 # Qinghai's regulator sees nothing in Inner Mongolia, applications are not public
 VISIBLE = {
-    "enterprises": {"admin": {"a", "b"}, "reg_im": {"a", "b"}, "reg_bt": {"a"}, "reg_qh": set(),
-                    "ent_a": {"a", "b"}, "public": {"a", "b"}},
-    "facilities": {"admin": {"fac", "fac_b"}, "reg_im": {"fac", "fac_b"}, "reg_bt": {"fac"}, "reg_qh": set(),
-                   "ent_a": {"fac", "fac_b"}, "public": {"fac", "fac_b"}},
-    "rights": {"admin": {"r_bt", "r_hh", "r_app"}, "reg_im": {"r_bt", "r_hh", "r_app"}, "reg_bt": {"r_bt", "r_app"},
-               "reg_qh": set(), "ent_a": {"r_bt", "r_hh"}, "public": {"r_bt", "r_hh"}},
+    "enterprises": {
+        "admin": {"a", "b"},
+        "reg_im": {"a", "b"},
+        "reg_bt": {"a"},
+        "reg_qh": set(),
+        "ent_a": {"a", "b"},
+        "public": {"a", "b"},
+    },
+    "facilities": {
+        "admin": {"fac", "fac_b"},
+        "reg_im": {"fac", "fac_b"},
+        "reg_bt": {"fac"},
+        "reg_qh": set(),
+        "ent_a": {"fac", "fac_b"},
+        "public": {"fac", "fac_b"},
+    },
+    "rights": {
+        "admin": {"r_bt", "r_hh", "r_app"},
+        "reg_im": {"r_bt", "r_hh", "r_app"},
+        "reg_bt": {"r_bt", "r_app"},
+        "reg_qh": set(),
+        "ent_a": {"r_bt", "r_hh"},
+        "public": {"r_bt", "r_hh"},
+    },
     "zones": {r: ({"zone"} if r != "reg_qh" else set()) for r in ROLES},
 }
 # which visible records each role sees in full (private fields, history)
 FULL = {
     "enterprises": {"admin": {"a", "b"}, "reg_im": {"a", "b"}, "reg_bt": {"a"}, "ent_a": {"a"}},
     "facilities": {"admin": {"fac", "fac_b"}, "reg_im": {"fac", "fac_b"}, "reg_bt": {"fac"}, "ent_a": {"fac"}},
-    "rights": {"admin": {"r_bt", "r_hh", "r_app"}, "reg_im": {"r_bt", "r_hh", "r_app"}, "reg_bt": {"r_bt", "r_app"},
-               "ent_a": {"r_bt"}},
+    "rights": {
+        "admin": {"r_bt", "r_hh", "r_app"},
+        "reg_im": {"r_bt", "r_hh", "r_app"},
+        "reg_bt": {"r_bt", "r_app"},
+        "ent_a": {"r_bt"},
+    },
     "zones": {"admin": {"zone"}, "reg_im": {"zone"}, "reg_bt": {"zone"}},
 }
-PRIVATE_FIELD = {"enterprises": "legal_representative", "facilities": "process", "rights": "elevation_top",
-                 "zones": None}
+PRIVATE_FIELD = {
+    "enterprises": "legal_representative",
+    "facilities": "process",
+    "rights": "elevation_top",
+    "zones": None,
+}
 MAIN = {"enterprises": "a", "facilities": "fac", "rights": "r_bt", "zones": "zone"}
 
 
@@ -39,8 +65,10 @@ def _new(kind, reg):
     return {
         "enterprises": {"name": "新企业", "credit_code": "91150200MA0N0NEW1" + "X", "division": "150200"},
         "facilities": {"name": "新设施", "kind": "mine", "division": "150200", "enterprise": reg.a.pk},
-        "rights": {**right_data("C1502002020009999", reg.a.pk, "150200", box(110.2, 41.6, 110.22, 41.62)),
-                   "event": {"kind": "granted", "date": "2020-01-01"}},
+        "rights": {
+            **right_data("C1502002020009999", reg.a.pk, "150200", box(110.2, 41.6, 110.22, 41.62)),
+            "event": {"kind": "granted", "date": "2020-01-01"},
+        },
         "zones": {"code": "Z-NEW", "name": "新区块", "kind": "mining_planning_block", "division": "150200"},
     }[kind]
 
@@ -75,8 +103,11 @@ def expect_update(kind, role, key):
 @pytest.mark.parametrize("kind", list(VISIBLE))
 def test_list_detail_history(kind, role, reg, login):
     c = login(role, reg)
-    ids = {getattr(reg, k).pk: k for k in ("a", "b", "fac", "fac_b", "r_bt", "r_hh", "r_app", "zone")
-           if type(getattr(reg, k)).__name__ == type(getattr(reg, MAIN[kind])).__name__}
+    ids = {
+        getattr(reg, k).pk: k
+        for k in ("a", "b", "fac", "fac_b", "r_bt", "r_hh", "r_app", "zone")
+        if type(getattr(reg, k)).__name__ == type(getattr(reg, MAIN[kind])).__name__
+    }
     r = c.get(f"/api/v1/{kind}?size=100")
     assert r.status_code == 200
     got = {ids[x["id"]] for x in r.json()["results"]}
@@ -92,12 +123,15 @@ def test_list_detail_history(kind, role, reg, login):
         assert d.status_code == (200 if key in VISIBLE[kind][role] else 404), (key, d.content)
         h = c.get(f"/api/v1/{kind}/{pk}/history")
         assert h.status_code == (200 if key in full else 403 if key in VISIBLE[kind][role] else 404)
-        page = c.get(f"/{ {'enterprises': 'enterprises', 'facilities': 'facilities', 'rights': 'rights', 'zones': 'zones'}[kind]}/{pk}/")
+        page = c.get(
+            f"/{ {'enterprises': 'enterprises', 'facilities': 'facilities', 'rights': 'rights', 'zones': 'zones'}[kind] }/{pk}/"
+        )
         assert page.status_code == (200 if key in VISIBLE[kind][role] else 404)
         if page.status_code == 200 and PRIVATE_FIELD[kind]:
             private_value = {"enterprises": "张三", "facilities": "浮选", "rights": "1200.0"}[kind]
-            assert (private_value in page.content.decode()) == (key in full and getattr(reg, key).pk in (
-                reg.a.pk, reg.fac.pk, reg.r_bt.pk)) or key not in (MAIN[kind],)
+            assert (private_value in page.content.decode()) == (
+                key in full and getattr(reg, key).pk in (reg.a.pk, reg.fac.pk, reg.r_bt.pk)
+            ) or key not in (MAIN[kind],)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -109,11 +143,18 @@ def test_create(kind, role, reg, login):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("kind,key,change", [
-    ("enterprises", "a", {"address": "新地址"}), ("enterprises", "b", {"address": "新地址"}),
-    ("facilities", "fac", {"process": "重选"}), ("facilities", "fac_b", {"process": "湿法"}),
-    ("rights", "r_bt", {"name": "改名"}), ("rights", "r_hh", {"name": "改名"}), ("zones", "zone", {"name": "改名"}),
-])
+@pytest.mark.parametrize(
+    "kind,key,change",
+    [
+        ("enterprises", "a", {"address": "新地址"}),
+        ("enterprises", "b", {"address": "新地址"}),
+        ("facilities", "fac", {"process": "重选"}),
+        ("facilities", "fac_b", {"process": "湿法"}),
+        ("rights", "r_bt", {"name": "改名"}),
+        ("rights", "r_hh", {"name": "改名"}),
+        ("zones", "zone", {"name": "改名"}),
+    ],
+)
 def test_update(kind, key, change, role, reg, login):
     c = login(role, reg)
     obj = getattr(reg, key)
@@ -124,8 +165,11 @@ def test_update(kind, key, change, role, reg, login):
 @pytest.mark.parametrize("role", ROLES)
 def test_right_event(role, reg, login):
     c = login(role, reg)
-    r = c.post(f"/api/v1/rights/{reg.r_bt.pk}/events", {"kind": "suspended", "date": "2025-01-01",
-                                                        "version": reg.r_bt.version}, content_type="application/json")
+    r = c.post(
+        f"/api/v1/rights/{reg.r_bt.pk}/events",
+        {"kind": "suspended", "date": "2025-01-01", "version": reg.r_bt.version},
+        content_type="application/json",
+    )
     assert r.status_code == expect_update("rights", role, "r_bt"), r.content
 
 
@@ -145,7 +189,8 @@ def test_right_conflicts(role, reg, login):
 def test_misc_endpoints(role, reg, login):
     c = login(role, reg)
     assert c.get("/api/v1/me").json()["role"] == {"admin": "admin", "ent_a": "enterprise", "public": "public"}.get(
-        role, "regulator")
+        role, "regulator"
+    )
     assert c.get("/api/v1/divisions").status_code == 200
     assert c.get("/api/v1/audit/verify").status_code == (200 if role == "admin" else 403)
 
@@ -161,16 +206,19 @@ def test_pages(page, role, reg, login):
 @pytest.mark.parametrize("role", ROLES)
 def test_portal_writes(role, reg, login):
     c = login(role, reg)
-    r = c.post("/enterprises/new/", _fix_credit({"name": "门户新企业", "credit_code": "91150200MA0N0PRT1X",
-                                                 "division": "150200"}))
+    r = c.post(
+        "/enterprises/new/",
+        _fix_credit({"name": "门户新企业", "credit_code": "91150200MA0N0PRT1X", "division": "150200"}),
+    )
     expected = {"public": 302, "reg_qh": 403, "ent_a": 403}.get(role, 302)
     assert r.status_code == expected
     if role == "public":
         assert r["Location"].startswith("/login/")
     elif expected == 302:
         assert r["Location"].startswith("/enterprises/")
-    e = c.post(f"/rights/{reg.r_bt.pk}/events/", {"kind": "suspended", "date": "2025-01-01",
-                                                 "version": reg.r_bt.version})
+    e = c.post(
+        f"/rights/{reg.r_bt.pk}/events/", {"kind": "suspended", "date": "2025-01-01", "version": reg.r_bt.version}
+    )
     reg.r_bt.refresh_from_db()
     assert (reg.r_bt.status == "suspended") == (role in STAFF_IN_SCOPE)
     assert e.status_code in (302, 404)
@@ -186,8 +234,13 @@ def test_matrix_covers_every_api_endpoint():
                     served.add((m, (prefix.rstrip("/") + "/" + path.lstrip("/")).rstrip("/").replace("//", "/")))
     covered = {("GET", "/me"), ("GET", "/divisions"), ("GET", "/audit/verify")}
     for kind in VISIBLE:
-        covered |= {("GET", f"/{kind}"), ("GET", f"/{kind}/{{pk}}"), ("GET", f"/{kind}/{{pk}}/history"),
-                    ("POST", f"/{kind}"), ("PATCH", f"/{kind}/{{pk}}")}
+        covered |= {
+            ("GET", f"/{kind}"),
+            ("GET", f"/{kind}/{{pk}}"),
+            ("GET", f"/{kind}/{{pk}}/history"),
+            ("POST", f"/{kind}"),
+            ("PATCH", f"/{kind}/{{pk}}"),
+        }
     covered |= {("POST", "/rights/{pk}/events"), ("GET", "/rights/{pk}/conflicts")}
     covered |= {("GET", f"/policy/{p}") for p in POLICY_ENDPOINTS} | {("GET", "/policy/entries/{entry_id}")}
     from tests.monitoring.test_api_roles import ENDPOINTS as MONITORING  # their role tests: tests/monitoring
@@ -222,8 +275,11 @@ def test_api_session_writes_need_csrf(reg):
 
     c = Client(enforce_csrf_checks=True)
     c.force_login(reg.users["admin"])
-    r = c.post("/api/v1/zones", {"code": "Z-CSRF", "name": "x", "kind": "key_mining_area", "division": "150200"},
-               content_type="application/json")
+    r = c.post(
+        "/api/v1/zones",
+        {"code": "Z-CSRF", "name": "x", "kind": "key_mining_area", "division": "150200"},
+        content_type="application/json",
+    )
     assert r.status_code == 403
 
 
@@ -249,8 +305,11 @@ def test_form_pages(role, reg, login):
         if role == "public":
             assert e.status_code == 302
         else:
-            assert e.status_code == expect_update(path, role, key) if e.status_code != 200 else \
-                expect_update(path, role, key) == 200
+            assert (
+                e.status_code == expect_update(path, role, key)
+                if e.status_code != 200
+                else expect_update(path, role, key) == 200
+            )
 
 
 @pytest.mark.parametrize("role", ROLES)

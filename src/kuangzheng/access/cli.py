@@ -27,5 +27,5 @@ def user_create(username, role, division, enterprise, password):
     try:
         users.create_user(username, password, role, division=division, enterprise=enterprise)
     except ServiceError as exc:
-        raise click.ClickException(f"{exc.zh} / {exc.en}")
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
     click.echo(f"已创建 / created {username} ({role})")

@@ -8,25 +8,36 @@ from kuangzheng.errors import FieldProblem, InvalidInput
 from .models import Profile, Role
 
 
-def create_user(username: str, password: str, role: str, division: str | None = None,
-                enterprise: int | None = None):
+def create_user(username: str, password: str, role: str, division: str | None = None, enterprise: int | None = None):
     from kuangzheng.registry.models import Division, Enterprise
 
     problems = []
     if role not in Role.values:
         problems.append(FieldProblem("role", f"未知角色 {role}", f"unknown role {role}"))
     if role == "regulator" and not Division.objects.filter(pk=division or "").exists():
-        problems.append(FieldProblem("division", f"监管人员须绑定有效的区划代码（{division}）",
-                                     f"a regulator needs a valid division code ({division})"))
+        problems.append(
+            FieldProblem(
+                "division",
+                f"监管人员须绑定有效的区划代码（{division}）",
+                f"a regulator needs a valid division code ({division})",
+            )
+        )
     if role == "enterprise" and not Enterprise.objects.filter(pk=enterprise or 0).exists():
-        problems.append(FieldProblem("enterprise", "企业用户须绑定已登记的企业", "an enterprise user needs a registered enterprise"))
+        problems.append(
+            FieldProblem("enterprise", "企业用户须绑定已登记的企业", "an enterprise user needs a registered enterprise")
+        )
     if get_user_model().objects.filter(username=username).exists():
         problems.append(FieldProblem("username", f"用户名 {username} 已存在", f"username {username} exists"))
     if problems:
         raise InvalidInput(problems)
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username=username, password=password,
-                                                    is_staff=role == "admin", is_superuser=role == "admin")
-        Profile.objects.create(user=user, role=role, division_id=division if role == "regulator" else None,
-                               enterprise_id=enterprise if role == "enterprise" else None)
+        user = get_user_model().objects.create_user(
+            username=username, password=password, is_staff=role == "admin", is_superuser=role == "admin"
+        )
+        Profile.objects.create(
+            user=user,
+            role=role,
+            division_id=division if role == "regulator" else None,
+            enterprise_id=enterprise if role == "enterprise" else None,
+        )
     return user

@@ -17,11 +17,17 @@ from kuangzheng.errors import ServiceError
 from kuangzheng.monitoring import api as monitoring_api
 from kuangzheng.registry import api as registry_api
 
-api = NinjaAPI(title="矿政 Kuangzheng API", version="1", description=(
-    "Registry of divisions, enterprises, facilities, mineral rights and zones. Every write is checked "
-    "against the caller's role and division scope, validated (errors name the field, in Chinese and "
-    "English) and recorded in the hash-chained audit log. Writes to existing records carry the "
-    "`version` the caller read; a stale version is refused with 409."), urls_namespace="api")
+api = NinjaAPI(
+    title="矿政 Kuangzheng API",
+    version="1",
+    description=(
+        "Registry of divisions, enterprises, facilities, mineral rights and zones. Every write is checked "
+        "against the caller's role and division scope, validated (errors name the field, in Chinese and "
+        "English) and recorded in the hash-chained audit log. Writes to existing records carry the "
+        "`version` the caller read; a stale version is refused with 409."
+    ),
+    urls_namespace="api",
+)
 
 
 @api.exception_handler(ServiceError)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -37,8 +36,9 @@ def jsonable(obj):
     return json.loads(canonical(obj)) if obj is not None else None
 
 
-def entry_hash(prev_hash: str, seq: int, at: str, actor: str, role: str, action: str, entity: str,
-               entity_id: str, before, after) -> str:
+def entry_hash(
+    prev_hash: str, seq: int, at: str, actor: str, role: str, action: str, entity: str, entity_id: str, before, after
+) -> str:
     body = canonical([seq, at, actor, role, action, entity, entity_id, before, after])
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
@@ -51,11 +51,21 @@ def record(actor, action: str, entity: str, entity_id, before: dict | None, afte
         head = AuditHead.objects.select_for_update().get(id=1)
         at = timezone.now().replace(microsecond=0)
         before, after = jsonable(before), jsonable(after)
-        h = entry_hash(head.hash, head.seq, _iso(at), actor.username, actor.role, action, entity,
-                       str(entity_id), before, after)
+        h = entry_hash(
+            head.hash, head.seq, _iso(at), actor.username, actor.role, action, entity, str(entity_id), before, after
+        )
         entry = AuditEntry.objects.create(
-            seq=head.seq, at=at, actor=actor.username, role=actor.role, action=action, entity=entity,
-            entity_id=str(entity_id), before=before, after=after, prev_hash=head.hash, hash=h,
+            seq=head.seq,
+            at=at,
+            actor=actor.username,
+            role=actor.role,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+            prev_hash=head.hash,
+            hash=h,
         )
         AuditHead.objects.filter(id=1).update(hash=h)
         return entry
@@ -78,20 +88,23 @@ def verify() -> ChainReport:
             problems.append(f"seq {expected_seq}–{e.seq - 1}: entries missing (deleted?) / 条目缺失（可能被删除）")
         if e.prev_hash != prev:
             problems.append(f"seq {e.seq}: prev_hash does not match the previous entry / 与前一条目的哈希不衔接")
-        h = entry_hash(e.prev_hash, e.seq, _iso(e.at), e.actor, e.role, e.action, e.entity, e.entity_id,
-                       e.before, e.after)
+        h = entry_hash(
+            e.prev_hash, e.seq, _iso(e.at), e.actor, e.role, e.action, e.entity, e.entity_id, e.before, e.after
+        )
         if h != e.hash:
             problems.append(f"seq {e.seq}: content altered (hash mismatch) / 内容被篡改（哈希不符）")
         prev, expected_seq = e.hash, e.seq + 1
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and n and (head.seq != expected_seq - 1 or head.hash != prev):
-        problems.append(f"chain head says seq {head.seq}, log ends at {expected_seq - 1}: entries missing at the end"
-                        " / 链头与日志末尾不一致（末尾条目可能被删除）")
+        problems.append(
+            f"chain head says seq {head.seq}, log ends at {expected_seq - 1}: entries missing at the end"
+            " / 链头与日志末尾不一致（末尾条目可能被删除）"
+        )
     return ChainReport(ok=not problems, checked=n, problems=problems)
 
 
 def _iso(at) -> str:
-    return at.astimezone(dt_timezone.utc).isoformat()
+    return at.astimezone(UTC).isoformat()
 
 
 def history(entity: str, entity_id) -> list[AuditEntry]:

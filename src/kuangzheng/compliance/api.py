@@ -8,8 +8,8 @@ import datetime as dt
 from django.http import HttpResponse
 from ninja import Body, Router
 
-from kuangzheng.errors import FieldProblem, InvalidInput
 from kuangzheng.compliance.core import engine
+from kuangzheng.errors import FieldProblem, InvalidInput
 
 from . import services
 
@@ -35,8 +35,10 @@ def _as_of(value: str) -> dt.date:
 def list_rules(request):
     from kuangzheng.policy import rules as _rules  # noqa: F401
 
-    return [{"id": r.id, "subject": r.subject, "mechanism": r.mechanism, "title_zh": r.title_zh,
-             "title_en": r.title_en} for r in engine.RULES.values()]
+    return [
+        {"id": r.id, "subject": r.subject, "mechanism": r.mechanism, "title_zh": r.title_zh, "title_en": r.title_en}
+        for r in engine.RULES.values()
+    ]
 
 
 @router.post("/check", summary="What-if check of a subject described in JSON (signed-in users; docs/check-input.md)")
@@ -69,15 +71,16 @@ def get_run(request, run_id: int):
 
 
 @router.get("/runs/{run_id}/results", summary="A sweep run's verdicts (filters: rule, outcome, kind, q)")
-def run_results(request, run_id: int, rule: str = "", outcome: str = "", kind: str = "", q: str = "", page: int = 1,
-                size: int = 100):
+def run_results(
+    request, run_id: int, rule: str = "", outcome: str = "", kind: str = "", q: str = "", page: int = 1, size: int = 100
+):
     actor = _actor(request)
     run = services.get_run(actor, run_id)
     qs = services.results(actor, run, rule=rule, outcome=outcome, kind=kind, q=q)
     size = max(1, min(size, 1000))
     page = max(1, page)
     total = qs.count()
-    rows = qs[(page - 1) * size: page * size]
+    rows = qs[(page - 1) * size : page * size]
     return {"count": total, "page": page, "results": [services.render_row(r, run.as_of) for r in rows]}
 
 
@@ -88,14 +91,17 @@ def run_diff(request, run_id: int, other_id: int):
 
 
 @router.get("/runs/{run_id}/export", summary="Export a run's verdicts as CSV or Excel (filters as for results)")
-def run_export(request, run_id: int, format: str = "csv", rule: str = "", outcome: str = "", kind: str = "",
-               q: str = ""):
+def run_export(
+    request, run_id: int, format: str = "csv", rule: str = "", outcome: str = "", kind: str = "", q: str = ""
+):
     actor = _actor(request)
     run = services.get_run(actor, run_id)
     filters = {"rule": rule, "outcome": outcome, "kind": kind, "q": q}
     if format == "xlsx":
-        resp = HttpResponse(services.export_xlsx(actor, run, **filters),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp = HttpResponse(
+            services.export_xlsx(actor, run, **filters),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     elif format == "csv":
         resp = HttpResponse(services.export_csv(actor, run, **filters), content_type="text/csv; charset=utf-8")
     else:

@@ -38,6 +38,7 @@ def _service_errors(fn):
                 for p in exc.problems:
                     click.echo(p.text("zh") + " / " + p.text("en"), err=True)
             raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+
     return wrapped
 
 
@@ -87,8 +88,10 @@ def sweep(as_of, as_user):
     finally:
         bar.close()
     rate = run.evaluations / run.seconds if run.seconds else float("nan")
-    click.echo(f"扫描 {run.pk} 完成 / sweep {run.pk} done: {run.subjects} subjects, {run.evaluations} rule evaluations "
-               f"in {run.seconds:.3f} s ({rate:,.0f}/s)")
+    click.echo(
+        f"扫描 {run.pk} 完成 / sweep {run.pk} done: {run.subjects} subjects, {run.evaluations} rule evaluations "
+        f"in {run.seconds:.3f} s ({rate:,.0f}/s)"
+    )
     _out({"run": run.pk, "as_of": run.as_of.isoformat(), "counts": run.counts})
 
 

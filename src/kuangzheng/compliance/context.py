@@ -10,23 +10,64 @@ import numpy as np
 import shapely
 from django.db.models import Min
 
-from kuangzheng.geo.index import STRtreeIndex
-from kuangzheng.policy.catalogue import load_catalogue
-from kuangzheng.compliance.core.engine import Batch
 from kuangzheng.compliance.core import batch as batches
 from kuangzheng.compliance.core import minerals as mn
 from kuangzheng.compliance.core import spatial
+from kuangzheng.compliance.core.engine import Batch
+from kuangzheng.geo.index import STRtreeIndex
+from kuangzheng.policy.catalogue import load_catalogue
 from kuangzheng.registry.models import Facility, MineralRight, RightEvent, Zone
 
 ZANGQING = "002.al.no_new_in_zangqing_park"
-FACILITY_FIELDS = ("id", "name", "kind", "metals", "status", "project_type", "lon", "lat", "park_id", "process",
-                   "capacity", "capacity_unit", "single_series_capacity", "daily_capacity", "cell_current_ka",
-                   "ac_molten_kwh_t", "ac_ingot_kwh_t", "current_efficiency_pct", "capital_ratio_pct",
-                   "self_supply_pct", "equipment_level", "mining_method", "coal_rank", "commissioned", "division_id",
-                   "enterprise_id")
-RIGHT_FIELDS = ("id", "licence_no", "name", "kind", "holder_id", "minerals", "valid_from", "valid_to", "obtained_by",
-                "designed_scale", "designed_scale_unit", "elevation_top", "elevation_bottom", "status", "division_id",
-                "boundary", "area_km2", "facility__coal_rank", "facility__mining_method")
+FACILITY_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "metals",
+    "status",
+    "project_type",
+    "lon",
+    "lat",
+    "park_id",
+    "process",
+    "capacity",
+    "capacity_unit",
+    "single_series_capacity",
+    "daily_capacity",
+    "cell_current_ka",
+    "ac_molten_kwh_t",
+    "ac_ingot_kwh_t",
+    "current_efficiency_pct",
+    "capital_ratio_pct",
+    "self_supply_pct",
+    "equipment_level",
+    "mining_method",
+    "coal_rank",
+    "commissioned",
+    "division_id",
+    "enterprise_id",
+)
+RIGHT_FIELDS = (
+    "id",
+    "licence_no",
+    "name",
+    "kind",
+    "holder_id",
+    "minerals",
+    "valid_from",
+    "valid_to",
+    "obtained_by",
+    "designed_scale",
+    "designed_scale_unit",
+    "elevation_top",
+    "elevation_bottom",
+    "status",
+    "division_id",
+    "boundary",
+    "area_km2",
+    "facility__coal_rank",
+    "facility__mining_method",
+)
 ZONE_FIELDS = ("id", "code", "name", "kind", "minerals", "release_date", "attrs", "division_id", "boundary", "area_km2")
 
 
@@ -35,8 +76,10 @@ def park_layers(zones: list[dict]) -> dict[str, list[dict]]:
     Zang-Qing park (its name as the catalogue writes it)."""
     names = load_catalogue().get(ZANGQING).value
     parks = [z for z in zones if z["kind"] == "industrial_park"]
-    return {"nonferrous_park": [z for z in parks if "有色" in z["name"] or (z.get("attrs") or {}).get("nonferrous")],
-            "zangqing_park": [z for z in parks if any(n in z["name"] for n in names)]}
+    return {
+        "nonferrous_park": [z for z in parks if "有色" in z["name"] or (z.get("attrs") or {}).get("nonferrous")],
+        "zangqing_park": [z for z in parks if any(n in z["name"] for n in names)],
+    }
 
 
 @dataclass
@@ -48,34 +91,46 @@ class Registry:
     rights: list[dict]
     facilities: list[dict]
     index: STRtreeIndex
-    reg: dict = field(default_factory=dict)     # rights as arrays for spatial.right_relations
+    reg: dict = field(default_factory=dict)  # rights as arrays for spatial.right_relations
     park_kind: dict = field(default_factory=dict)  # zone id -> set of park layers it belongs to
 
 
 def _right_record(r: dict, first_transfer: dict) -> dict:
-    return {**r, "division": r["division_id"], "capacity": r["designed_scale"], "capacity_unit": r["designed_scale_unit"],
-            "coal_rank": r.get("facility__coal_rank") or "", "mining_method": r.get("facility__mining_method") or "",
-            "area_km2": float(r["area_km2"]) if r["area_km2"] is not None else None,
-            "first_transfer": first_transfer.get(r["id"])}
+    return {
+        **r,
+        "division": r["division_id"],
+        "capacity": r["designed_scale"],
+        "capacity_unit": r["designed_scale_unit"],
+        "coal_rank": r.get("facility__coal_rank") or "",
+        "mining_method": r.get("facility__mining_method") or "",
+        "area_km2": float(r["area_km2"]) if r["area_km2"] is not None else None,
+        "first_transfer": first_transfer.get(r["id"]),
+    }
 
 
 def right_arrays(records: list[dict]) -> dict:
-    return {"id": np.array([r["id"] for r in records], dtype=np.int64),
-            "holder": np.array([r.get("holder_id") or 0 for r in records], dtype=np.int64),
-            "kind": np.array([r.get("kind") or "" for r in records], dtype=str),
-            "mask": mn.masks(mn.joined([r.get("minerals") or [] for r in records])),
-            "top": np.array([batches._num(r.get("elevation_top")) for r in records], dtype=float),
-            "bottom": np.array([batches._num(r.get("elevation_bottom")) for r in records], dtype=float),
-            "live": np.isin([r.get("status") or "" for r in records], batches.LIVE_RIGHT_STATES).astype(np.int8),
-            "has_geom": np.array([r.get("boundary") is not None for r in records], dtype=bool)}
+    return {
+        "id": np.array([r["id"] for r in records], dtype=np.int64),
+        "holder": np.array([r.get("holder_id") or 0 for r in records], dtype=np.int64),
+        "kind": np.array([r.get("kind") or "" for r in records], dtype=str),
+        "mask": mn.masks(mn.joined([r.get("minerals") or [] for r in records])),
+        "top": np.array([batches._num(r.get("elevation_top")) for r in records], dtype=float),
+        "bottom": np.array([batches._num(r.get("elevation_bottom")) for r in records], dtype=float),
+        "live": np.isin([r.get("status") or "" for r in records], batches.LIVE_RIGHT_STATES).astype(np.int8),
+        "has_geom": np.array([r.get("boundary") is not None for r in records], dtype=bool),
+    }
 
 
 def load(as_of: dt.date, progress=None) -> Registry:
     step = progress or (lambda *a: None)
     zones = list(Zone.objects.values(*ZONE_FIELDS))
     step("zones", len(zones))
-    transfers = dict(RightEvent.objects.filter(kind="transferred").values("right_id").annotate(d=Min("date"))
-                     .values_list("right_id", "d"))
+    transfers = dict(
+        RightEvent.objects.filter(kind="transferred")
+        .values("right_id")
+        .annotate(d=Min("date"))
+        .values_list("right_id", "d")
+    )
     rights = [_right_record(r, transfers) for r in MineralRight.objects.values(*RIGHT_FIELDS)]
     step("rights", len(rights))
     facilities = [{**f, "division": f["division_id"]} for f in Facility.objects.values(*FACILITY_FIELDS)]
@@ -110,16 +165,22 @@ def right_batch(reg: Registry, records: list[dict], layer: str = "rights") -> Ba
 def facility_batch(reg: Registry, records: list[dict], layer: str = "facilities") -> Batch:
     b = batches.from_records("facility", records, reg.as_of)
     ids = np.array([r["id"] for r in records])
-    has_point = np.array([r.get("lon") not in (None, "") and r.get("lat") not in (None, "") for r in records],
-                         dtype=bool)
+    has_point = np.array(
+        [r.get("lon") not in (None, "") and r.get("lat") not in (None, "") for r in records], dtype=bool
+    )
     if has_point.any() and layer not in reg.index._layers:
         pts = [(float(r["lon"]), float(r["lat"])) for r, ok in zip(records, has_point) if ok]
         reg.index.add_layer(layer, ids[has_point], shapely.points(pts))
     radius = load_catalogue().get("000.concentrator.zone_radius")
     radius_m = float(radius.value) * (1000 if radius.unit == "km" else 1)
-    cols = spatial.facility_relations(reg.index, layer, ids, has_point, radius_m) if has_point.any() else {
-        k: np.full(len(ids), -1, dtype=np.int8) for k in ("in_concentrator_area", "in_nonferrous_park",
-                                                         "in_zangqing_park")}
+    cols = (
+        spatial.facility_relations(reg.index, layer, ids, has_point, radius_m)
+        if has_point.any()
+        else {
+            k: np.full(len(ids), -1, dtype=np.int8)
+            for k in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park")
+        }
+    )
     # a park recorded on the facility counts as much as its location
     for flag, layer_name in (("in_nonferrous_park", "nonferrous_park"), ("in_zangqing_park", "zangqing_park")):
         by_fk = np.array([layer_name in reg.park_kind.get(r.get("park_id"), ()) for r in records], dtype=bool)
@@ -130,23 +191,42 @@ def facility_batch(reg: Registry, records: list[dict], layer: str = "facilities"
 
 
 def zone_batch(reg: Registry, records: list[dict]) -> Batch:
-    rows = [{**z, "division": z["division_id"],
-             "area_km2": float(z["area_km2"]) if z.get("area_km2") is not None else None} for z in records]
+    rows = [
+        {**z, "division": z["division_id"], "area_km2": float(z["area_km2"]) if z.get("area_km2") is not None else None}
+        for z in records
+    ]
     return batches.from_records("zone", rows, reg.as_of)
 
 
 def registry_batches(reg: Registry) -> dict[str, Batch]:
-    return {"facility": facility_batch(reg, reg.facilities), "right": right_batch(reg, reg.rights),
-            "zone": zone_batch(reg, reg.zones)}
+    return {
+        "facility": facility_batch(reg, reg.facilities),
+        "right": right_batch(reg, reg.rights),
+        "zone": zone_batch(reg, reg.zones),
+    }
 
 
 def labels(reg: Registry) -> dict:
     """Name, division and owner of every subject, as columns aligned with `registry_batches`."""
     from .store import Labels
 
-    return {"facility": Labels.of([f["id"] for f in reg.facilities], [f["name"] for f in reg.facilities],
-                                  [f["division_id"] for f in reg.facilities], [f["enterprise_id"] for f in reg.facilities]),
-            "right": Labels.of([r["id"] for r in reg.rights], [f"{r['licence_no']} {r['name']}" for r in reg.rights],
-                               [r["division_id"] for r in reg.rights], [r["holder_id"] for r in reg.rights]),
-            "zone": Labels.of([z["id"] for z in reg.zones], [f"{z['code']} {z['name']}" for z in reg.zones],
-                              [z["division_id"] for z in reg.zones], [None] * len(reg.zones))}
+    return {
+        "facility": Labels.of(
+            [f["id"] for f in reg.facilities],
+            [f["name"] for f in reg.facilities],
+            [f["division_id"] for f in reg.facilities],
+            [f["enterprise_id"] for f in reg.facilities],
+        ),
+        "right": Labels.of(
+            [r["id"] for r in reg.rights],
+            [f"{r['licence_no']} {r['name']}" for r in reg.rights],
+            [r["division_id"] for r in reg.rights],
+            [r["holder_id"] for r in reg.rights],
+        ),
+        "zone": Labels.of(
+            [z["id"] for z in reg.zones],
+            [f"{z['code']} {z['name']}" for z in reg.zones],
+            [z["division_id"] for z in reg.zones],
+            [None] * len(reg.zones),
+        ),
+    }

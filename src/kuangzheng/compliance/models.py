@@ -22,8 +22,12 @@ class OrderedJSONField(models.TextField):
 
 class SweepRun(models.Model):
     as_of = models.DateField("评估基准日")
-    scope = models.CharField("区划范围前缀", max_length=6, blank=True,
-                             help_text="GB/T 2260 prefix of the divisions covered; empty for the whole registry")
+    scope = models.CharField(
+        "区划范围前缀",
+        max_length=6,
+        blank=True,
+        help_text="GB/T 2260 prefix of the divisions covered; empty for the whole registry",
+    )
     started_by = models.CharField("发起人", max_length=150)
     started_at = models.DateTimeField("开始时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -55,8 +59,11 @@ class SweepResult(models.Model):
 
     class Meta:
         ordering = ["run", "rule", "subject_kind", "subject_id"]
-        indexes = [models.Index(fields=["run", "rule", "outcome"]),
-                   models.Index(fields=["run", "subject_kind", "subject_id"]),
-                   models.Index(fields=["run", "division_code"])]
-        constraints = [models.UniqueConstraint(fields=["run", "rule", "subject_kind", "subject_id"],
-                                               name="sweep_result_unique")]
+        indexes = [
+            models.Index(fields=["run", "rule", "outcome"]),
+            models.Index(fields=["run", "subject_kind", "subject_id"]),
+            models.Index(fields=["run", "division_code"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "rule", "subject_kind", "subject_id"], name="sweep_result_unique")
+        ]

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
-from kuangzheng.errors import Forbidden, NotFound
 from kuangzheng.compliance.core import engine
+from kuangzheng.errors import Forbidden, NotFound
 from kuangzheng.registry import services as registry
 
 from . import context, store
@@ -49,8 +49,15 @@ def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
     return store_sweep(actor, as_of, evals, context.labels(reg), seconds=seconds, progress=step)
 
 
-def store_sweep(actor: Actor, as_of: dt.date, evals: list[engine.Evaluation], labels: dict[str, store.Labels], *,
-                seconds: float = 0.0, progress=None) -> SweepRun:
+def store_sweep(
+    actor: Actor,
+    as_of: dt.date,
+    evals: list[engine.Evaluation],
+    labels: dict[str, store.Labels],
+    *,
+    seconds: float = 0.0,
+    progress=None,
+) -> SweepRun:
     """Store evaluated rules as a new sweep run, in one transaction, audited: the rows other than
     not applicable, of subjects in the actor's scope (a regulator's divisions; all for an
     administrator), written in chunks (store.py). `labels` names each batch's subjects."""
@@ -61,14 +68,26 @@ def store_sweep(actor: Actor, as_of: dt.date, evals: list[engine.Evaluation], la
     evaluations = sum(len(ev.batch) for ev in evals)
     counts: dict = {}
     with transaction.atomic():
-        run = SweepRun.objects.create(as_of=as_of, scope=prefix or "", started_by=actor.username,
-                                      subjects=subjects, evaluations=evaluations, seconds=round(seconds, 4))
+        run = SweepRun.objects.create(
+            as_of=as_of,
+            scope=prefix or "",
+            started_by=actor.username,
+            subjects=subjects,
+            evaluations=evaluations,
+            seconds=round(seconds, 4),
+        )
         n = store.write(store.result_rows(run.pk, _stepped(evals, step), labels, prefix, counts))
         run.counts = counts
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
-        audit.record(actor, "sweep", "compliance_run", run.pk, None,
-                     {"as_of": as_of.isoformat(), "scope": run.scope, "results": n, "evaluations": evaluations})
+        audit.record(
+            actor,
+            "sweep",
+            "compliance_run",
+            run.pk,
+            None,
+            {"as_of": as_of.isoformat(), "scope": run.scope, "results": n, "evaluations": evaluations},
+        )
     step("stored", n)
     return run
 
@@ -112,8 +131,9 @@ def result(actor: Actor, run: SweepRun, pk) -> SweepResult:
 
 
 def render_row(row: SweepResult, as_of: dt.date) -> dict:
-    v = engine.render(row.rule, row.subject_kind, row.subject_id, row.outcome, row.reason, row.facts, row.entries,
-                      as_of)
+    v = engine.render(
+        row.rule, row.subject_kind, row.subject_id, row.outcome, row.reason, row.facts, row.entries, as_of
+    )
     v["subject"]["name"] = row.subject_name
     v["subject"]["division"] = row.division_code
     return v
@@ -143,9 +163,17 @@ def summary(actor: Actor, run: SweepRun) -> dict:
 
 
 def run_info(run: SweepRun) -> dict:
-    return {"id": run.pk, "as_of": run.as_of.isoformat(), "scope": run.scope, "started_by": run.started_by,
-            "started_at": run.started_at.isoformat(), "finished_at": run.finished_at and run.finished_at.isoformat(),
-            "subjects": run.subjects, "evaluations": run.evaluations, "seconds": run.seconds}
+    return {
+        "id": run.pk,
+        "as_of": run.as_of.isoformat(),
+        "scope": run.scope,
+        "started_by": run.started_by,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at and run.finished_at.isoformat(),
+        "subjects": run.subjects,
+        "evaluations": run.evaluations,
+        "seconds": run.seconds,
+    }
 
 
 def diff(actor: Actor, old: SweepRun, new: SweepRun) -> list[dict]:
@@ -157,14 +185,21 @@ def diff(actor: Actor, old: SweepRun, new: SweepRun) -> list[dict]:
 def changes(actor: Actor, old: SweepRun, new: SweepRun) -> list[tuple]:
     """((rule, kind, subject id), outcome before, outcome after) of every change, sorted; the runs are
     compared on (key, outcome, reason) tuples only, so that large runs compare quickly."""
+
     def index(run):
-        rows = visible_results(actor, run).order_by().values_list("rule", "subject_kind", "subject_id", "outcome",
-                                                                    "reason")
+        rows = (
+            visible_results(actor, run)
+            .order_by()
+            .values_list("rule", "subject_kind", "subject_id", "outcome", "reason")
+        )
         return {(r, k, i): (o, why) for r, k, i, o, why in rows.iterator(chunk_size=20_000)}
 
     a, b = index(old), index(new)
-    return [(key, a[key][0] if key in a else engine.NA, b[key][0] if key in b else engine.NA)
-            for key in sorted(a.keys() | b.keys()) if a.get(key) != b.get(key)]
+    return [
+        (key, a[key][0] if key in a else engine.NA, b[key][0] if key in b else engine.NA)
+        for key in sorted(a.keys() | b.keys())
+        if a.get(key) != b.get(key)
+    ]
 
 
 def describe_changes(actor: Actor, old: SweepRun, new: SweepRun, keyed: list[tuple]) -> list[dict]:
@@ -176,9 +211,18 @@ def describe_changes(actor: Actor, old: SweepRun, new: SweepRun, keyed: list[tup
     for key, oa, ob in keyed:
         rb = after.get(key)
         row = rb or before[key]
-        out.append({"rule": key[0], "subject_kind": key[1], "subject_id": key[2], "subject_name": row.subject_name,
-                    "division": row.division_code, "before": engine.OUTCOMES[oa], "after": engine.OUTCOMES[ob],
-                    "explanation_after": render_row(rb, new.as_of)["explanation"] if rb else None})
+        out.append(
+            {
+                "rule": key[0],
+                "subject_kind": key[1],
+                "subject_id": key[2],
+                "subject_name": row.subject_name,
+                "division": row.division_code,
+                "before": engine.OUTCOMES[oa],
+                "after": engine.OUTCOMES[ob],
+                "explanation_after": render_row(rb, new.as_of)["explanation"] if rb else None,
+            }
+        )
     return out
 
 
@@ -190,7 +234,7 @@ def _rows(actor: Actor, run: SweepRun, keys: list[tuple]) -> dict:
     out = {}
     for (rule, kind), ids in groups.items():
         for s in range(0, len(ids), 500):
-            for r in visible_results(actor, run).filter(rule=rule, subject_kind=kind, subject_id__in=ids[s:s + 500]):
+            for r in visible_results(actor, run).filter(rule=rule, subject_kind=kind, subject_id__in=ids[s : s + 500]):
                 out[(r.rule, r.subject_kind, r.subject_id)] = r
     return out
 
@@ -204,22 +248,49 @@ def check_subject(actor: Actor, kind: str, pk, as_of: dt.date) -> list[dict]:
         raise Forbidden("只能审查您有完整查看权限的对象", "You may only check subjects you can see in full")
     reg = context.load(as_of)
     rec = [r for r in {"facility": reg.facilities, "right": reg.rights, "zone": reg.zones}[kind] if r["id"] == obj.pk]
-    b = {"facility": lambda: context.facility_batch(reg, rec, "subject"),
-         "right": lambda: context.right_batch(reg, rec, "rights"),
-         "zone": lambda: context.zone_batch(reg, rec)}[kind]()
+    b = {
+        "facility": lambda: context.facility_batch(reg, rec, "subject"),
+        "right": lambda: context.right_batch(reg, rec, "rights"),
+        "zone": lambda: context.zone_batch(reg, rec),
+    }[kind]()
     return engine.verdicts(engine.evaluate([b]))
 
 
-EXPORT_COLUMNS = ("run", "as_of", "rule", "mechanism", "title_zh", "subject_kind", "subject_id", "subject_name",
-                  "division", "outcome", "explanation_zh", "explanation_en", "citations")
+EXPORT_COLUMNS = (
+    "run",
+    "as_of",
+    "rule",
+    "mechanism",
+    "title_zh",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "division",
+    "outcome",
+    "explanation_zh",
+    "explanation_en",
+    "citations",
+)
 
 
 def export_rows(actor: Actor, run: SweepRun, **filters):
     for row in results(actor, run, **filters).iterator():
         v = render_row(row, run.as_of)
-        yield (run.pk, run.as_of.isoformat(), row.rule, v["mechanism"], v["title"]["zh"], row.subject_kind,
-               row.subject_id, row.subject_name, row.division_code, v["outcome"], v["explanation"]["zh"],
-               v["explanation"]["en"], " ".join(c["id"] for c in v["citations"]))
+        yield (
+            run.pk,
+            run.as_of.isoformat(),
+            row.rule,
+            v["mechanism"],
+            v["title"]["zh"],
+            row.subject_kind,
+            row.subject_id,
+            row.subject_name,
+            row.division_code,
+            v["outcome"],
+            v["explanation"]["zh"],
+            v["explanation"]["en"],
+            " ".join(c["id"] for c in v["citations"]),
+        )
 
 
 def export_csv(actor: Actor, run: SweepRun, **filters) -> bytes:
@@ -265,14 +336,23 @@ def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
         b = context.right_batch(reg, [rec], "subject")
     else:
         b = context.zone_batch(reg, [{**rec, "division_id": rec["division"]}])
-    out = {"subject": doc["subject"], "as_of": doc["as_of"].isoformat(),
-           "verdicts": engine.verdicts(engine.evaluate([b]))}
+    out = {
+        "subject": doc["subject"],
+        "as_of": doc["as_of"].isoformat(),
+        "verdicts": engine.verdicts(engine.evaluate([b])),
+    }
     if doc["subject"] == "right" and rec.get("kind") == "exploration" and rec.get("area_km2") is not None:
         inside = bool(b.num("in_integrated_zone")[0] > 0)
-        out["fees"] = fees.schedule_for({"in_integrated_zone": inside, "area_km2": rec["area_km2"],
-                                         "blank_km2": blank_area(reg, doc["geometry"]) if inside else None,
-                                         "start_year": rec["valid_from"].year}, doc["as_of"],
-                                        str(b.jurisdiction[0]))
+        out["fees"] = fees.schedule_for(
+            {
+                "in_integrated_zone": inside,
+                "area_km2": rec["area_km2"],
+                "blank_km2": blank_area(reg, doc["geometry"]) if inside else None,
+                "start_year": rec["valid_from"].year,
+            },
+            doc["as_of"],
+            str(b.jurisdiction[0]),
+        )
     if doc.get("tender") is not None:
         out["tender"] = _tender(doc["tender"], exploration)
     return out
@@ -287,8 +367,11 @@ def blank_area(reg: context.Registry, geom) -> float:
 
     zones = reg.index._layers["zone:integrated_exploration_zone"].geoms
     part = shapely.intersection(geom, shapely.union_all(zones))
-    live = [r["boundary"] for r in reg.rights if r["kind"] == "exploration" and r["status"] in ("valid", "suspended")
-            and r["boundary"] is not None]
+    live = [
+        r["boundary"]
+        for r in reg.rights
+        if r["kind"] == "exploration" and r["status"] in ("valid", "suspended") and r["boundary"] is not None
+    ]
     if live:
         part = shapely.difference(part, shapely.union_all(shapely.from_wkb([bytes(x) for x in live])))
     return round(float(ellipsoidal_area_km2(part)), 4)

@@ -14,8 +14,8 @@ to a zero area) is stored as null, because PostgreSQL's jsonb has no Infinity; i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 import numpy as np
 from django.db import connection
@@ -26,8 +26,19 @@ from .models import SweepResult
 
 CHUNK = 20_000  # rows built and written at a time: memory stays bounded whatever the sweep's size
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per row
-COLUMNS = ("run_id", "rule", "subject_kind", "subject_id", "subject_name", "division_code", "enterprise_id",
-           "outcome", "reason", "facts", "entries")
+COLUMNS = (
+    "run_id",
+    "rule",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "division_code",
+    "enterprise_id",
+    "outcome",
+    "reason",
+    "facts",
+    "entries",
+)
 
 
 @dataclass
@@ -41,10 +52,13 @@ class Labels:
     owner: np.ndarray
 
     @classmethod
-    def of(cls, ids, names, divisions, owners) -> "Labels":
-        return cls(np.asarray(ids, dtype=np.int64), np.array([str(x or "")[:200] for x in names], dtype=object),
-                   np.array([str(x or "") for x in divisions], dtype=str),
-                   np.array([-1 if x is None else int(x) for x in owners], dtype=np.int64))
+    def of(cls, ids, names, divisions, owners) -> Labels:
+        return cls(
+            np.asarray(ids, dtype=np.int64),
+            np.array([str(x or "")[:200] for x in names], dtype=object),
+            np.array([str(x or "") for x in divisions], dtype=str),
+            np.array([-1 if x is None else int(x) for x in owners], dtype=np.int64),
+        )
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Position of each id in these labels (-1: unknown)."""
@@ -78,8 +92,7 @@ def _entry_lists(ev: engine.Evaluation, j: np.ndarray) -> list[str]:
     codes = np.stack([np.asarray(col)[j] for col in ev.result.entries], axis=1)
     combos, inverse = np.unique(codes, axis=0, return_inverse=True)
     table = ev.batch.entry_table
-    texts = [_JSON(list(dict.fromkeys(table[int(c)] for c in combo if c >= 0)))
-             for combo in combos]
+    texts = [_JSON(list(dict.fromkeys(table[int(c)] for c in combo if c >= 0))) for combo in combos]
     return [texts[k] for k in inverse.reshape(-1)]
 
 
@@ -112,8 +125,14 @@ def _entries(ev: engine.Evaluation, pos: np.ndarray) -> list[str]:
     return out
 
 
-def result_rows(run_id: int, evals: Iterable[engine.Evaluation], labels: dict[str, Labels], prefix: str = "",
-                counts: dict | None = None, chunk: int = CHUNK) -> Iterator[list[tuple]]:
+def result_rows(
+    run_id: int,
+    evals: Iterable[engine.Evaluation],
+    labels: dict[str, Labels],
+    prefix: str = "",
+    counts: dict | None = None,
+    chunk: int = CHUNK,
+) -> Iterator[list[tuple]]:
     """Chunks of result rows (tuples in COLUMNS order) of the evaluations: rows other than not
     applicable, of subjects whose division starts with `prefix`. `counts` collects rule → outcome → n."""
     where: dict[int, np.ndarray] = {}  # batch -> label row of each of its rows (batches share labels)
@@ -134,15 +153,28 @@ def result_rows(run_id: int, evals: Iterable[engine.Evaluation], labels: dict[st
             for o in np.flatnonzero(c):
                 by_outcome[engine.OUTCOMES[o]] = by_outcome.get(engine.OUTCOMES[o], 0) + int(c[o])
         for s in range(0, len(hit), chunk):
-            rows, a = hit[s:s + chunk], at[s:s + chunk]
+            rows, a = hit[s : s + chunk], at[s : s + chunk]
             pos = ev.positions(rows)
             name = np.where(a >= 0, lab.name[a], "").tolist() if lab is not None else [""] * len(rows)
-            owner = [None if o < 0 else o for o in (np.where(a >= 0, lab.owner[a], -1).tolist()
-                                                     if lab is not None else [-1] * len(rows))]
-            yield list(zip([run_id] * len(rows), [ev.rule.id] * len(rows), [ev.batch.kind] * len(rows),
-                           np.asarray(ev.batch.ids)[rows].astype(np.int64).tolist(), name,
-                           division[s:s + chunk].tolist(), owner, outcome[rows].astype(int).tolist(),
-                           np.asarray(ev.reason)[rows].astype(int).tolist(), _facts(ev, rows, pos), _entries(ev, pos)))
+            owner = [
+                None if o < 0 else o
+                for o in (np.where(a >= 0, lab.owner[a], -1).tolist() if lab is not None else [-1] * len(rows))
+            ]
+            yield list(
+                zip(
+                    [run_id] * len(rows),
+                    [ev.rule.id] * len(rows),
+                    [ev.batch.kind] * len(rows),
+                    np.asarray(ev.batch.ids)[rows].astype(np.int64).tolist(),
+                    name,
+                    division[s : s + chunk].tolist(),
+                    owner,
+                    outcome[rows].astype(int).tolist(),
+                    np.asarray(ev.reason)[rows].astype(int).tolist(),
+                    _facts(ev, rows, pos),
+                    _entries(ev, pos),
+                )
+            )
 
 
 def write(chunks: Iterable[list[tuple]]) -> int:

@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng.access.actor import actor_for_user
-from kuangzheng.web import language
-from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
 from kuangzheng.compliance.core import engine
+from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
+from kuangzheng.web import language
 
 from . import services
 from .examples import EXAMPLES
@@ -27,26 +27,31 @@ OUTCOME_LABELS = tuple(zip(engine.OUTCOMES[1:], engine.OUTCOME_ZH[1:]))  # (code
 MAX_UPLOAD = 1_000_000  # bytes of a what-if JSON file
 
 
-
 def _error(request, exc: ServiceError, status: int | None = None):
     text = exc.zh if language(request) == "zh" else exc.en
-    return render(request, "compliance/error.html", {"nav": "compliance", "message": text},
-                  status=status or exc.status)
+    return render(request, "compliance/error.html", {"nav": "compliance", "message": text}, status=status or exc.status)
 
 
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value) if value else dt.date.today()
     except ValueError:
-        raise InvalidInput([FieldProblem("as_of", "日期格式应为 YYYY-MM-DD", "a date must be YYYY-MM-DD")])
+        raise InvalidInput([FieldProblem("as_of", "日期格式应为 YYYY-MM-DD", "a date must be YYYY-MM-DD")]) from None
 
 
 def index(request):
     actor = actor_for_user(request.user)
     runs = [] if actor.is_public else list(services.runs(actor)[:50])  # the public sees the page, not results
-    return render(request, "compliance/index.html", {"nav": "compliance", "runs": runs,
-                                                     "can_sweep": actor.is_admin or actor.is_regulator,
-                                                     "today": dt.date.today().isoformat()})
+    return render(
+        request,
+        "compliance/index.html",
+        {
+            "nav": "compliance",
+            "runs": runs,
+            "can_sweep": actor.is_admin or actor.is_regulator,
+            "today": dt.date.today().isoformat(),
+        },
+    )
 
 
 @require_POST
@@ -72,10 +77,17 @@ def run_view(request, run_id):
     try:
         run = services.get_run(actor, run_id)
         if g.get("export") in ("csv", "xlsx"):
-            data = services.export_csv(actor, run, **filters) if g["export"] == "csv" else \
-                services.export_xlsx(actor, run, **filters)
-            resp = HttpResponse(data, content_type="text/csv; charset=utf-8" if g["export"] == "csv" else
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            data = (
+                services.export_csv(actor, run, **filters)
+                if g["export"] == "csv"
+                else services.export_xlsx(actor, run, **filters)
+            )
+            resp = HttpResponse(
+                data,
+                content_type="text/csv; charset=utf-8"
+                if g["export"] == "csv"
+                else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
             resp["Content-Disposition"] = f'attachment; filename="sweep-{run.pk}.{g["export"]}"'
             return resp
         qs = services.results(actor, run, **filters)
@@ -85,13 +97,28 @@ def run_view(request, run_id):
     page = Paginator(qs, 50).get_page(g.get("page"))
     rows = [_labelled(services.render_row(r, run.as_of), r.pk) for r in page.object_list]
     rule_titles = {r.id: (r.title_zh, r.title_en) for r in engine.RULES.values()}
-    summary = [(rule, rule_titles.get(rule, (rule, rule)), [c.get(o, 0) for o in engine.OUTCOMES[1:]])
-               for rule, c in sorted(counts.items())]
-    return render(request, "compliance/run.html", {
-        "nav": "compliance", "run": run, "rows": rows, "page": page, "filters": filters, "summary": summary,
-        "outcomes": OUTCOME_LABELS, "query": urlencode({k: v for k, v in filters.items() if v}),
-        "other_runs": services.runs(actor).exclude(pk=run.pk)[:20], "rules": sorted(rule_titles), "kinds": KINDS,
-        "matching": page.paginator.count})
+    summary = [
+        (rule, rule_titles.get(rule, (rule, rule)), [c.get(o, 0) for o in engine.OUTCOMES[1:]])
+        for rule, c in sorted(counts.items())
+    ]
+    return render(
+        request,
+        "compliance/run.html",
+        {
+            "nav": "compliance",
+            "run": run,
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "summary": summary,
+            "outcomes": OUTCOME_LABELS,
+            "query": urlencode({k: v for k, v in filters.items() if v}),
+            "other_runs": services.runs(actor).exclude(pk=run.pk)[:20],
+            "rules": sorted(rule_titles),
+            "kinds": KINDS,
+            "matching": page.paginator.count,
+        },
+    )
 
 
 def verdict_view(request, run_id, pk):
@@ -116,10 +143,20 @@ def diff_view(request, run_id, other_id):
     except ServiceError as exc:
         return _error(request, exc)
     zh = dict(zip(engine.OUTCOMES, engine.OUTCOME_ZH))
-    rows = [{**c, "before_zh": zh[c["before"]], "after_zh": zh[c["after"]],
-             "kind_label": KIND_LABEL.get(c["subject_kind"], (c["subject_kind"],) * 2)} for c in described]
-    return render(request, "compliance/diff.html", {"nav": "compliance", "old": old, "new": new, "changes": rows,
-                                                    "page": page, "total": len(changes)})
+    rows = [
+        {
+            **c,
+            "before_zh": zh[c["before"]],
+            "after_zh": zh[c["after"]],
+            "kind_label": KIND_LABEL.get(c["subject_kind"], (c["subject_kind"],) * 2),
+        }
+        for c in described
+    ]
+    return render(
+        request,
+        "compliance/diff.html",
+        {"nav": "compliance", "old": old, "new": new, "changes": rows, "page": page, "total": len(changes)},
+    )
 
 
 def _uploaded(request) -> str | None:
@@ -128,12 +165,21 @@ def _uploaded(request) -> str | None:
     if f is None:
         return None
     if f.size > MAX_UPLOAD:
-        raise InvalidInput([FieldProblem("file", f"文件过大（{f.size} 字节，上限 {MAX_UPLOAD}）",
-                                         f"the file is too large ({f.size} bytes, at most {MAX_UPLOAD})")])
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "file",
+                    f"文件过大（{f.size} 字节，上限 {MAX_UPLOAD}）",
+                    f"the file is too large ({f.size} bytes, at most {MAX_UPLOAD})",
+                )
+            ]
+        )
     try:
         return f.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput([FieldProblem("file", "文件应为 UTF-8 编码的 JSON", "the file must be UTF-8 JSON")]) from None
+        raise InvalidInput(
+            [FieldProblem("file", "文件应为 UTF-8 编码的 JSON", "the file must be UTF-8 JSON")]
+        ) from None
 
 
 def check_view(request):
@@ -153,10 +199,20 @@ def check_view(request):
             problems = [p.text(language(request)) for p in exc.problems]
         except ServiceError as exc:
             return _error(request, exc)
-    return render(request, "compliance/check.html", {"nav": "compliance", "document": text, "result": result,
-                                                     "problems": problems, "as_of": as_of,
-                                                     "examples": list(EXAMPLES), "signed_in": not actor.is_public},
-                  status=400 if problems else 200)
+    return render(
+        request,
+        "compliance/check.html",
+        {
+            "nav": "compliance",
+            "document": text,
+            "result": result,
+            "problems": problems,
+            "as_of": as_of,
+            "examples": list(EXAMPLES),
+            "signed_in": not actor.is_public,
+        },
+        status=400 if problems else 200,
+    )
 
 
 def subject_view(request, kind, pk):
@@ -166,5 +222,8 @@ def subject_view(request, kind, pk):
         verdicts = services.check_subject(actor, kind, pk, _date(as_of))
     except ServiceError as exc:
         return _error(request, exc)
-    return render(request, "compliance/subject.html", {"nav": "compliance", "kind": kind, "pk": pk,
-                                                       "verdicts": verdicts, "as_of": as_of})
+    return render(
+        request,
+        "compliance/subject.html",
+        {"nav": "compliance", "kind": kind, "pk": pk, "verdicts": verdicts, "as_of": as_of},
+    )

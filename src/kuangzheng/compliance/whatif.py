@@ -10,31 +10,72 @@ import re
 import shapely
 
 from kuangzheng.errors import FieldProblem, InvalidInput
-from kuangzheng.geo import GeoError, parse as parse_corners, to_lonlat
+from kuangzheng.geo import GeoError, to_lonlat
+from kuangzheng.geo import parse as parse_corners
 from kuangzheng.geo.area import ellipsoidal_area_km2
 from kuangzheng.registry import geometry
 from kuangzheng.registry.core import vocab
 from kuangzheng.registry.models import MineralRight, Zone
 
 SUBJECTS = ("facility", "right", "zone")
-NUMBERS = {"facility": ("capacity", "single_series_capacity", "daily_capacity", "cell_current_ka", "ac_molten_kwh_t",
-                        "ac_ingot_kwh_t", "current_efficiency_pct", "capital_ratio_pct", "self_supply_pct", "lon", "lat",
-                        "commissioned"),
-           "right": ("designed_scale", "elevation_top", "elevation_bottom"),
-           "zone": ("area_km2",)}
-TEXTS = {"facility": ("name", "process", "coal_rank"), "right": ("name", "licence_no", "coal_rank"),
-         "zone": ("name", "code")}
-CHOICES = {"facility": {"kind": vocab.FACILITY_KINDS, "project_type": vocab.PROJECT_TYPES,
-                        "equipment_level": vocab.EQUIPMENT_LEVELS, "mining_method": vocab.MINING_METHODS,
-                        "capacity_unit": vocab.CAPACITY_UNITS, "status": vocab.FACILITY_STATUS},
-           "right": {"kind": vocab.RIGHT_KINDS, "obtained_by": vocab.OBTAINED_BY, "mining_method": vocab.MINING_METHODS,
-                     "designed_scale_unit": vocab.CAPACITY_UNITS, "status": vocab.RIGHT_STATES},
-           "zone": {"kind": vocab.ZONE_KINDS}}
-CONTEXT_FLAGS = ("eia_approved", "environment_consent", "state_council_consent", "planning_review_passed", "findings",
-                 "in_designated_quarry_area", "integrated_agreement")
+NUMBERS = {
+    "facility": (
+        "capacity",
+        "single_series_capacity",
+        "daily_capacity",
+        "cell_current_ka",
+        "ac_molten_kwh_t",
+        "ac_ingot_kwh_t",
+        "current_efficiency_pct",
+        "capital_ratio_pct",
+        "self_supply_pct",
+        "lon",
+        "lat",
+        "commissioned",
+    ),
+    "right": ("designed_scale", "elevation_top", "elevation_bottom"),
+    "zone": ("area_km2",),
+}
+TEXTS = {
+    "facility": ("name", "process", "coal_rank"),
+    "right": ("name", "licence_no", "coal_rank"),
+    "zone": ("name", "code"),
+}
+CHOICES = {
+    "facility": {
+        "kind": vocab.FACILITY_KINDS,
+        "project_type": vocab.PROJECT_TYPES,
+        "equipment_level": vocab.EQUIPMENT_LEVELS,
+        "mining_method": vocab.MINING_METHODS,
+        "capacity_unit": vocab.CAPACITY_UNITS,
+        "status": vocab.FACILITY_STATUS,
+    },
+    "right": {
+        "kind": vocab.RIGHT_KINDS,
+        "obtained_by": vocab.OBTAINED_BY,
+        "mining_method": vocab.MINING_METHODS,
+        "designed_scale_unit": vocab.CAPACITY_UNITS,
+        "status": vocab.RIGHT_STATES,
+    },
+    "zone": {"kind": vocab.ZONE_KINDS},
+}
+CONTEXT_FLAGS = (
+    "eia_approved",
+    "environment_consent",
+    "state_council_consent",
+    "planning_review_passed",
+    "findings",
+    "in_designated_quarry_area",
+    "integrated_agreement",
+)
 CONTEXT_NUMBERS = ("price_yuan", "mining_scale", "furnace_t", "idle_years")
-AGREEMENT_CASES = ("state_council_project", "region_large_medium", "crisis_mine_replacement", "mining_right_expansion",
-                   "exploration_right_expansion")
+AGREEMENT_CASES = (
+    "state_council_project",
+    "region_large_medium",
+    "crisis_mine_replacement",
+    "mining_right_expansion",
+    "exploration_right_expansion",
+)
 
 
 class _Problems(list):
@@ -98,8 +139,11 @@ def _boundary(rec: dict, field: str, probs):
 
 def _division(v, field, probs):
     if not (isinstance(v, str) and re.fullmatch(r"\d{6}", v)):
-        probs.add(field, "应为6位行政区划代码（GB/T 2260），如 150200", "must be a 6-digit GB/T 2260 division code, "
-                  "e.g. 150200")
+        probs.add(
+            field,
+            "应为6位行政区划代码（GB/T 2260），如 150200",
+            "must be a 6-digit GB/T 2260 division code, e.g. 150200",
+        )
         return None
     return v
 
@@ -115,7 +159,9 @@ def parse(data, as_of: dt.date | None = None) -> dict:
         raise InvalidInput(probs)
     raw = data.get("record")
     if not isinstance(raw, dict):
-        probs.add("record", "缺少 record 对象（被审查对象的属性）", "the record object (the subject's attributes) is missing")
+        probs.add(
+            "record", "缺少 record 对象（被审查对象的属性）", "the record object (the subject's attributes) is missing"
+        )
         raise InvalidInput(probs)
     ctx = data.get("context") or {}
     if not isinstance(ctx, dict):
@@ -133,15 +179,20 @@ def parse(data, as_of: dt.date | None = None) -> dict:
         if v in (None, ""):
             continue
         if v not in dict(choices):
-            probs.add(f"record.{name}", f"取值 {v!r} 无效，应为 {', '.join(dict(choices))} 之一",
-                      f"{v!r} is not valid; use one of {', '.join(dict(choices))}")
+            probs.add(
+                f"record.{name}",
+                f"取值 {v!r} 无效，应为 {', '.join(dict(choices))} 之一",
+                f"{v!r} is not valid; use one of {', '.join(dict(choices))}",
+            )
         else:
             rec[name] = v
     if "kind" not in rec:
         probs.add("record.kind", "缺少类型", "the kind is missing")
     lists = raw.get("metals" if subject == "facility" else "minerals")
     if lists is not None and not (isinstance(lists, list) and all(isinstance(x, str) for x in lists)):
-        probs.add(f"record.{'metals' if subject == 'facility' else 'minerals'}", "应为字符串列表", "must be a list of strings")
+        probs.add(
+            f"record.{'metals' if subject == 'facility' else 'minerals'}", "应为字符串列表", "must be a list of strings"
+        )
         lists = []
     rec["metals" if subject == "facility" else "minerals"] = lists or []
     geom = None
@@ -183,8 +234,9 @@ def parse(data, as_of: dt.date | None = None) -> dict:
         if not isinstance(plan, dict):
             probs.add("context.replacement_plan", "应为 JSON 对象", "must be a JSON object")
         else:
-            rec["replacement_retired"] = _number(plan.get("retired_capacity"), "context.replacement_plan.retired_capacity",
-                                                 probs)
+            rec["replacement_retired"] = _number(
+                plan.get("retired_capacity"), "context.replacement_plan.retired_capacity", probs
+            )
     agreement = ctx.get("agreement")
     if agreement is not None:
         _agreement(agreement, rec, geom, probs)
@@ -199,8 +251,11 @@ def _agreement(a, rec: dict, geom, probs) -> None:
         return
     case = a.get("case")
     if case not in AGREEMENT_CASES:
-        probs.add("context.agreement.case", f"应为 {', '.join(AGREEMENT_CASES)} 之一（五种准许情形）",
-                  f"must be one of {', '.join(AGREEMENT_CASES)} (the five admissible cases)")
+        probs.add(
+            "context.agreement.case",
+            f"应为 {', '.join(AGREEMENT_CASES)} 之一（五种准许情形）",
+            f"must be one of {', '.join(AGREEMENT_CASES)} (the five admissible cases)",
+        )
     rec["agreement_case"] = case or ""
     rec["obtained_by"] = "agreement"
     rec["has_deep_processing"] = _flag(a.get("has_deep_processing"), "context.agreement.has_deep_processing", probs)
@@ -210,16 +265,25 @@ def _agreement(a, rec: dict, geom, probs) -> None:
     if a.get("original_licence_no"):
         r = MineralRight.objects.filter(licence_no=str(a["original_licence_no"])).first()
         if r is None or not r.boundary:
-            probs.add("context.agreement.original_licence_no", "没有该许可证号的矿业权或其无边界",
-                      "no right with this licence number, or it has no boundary")
+            probs.add(
+                "context.agreement.original_licence_no",
+                "没有该许可证号的矿业权或其无边界",
+                "no right with this licence number, or it has no boundary",
+            )
         else:
             original = geometry.load(r.boundary)
     elif a.get("original_boundary") or a.get("original_corner_points"):
-        original = _boundary({"boundary": a.get("original_boundary"), "corner_points": a.get("original_corner_points")},
-                             "context.agreement.original", probs)
+        original = _boundary(
+            {"boundary": a.get("original_boundary"), "corner_points": a.get("original_corner_points")},
+            "context.agreement.original",
+            probs,
+        )
     else:
-        probs.add("context.agreement.original_licence_no", "扩大范围须给出原矿业权（许可证号或边界）",
-                  "an expansion needs the original right (licence number or boundary)")
+        probs.add(
+            "context.agreement.original_licence_no",
+            "扩大范围须给出原矿业权（许可证号或边界）",
+            "an expansion needs the original right (licence number or boundary)",
+        )
     if original is None or geom is None:
         return
     added = shapely.difference(geom, original)

@@ -10,7 +10,15 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from .area import DENSIFY_M, ellipsoidal_area_km2, gk_to_lonlat_geometry
 from .cornerpoints import Boundary, CornerPoint, Ring
-from .crs import Zone, gk_to_lonlat, lonlat_to_gk, zone_for_longitude, zone_from_central_meridian, zone_from_number, zone_of_easting
+from .crs import (
+    Zone,
+    gk_to_lonlat,
+    lonlat_to_gk,
+    zone_for_longitude,
+    zone_from_central_meridian,
+    zone_from_number,
+    zone_of_easting,
+)
 from .problems import GeoError, Problem
 
 CM_KEYS = ("中央经线", "中央子午线", "central_meridian")
@@ -65,27 +73,46 @@ def ring_zones(b: Boundary, allow_mixed_zones: bool | None = None) -> tuple[list
             try:
                 zone = zone_from_number(number) if number is not None else stated
             except ValueError as exc:
-                problems.append(Problem("bad_zone", *str(exc).split(" / ", 1), block=ring.block,
-                                        point=p.label, row=p.line))
+                problems.append(
+                    Problem("bad_zone", *str(exc).split(" / ", 1), block=ring.block, point=p.label, row=p.line)
+                )
                 zone = None
             if zone is None and number is None:
-                problems.append(Problem("no_zone", "Y坐标无带号且未说明中央经线，无法确定投影带",
-                                        "easting has no zone prefix and no central meridian is stated",
-                                        block=ring.block, point=p.label, row=p.line))
+                problems.append(
+                    Problem(
+                        "no_zone",
+                        "Y坐标无带号且未说明中央经线，无法确定投影带",
+                        "easting has no zone prefix and no central meridian is stated",
+                        block=ring.block,
+                        point=p.label,
+                        row=p.line,
+                    )
+                )
             elif zone and stated and number is not None and zone.central_meridian != stated.central_meridian:
-                problems.append(Problem("zone_conflict",
-                                        f"带号{number}与说明的中央经线{stated.central_meridian:g}°不符",
-                                        f"zone prefix {number} contradicts the stated central meridian "
-                                        f"{stated.central_meridian:g}", block=ring.block, point=p.label, row=p.line))
+                problems.append(
+                    Problem(
+                        "zone_conflict",
+                        f"带号{number}与说明的中央经线{stated.central_meridian:g}°不符",
+                        f"zone prefix {number} contradicts the stated central meridian {stated.central_meridian:g}",
+                        block=ring.block,
+                        point=p.label,
+                        row=p.line,
+                    )
+                )
             zones.append(zone)
             if zone:
                 block_zones.setdefault(ring.block, set()).add(zone.number)
         out.append(zones)
     for block, numbers in block_zones.items():
         if len(numbers) > 1 and not allow_mixed_zones:
-            problems.append(Problem("mixed_zones", f"同一区块内混用投影带{sorted(numbers)}，未说明跨带",
-                                    f"mixed zones {sorted(numbers)} inside one block and mixed zones not stated",
-                                    block=block))
+            problems.append(
+                Problem(
+                    "mixed_zones",
+                    f"同一区块内混用投影带{sorted(numbers)}，未说明跨带",
+                    f"mixed zones {sorted(numbers)} inside one block and mixed zones not stated",
+                    block=block,
+                )
+            )
     return out, problems
 
 
@@ -143,9 +170,18 @@ def official_area(b: Boundary, allow_mixed_zones: bool | None = None) -> float:
     return round(float(ellipsoidal_area_km2(to_lonlat(b, allow_mixed_zones))), 4)
 
 
-def from_lonlat(geom, *, zone: Zone | None = None, width: int = 3, prefixed: bool = True,
-                layout: str = "numbered", decimals: int = 2, elevation: tuple[str, str] | None = None,
-                metadata: dict[str, str] | None = None, encoding: str = "utf-8") -> Boundary:
+def from_lonlat(
+    geom,
+    *,
+    zone: Zone | None = None,
+    width: int = 3,
+    prefixed: bool = True,
+    layout: str = "numbered",
+    decimals: int = 2,
+    elevation: tuple[str, str] | None = None,
+    metadata: dict[str, str] | None = None,
+    encoding: str = "utf-8",
+) -> Boundary:
     """Corner points of an EPSG:4490 (Multi)Polygon, projected into ``zone`` (default: the zone of
     its centroid). Rings are written closed (first point repeated); holes get 类型 -1."""
     zone = zone or zone_for_longitude(shapely.centroid(geom).x, width, prefixed)

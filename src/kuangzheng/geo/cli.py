@@ -65,8 +65,12 @@ def area(file, as_json):
 @click.argument("dst", type=click.Path(dir_okay=False))
 @click.option("--to", "fmt", default=None, help="输出格式 output format: geojson gpkg shp kml csv txt")
 @click.option("--encoding", default=None, help="输出编码 output encoding (shapefile DBF, corner-point text)")
-@click.option("--layout", type=click.Choice(["numbered", "keyvalue", "table"]), default="numbered",
-              help="拐点坐标文本布局 corner-point layout")
+@click.option(
+    "--layout",
+    type=click.Choice(["numbered", "keyvalue", "table"]),
+    default="numbered",
+    help="拐点坐标文本布局 corner-point layout",
+)
 @click.option("--zone-width", type=click.Choice(["3", "6"]), default="3", help="投影带宽 GK zone width")
 @click.option("--repair", is_flag=True, help="修复无效几何 repair invalid geometry (make_valid)")
 def convert(src, dst, fmt, encoding, layout, zone_width, repair):
@@ -85,8 +89,11 @@ def convert(src, dst, fmt, encoding, layout, zone_width, repair):
 
 @geo.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--jurisdiction", type=click.Path(exists=True, dir_okay=False),
-              help="辖区边界文件 jurisdiction boundary file (its union is the region)")
+@click.option(
+    "--jurisdiction",
+    type=click.Path(exists=True, dir_okay=False),
+    help="辖区边界文件 jurisdiction boundary file (its union is the region)",
+)
 @click.option("--refuse-open-rings", is_flag=True, help="未闭合的圈视为错误 open rings are errors")
 @click.option("--stated-area", type=float, default=None, help="申报面积（平方公里） stated area in km²")
 @click.option("--mixed-zones", is_flag=True, default=None, help="允许跨带 allow mixed zones in a block")
@@ -95,16 +102,25 @@ def check(file, jurisdiction, refuse_open_rings, stated_area, mixed_zones):
     region = _jurisdiction(jurisdiction)
     options = {}
     if layer_format(file) == "txt":
-        options = {"close_rings": "refuse" if refuse_open_rings else "warn", "jurisdiction": region,
-                   "stated_area_km2": stated_area, "allow_mixed_zones": mixed_zones}
+        options = {
+            "close_rings": "refuse" if refuse_open_rings else "warn",
+            "jurisdiction": region,
+            "stated_area_km2": stated_area,
+            "allow_mixed_zones": mixed_zones,
+        }
     feats, problems = _read(file, **options)
     if region is not None and layer_format(file) != "txt":
         for f in tqdm(feats, desc="辖区 jurisdiction", unit="feature", disable=None, file=sys.stderr):
             if f.geometry is not None and not shapely.covers(region, f.geometry):
-                problems.append(Problem("outside_jurisdiction", "要素不在辖区之内",
-                                        "feature is outside the jurisdiction", row=f.row))
+                problems.append(
+                    Problem(
+                        "outside_jurisdiction", "要素不在辖区之内", "feature is outside the jurisdiction", row=f.row
+                    )
+                )
     n_err = _report(problems)
-    click.echo(f"{len(feats)}个要素，{n_err}个错误，{len(problems) - n_err}个警告 / "
-               f"{len(feats)} features, {n_err} errors, {len(problems) - n_err} warnings")
+    click.echo(
+        f"{len(feats)}个要素，{n_err}个错误，{len(problems) - n_err}个警告 / "
+        f"{len(feats)} features, {n_err} errors, {len(problems) - n_err} warnings"
+    )
     if n_err:
         sys.exit(1)

@@ -101,8 +101,9 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     try:
         return data.decode("gbk"), "gbk", False
     except UnicodeDecodeError as exc:
-        raise GeoError([Problem("encoding", "文件既不是UTF-8也不是GBK编码",
-                                "file is neither UTF-8 nor GBK encoded", row=None)]) from exc
+        raise GeoError(
+            [Problem("encoding", "文件既不是UTF-8也不是GBK编码", "file is neither UTF-8 nor GBK encoded", row=None)]
+        ) from exc
 
 
 def _split(line: str, sep: str) -> list[str]:
@@ -126,16 +127,29 @@ def _coordinate(label: str, xs: str, ys: str, row: int, problems: list[Problem])
     bad = []
     for name, text, digits in (("X", xs, (7,)), ("Y", ys, (6, 8))):
         if not _NUMBER.match(text):
-            bad.append(Problem("bad_number", f"{name}坐标“{text}”不是数字",
-                               f"{name} coordinate '{text}' is not a number", point=label, row=row))
+            bad.append(
+                Problem(
+                    "bad_number",
+                    f"{name}坐标“{text}”不是数字",
+                    f"{name} coordinate '{text}' is not a number",
+                    point=label,
+                    row=row,
+                )
+            )
             continue
         whole = len(text.lstrip("+-").split(".")[0])
         if whole not in digits:
             want = "7" if name == "X" else "8（带号+6）或6"
             want_en = "7" if name == "X" else "8 (zone prefix + 6) or 6"
-            bad.append(Problem("bad_digits", f"{name}坐标整数部分应为{want}位，实为{whole}位",
-                               f"{name} must have {want_en} digits before the point, has {whole}",
-                               point=label, row=row))
+            bad.append(
+                Problem(
+                    "bad_digits",
+                    f"{name}坐标整数部分应为{want}位，实为{whole}位",
+                    f"{name} must have {want_en} digits before the point, has {whole}",
+                    point=label,
+                    row=row,
+                )
+            )
     problems.extend(bad)
     return None if bad else CornerPoint(label, float(xs), float(ys), row)
 
@@ -160,11 +174,18 @@ class _Rings:
         kind = fields[3].strip() if len(fields) > 3 else ""
         block = self._block(fields[2] if len(fields) > 2 else "", kind == "-1", row, problems)
         if kind not in ("", "1", "-1"):
-            problems.append(Problem("bad_ring_kind", f"圈类型“{kind}”应为1（外圈）或-1（扣除）",
-                                    f"ring kind '{kind}' must be 1 (shell) or -1 (excluded)", row=row))
+            problems.append(
+                Problem(
+                    "bad_ring_kind",
+                    f"圈类型“{kind}”应为1（外圈）或-1（扣除）",
+                    f"ring kind '{kind}' must be 1 (shell) or -1 (excluded)",
+                    row=row,
+                )
+            )
         if not self.pending:
-            problems.append(Problem("empty_ring", "标高行前没有拐点", "closing line with no points before it",
-                                    block=block, row=row))
+            problems.append(
+                Problem("empty_ring", "标高行前没有拐点", "closing line with no points before it", block=block, row=row)
+            )
             return
         self.rings.append(Ring(self.pending, block, kind == "-1", fields, marker, self.start))
         self.pending = []
@@ -175,15 +196,17 @@ class _Rings:
         if text.isdigit():
             return int(text)
         if text:
-            problems.append(Problem("bad_block", f"块号“{text}”不是整数", f"block number '{text}' is not an integer",
-                                    row=row))
+            problems.append(
+                Problem("bad_block", f"块号“{text}”不是整数", f"block number '{text}' is not an integer", row=row)
+            )
         last = max((r.block for r in self.rings), default=0)
         return last if hole and last else last + 1
 
     def finish(self) -> list[Ring]:
         if self.pending:
-            self.rings.append(Ring(self.pending, max((r.block for r in self.rings), default=0) + 1,
-                                   False, None, "标高", self.start))
+            self.rings.append(
+                Ring(self.pending, max((r.block for r in self.rings), default=0) + 1, False, None, "标高", self.start)
+            )
         return self.rings
 
 
@@ -213,8 +236,11 @@ def _parse_numbered(lines: list[str], b: Boundary, problems: list[Problem]):
                 b.template.append(("coords",))
                 b.separator, b.decimals, in_header = sep, _decimals(fields[1]), False
             if len(fields) < 3:
-                problems.append(Problem("bad_line", f"无法识别的行：“{line.strip()}”",
-                                        f"unrecognised line: '{line.strip()}'", row=row))
+                problems.append(
+                    Problem(
+                        "bad_line", f"无法识别的行：“{line.strip()}”", f"unrecognised line: '{line.strip()}'", row=row
+                    )
+                )
                 continue
             p = _coordinate(fields[0], fields[1], fields[2], row, problems)
             if p:
@@ -276,7 +302,7 @@ def _parse_table(lines: list[str], b: Boundary, problems: list[Problem]):
         _header_line(b, line)
     b.template += [("raw", lines[header_row]), ("coords",)]
     groups: dict[tuple[int, bool], Ring] = {}
-    for row, line in enumerate(lines[header_row + 1:], header_row + 2):
+    for row, line in enumerate(lines[header_row + 1 :], header_row + 2):
         if not line.strip():
             continue
         cells = dict(zip(b.columns, _split(line, b.separator)))
@@ -288,8 +314,14 @@ def _parse_table(lines: list[str], b: Boundary, problems: list[Problem]):
         p = _coordinate(cells.get("label", ""), cells.get("x", ""), cells.get("y", ""), row, problems)
         block_text, kind = cells.get("block", "1") or "1", cells.get("kind", "1") or "1"
         if not block_text.isdigit() or kind not in ("1", "-1"):
-            problems.append(Problem("bad_block", f"块号“{block_text}”或类型“{kind}”无效",
-                                    f"invalid block number '{block_text}' or ring kind '{kind}'", row=row))
+            problems.append(
+                Problem(
+                    "bad_block",
+                    f"块号“{block_text}”或类型“{kind}”无效",
+                    f"invalid block number '{block_text}' or ring kind '{kind}'",
+                    row=row,
+                )
+            )
             continue
         key = (int(block_text), kind == "-1")
         ring = groups.setdefault(key, Ring([], key[0], key[1], None, "", row))
@@ -333,8 +365,7 @@ def parse(data: bytes | str) -> Boundary:
     b = Boundary([], encoding=encoding, bom=bom, newline=newline)
     b.layout = detect_layout(lines)
     problems: list[Problem] = []
-    {"numbered": _parse_numbered, "keyvalue": _parse_keyvalue, "table": _parse_table}[b.layout](
-        lines, b, problems)
+    {"numbered": _parse_numbered, "keyvalue": _parse_keyvalue, "table": _parse_table}[b.layout](lines, b, problems)
     if not b.rings and not problems:
         problems.append(Problem("no_points", "文件中没有拐点", "no corner points in the file"))
     if problems:
@@ -355,8 +386,13 @@ def _coord_lines(b: Boundary) -> list[str]:
         roles = b.columns or ["label", "x", "y"]
         for ring in b.rings:
             for p in ring.points:
-                cell = {"label": p.label, "x": _num(p.x, d), "y": _num(p.y, d), "block": str(ring.block),
-                        "kind": "-1" if ring.hole else "1"}
+                cell = {
+                    "label": p.label,
+                    "x": _num(p.x, d),
+                    "y": _num(p.y, d),
+                    "block": str(ring.block),
+                    "kind": "-1" if ring.hole else "1",
+                }
                 out.append(b.separator.join(cell.get(r, "") for r in roles))
         return out
     n_point = n_close = 0

@@ -40,7 +40,7 @@ class Zone:
     def false_easting(self) -> float:
         return self.number * 1_000_000 + 500_000.0 if self.prefixed else 500_000.0
 
-    def unprefixed(self) -> "Zone":
+    def unprefixed(self) -> Zone:
         return Zone(self.width, self.number, False)
 
     def label(self) -> str:

@@ -44,14 +44,16 @@ class Pairs:
     def __len__(self) -> int:
         return len(self.left)
 
-    def sorted(self) -> "Pairs":
+    def sorted(self) -> Pairs:
         order = np.lexsort((self.right, self.left))
         return Pairs(self.left[order], self.right[order], {k: v[order] for k, v in self.values.items()})
 
     def records(self) -> list[dict]:
         names = list(self.values)
-        return [{"left": a, "right": b, **{n: float(self.values[n][i]) for n in names}}
-                for i, (a, b) in enumerate(zip(self.left.tolist(), self.right.tolist()))]
+        return [
+            {"left": a, "right": b, **{n: float(self.values[n][i]) for n in names}}
+            for i, (a, b) in enumerate(zip(self.left.tolist(), self.right.tolist()))
+        ]
 
 
 class SpatialIndex(Protocol):
@@ -109,8 +111,10 @@ class STRtreeIndex:
         if len(geoms) and isinstance(geoms[0], (bytes, bytearray, memoryview)):
             geoms = shapely.from_wkb([bytes(g) for g in geoms])
         if len(ids) != len(geoms):
-            raise ValueError(f"图层{name}：编号{len(ids)}个，几何{len(geoms)}个，数量不符 / "
-                             f"layer {name}: {len(ids)} ids but {len(geoms)} geometries")
+            raise ValueError(
+                f"图层{name}：编号{len(ids)}个，几何{len(geoms)}个，数量不符 / "
+                f"layer {name}: {len(ids)} ids but {len(geoms)} geometries"
+            )
         if len(np.unique(ids)) != len(ids):
             raise ValueError(f"图层{name}的编号有重复 / layer {name} has duplicate ids")
         self._layers[name] = _Layer(ids, geoms, shapely.STRtree(geoms))

@@ -26,16 +26,38 @@ from .problems import ERROR, WARNING, GeoError, Problem
 from .validate import check_text
 
 DRIVERS = {
-    "geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile", "kml": "KML", "csv": "CSV",
+    "geojson": "GeoJSON",
+    "gpkg": "GPKG",
+    "shp": "ESRI Shapefile",
+    "kml": "KML",
+    "csv": "CSV",
     "txt": "cornerpoints",
 }
-SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shp", ".kml": "kml",
-            ".csv": "csv", ".txt": "txt"}
+SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".shp": "shp",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".txt": "txt",
+}
 LON_NAMES = "Longitude,longitude,lon,lng,经度,X_WGS84"
 LAT_NAMES = "Latitude,latitude,lat,纬度,Y_WGS84"
 WKT_NAMES = "WKT,wkt,geometry,geom,几何"
-KML_BOILERPLATE = {"description", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
-                   "visibility", "drawOrder", "icon", "id"}
+KML_BOILERPLATE = {
+    "description",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "id",
+}
 # CGCS2000 and WGS84 agree to a few centimetres: geographic WGS84 input is taken as EPSG:4490.
 SAME_AS_4490 = {4490, 4326, 4610}
 
@@ -61,8 +83,15 @@ class Options:
 def layer_format(path: str | Path, fmt: str | None = None) -> str:
     fmt = (fmt or SUFFIXES.get(Path(path).suffix.lower(), "")).lower()
     if fmt not in DRIVERS:
-        raise GeoError([Problem("format", f"不支持的格式：{Path(path).suffix or fmt}",
-                                f"unsupported format: {Path(path).suffix or fmt}; use one of {sorted(DRIVERS)}")])
+        raise GeoError(
+            [
+                Problem(
+                    "format",
+                    f"不支持的格式：{Path(path).suffix or fmt}",
+                    f"unsupported format: {Path(path).suffix or fmt}; use one of {sorted(DRIVERS)}",
+                )
+            ]
+        )
     return fmt
 
 
@@ -121,12 +150,19 @@ def _check_geometry(f: Feature, opts: Options) -> None:
         reason = shapely.is_valid_reason(g)
         if opts.repair:
             f.geometry = shapely.make_valid(g)
-            opts.problems.append(Problem("invalid_geometry", f"几何无效（{reason}），已修复",
-                                         f"invalid geometry ({reason}); repaired with make_valid",
-                                         WARNING, row=row))
+            opts.problems.append(
+                Problem(
+                    "invalid_geometry",
+                    f"几何无效（{reason}），已修复",
+                    f"invalid geometry ({reason}); repaired with make_valid",
+                    WARNING,
+                    row=row,
+                )
+            )
         else:
-            opts.problems.append(Problem("invalid_geometry", f"几何无效：{reason}", f"invalid geometry: {reason}",
-                                         row=row))
+            opts.problems.append(
+                Problem("invalid_geometry", f"几何无效：{reason}", f"invalid geometry: {reason}", row=row)
+            )
     if opts.jurisdictions is not None and opts.jurisdiction_field:
         _check_jurisdiction(f, opts)
 
@@ -136,15 +172,26 @@ def _check_jurisdiction(f: Feature, opts: Options) -> None:
     code = "" if code is None else str(code).strip()
     region = opts.jurisdictions.get(code)
     if region is None:
-        opts.problems.append(Problem("unknown_jurisdiction", f"{opts.jurisdiction_field}“{code}”不是已知辖区",
-                                     f"{opts.jurisdiction_field} '{code}' is not a known jurisdiction",
-                                     opts.jurisdiction_severity, row=f.row))
+        opts.problems.append(
+            Problem(
+                "unknown_jurisdiction",
+                f"{opts.jurisdiction_field}“{code}”不是已知辖区",
+                f"{opts.jurisdiction_field} '{code}' is not a known jurisdiction",
+                opts.jurisdiction_severity,
+                row=f.row,
+            )
+        )
     elif not shapely.covers(region, f.geometry):
         rp = shapely.point_on_surface(f.geometry)
-        opts.problems.append(Problem("outside_jurisdiction",
-                                     f"位置（{rp.x:.5f}, {rp.y:.5f}）不在所述辖区{code}之内",
-                                     f"location ({rp.x:.5f}, {rp.y:.5f}) is outside its stated jurisdiction {code}",
-                                     opts.jurisdiction_severity, row=f.row))
+        opts.problems.append(
+            Problem(
+                "outside_jurisdiction",
+                f"位置（{rp.x:.5f}, {rp.y:.5f}）不在所述辖区{code}之内",
+                f"location ({rp.x:.5f}, {rp.y:.5f}) is outside its stated jurisdiction {code}",
+                opts.jurisdiction_severity,
+                row=f.row,
+            )
+        )
 
 
 def _read_cornerpoints(path: Path, opts: Options, validate_options: dict) -> list[Feature]:
@@ -157,9 +204,18 @@ def _read_cornerpoints(path: Path, opts: Options, validate_options: dict) -> lis
     return [Feature(1, props, v.geometry)]
 
 
-def read_layer(path, *, format: str | None = None, encoding: str | None = None, layer=None,
-               repair: bool = False, jurisdictions: dict | None = None, jurisdiction_field: str | None = None,
-               jurisdiction_severity: str = ERROR, **cornerpoint_options) -> tuple[list[Feature], list[Problem]]:
+def read_layer(
+    path,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    layer=None,
+    repair: bool = False,
+    jurisdictions: dict | None = None,
+    jurisdiction_field: str | None = None,
+    jurisdiction_severity: str = ERROR,
+    **cornerpoint_options,
+) -> tuple[list[Feature], list[Problem]]:
     """Read a whole layer file into plain records in EPSG:4490 and report every defect.
 
     ``jurisdictions`` maps a code (e.g. a 6-digit adcode) to its boundary geometry; with
@@ -231,8 +287,15 @@ def _geometry_type(geoms) -> tuple[str, bool]:
     return "Unknown", False
 
 
-def write_layer(records, path, format: str | None = None, *, encoding: str | None = None,
-                layer: str | None = None, **cornerpoint_options) -> Path:
+def write_layer(
+    records,
+    path,
+    format: str | None = None,
+    *,
+    encoding: str | None = None,
+    layer: str | None = None,
+    **cornerpoint_options,
+) -> Path:
     """Write plain records (Feature, {"properties", "geometry"} or (properties, geometry)) in
     EPSG:4490. Shapefile DBF text is written in ``encoding`` (default UTF-8) with a .cpg beside it;
     KML is written as WGS84 (coordinates unchanged). Corner-point text takes exactly one record;
@@ -242,8 +305,15 @@ def write_layer(records, path, format: str | None = None, *, encoding: str | Non
     feats = _records(records)
     if fmt == "txt":
         if len(feats) != 1:
-            raise GeoError([Problem("one_boundary", f"拐点坐标文本每个文件只能写一个边界，收到{len(feats)}个",
-                                    f"corner-point text holds one boundary per file, got {len(feats)}")])
+            raise GeoError(
+                [
+                    Problem(
+                        "one_boundary",
+                        f"拐点坐标文本每个文件只能写一个边界，收到{len(feats)}个",
+                        f"corner-point text holds one boundary per file, got {len(feats)}",
+                    )
+                ]
+            )
         meta = {k: str(v) for k, v in feats[0].properties.items() if v is not None and k != "area_km2"}
         b = bd.from_lonlat(feats[0].geometry, metadata=meta, encoding=encoding or "utf-8", **cornerpoint_options)
         path.write_bytes(write_cornerpoints(b))
@@ -257,7 +327,17 @@ def write_layer(records, path, format: str | None = None, *, encoding: str | Non
         options["layer_options"] = {"GEOMETRY": "AS_WKT"}
     if fmt == "shp":
         encoding = encoding or "UTF-8"
-    ogr.write(path, shapely.to_wkb(np.array(geoms, dtype=object)), data, names, layer=layer, driver=DRIVERS[fmt],
-              crs="EPSG:4326" if fmt == "kml" else "EPSG:4490", encoding=encoding, geometry_type=gtype,
-              promote_to_multi=promote if fmt in ("shp", "gpkg") else None, **options)
+    ogr.write(
+        path,
+        shapely.to_wkb(np.array(geoms, dtype=object)),
+        data,
+        names,
+        layer=layer,
+        driver=DRIVERS[fmt],
+        crs="EPSG:4326" if fmt == "kml" else "EPSG:4490",
+        encoding=encoding,
+        geometry_type=gtype,
+        promote_to_multi=promote if fmt in ("shp", "gpkg") else None,
+        **options,
+    )
     return path

@@ -35,7 +35,8 @@ class Table:
 
     def geom(self, alias: str) -> sql.Composable:
         return sql.SQL("ST_GeomFromWKB({}.{}, {})").format(
-            sql.Identifier(alias), sql.Identifier(self.wkb_column), sql.Literal(SRID))
+            sql.Identifier(alias), sql.Identifier(self.wkb_column), sql.Literal(SRID)
+        )
 
     def id(self, alias: str) -> sql.Composable:
         return sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(self.id_column))
@@ -61,8 +62,10 @@ class PostGISIndex:
         """The equal-area CRS for ST_Transform: our registered SRID when present (PostGIS caches
         it: ~20 µs a call), else the PROJ string (parsed on every call: ~300 µs)."""
         if self._area_target is None:
-            found = self._rows(sql.SQL("SELECT 1 FROM spatial_ref_sys WHERE srid = %s AND proj4text = %s"),
-                               (EQUAL_AREA_SRID, EQUAL_AREA_PROJ))
+            found = self._rows(
+                sql.SQL("SELECT 1 FROM spatial_ref_sys WHERE srid = %s AND proj4text = %s"),
+                (EQUAL_AREA_SRID, EQUAL_AREA_PROJ),
+            )
             self._area_target = EQUAL_AREA_SRID if found else EQUAL_AREA_PROJ
         return self._area_target
 
@@ -72,9 +75,11 @@ class PostGISIndex:
 
         try:
             with self.conn.cursor() as cur:
-                cur.execute("INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, proj4text, srtext) "
-                            "VALUES (%s, 'KUANGZHENG', %s, %s, '') ON CONFLICT (srid) DO NOTHING",
-                            (EQUAL_AREA_SRID, EQUAL_AREA_SRID, EQUAL_AREA_PROJ))
+                cur.execute(
+                    "INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, proj4text, srtext) "
+                    "VALUES (%s, 'KUANGZHENG', %s, %s, '') ON CONFLICT (srid) DO NOTHING",
+                    (EQUAL_AREA_SRID, EQUAL_AREA_SRID, EQUAL_AREA_PROJ),
+                )
             self.conn.commit()
         except psycopg.errors.InsufficientPrivilege:
             self.conn.rollback()
@@ -95,9 +100,13 @@ class PostGISIndex:
         with self.conn.cursor() as cur:
             for t in self.layers.values():
                 index = sql.Identifier(f"{t.name.split('.')[-1]}_{t.wkb_column}_gist4490")
-                cur.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist ({})").format(
-                    index, t.ident(), sql.SQL("ST_GeomFromWKB({}, {})").format(
-                        sql.Identifier(t.wkb_column), sql.Literal(SRID))))
+                cur.execute(
+                    sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist ({})").format(
+                        index,
+                        t.ident(),
+                        sql.SQL("ST_GeomFromWKB({}, {})").format(sql.Identifier(t.wkb_column), sql.Literal(SRID)),
+                    )
+                )
                 cur.execute(sql.SQL("ANALYZE {}").format(t.ident()))
         self.conn.commit()
 
@@ -117,21 +126,32 @@ class PostGISIndex:
               SELECT {ia} AS ia, {ib} AS ib, {ga} AS ga, {gb} AS gb
               FROM {ta} a JOIN {tb} b ON ST_Intersects({ga}, {gb}) OFFSET 0) pairs
             WHERE {same} NOT ST_Touches(ga, gb)""").format(
-            ia=a.id("a"), ib=b.id("b"), inter=_area(pair, self.area_target), aa=_area(sql.SQL("ga"), self.area_target),
-            ab=_area(sql.SQL("gb"), self.area_target), ta=a.ident(), tb=b.ident(), ga=a.geom("a"), gb=b.geom("b"),
-            same=same)
+            ia=a.id("a"),
+            ib=b.id("b"),
+            inter=_area(pair, self.area_target),
+            aa=_area(sql.SQL("ga"), self.area_target),
+            ab=_area(sql.SQL("gb"), self.area_target),
+            ta=a.ident(),
+            tb=b.ident(),
+            ga=a.geom("a"),
+            gb=b.geom("b"),
+            same=same,
+        )
         rows = self._rows(q)
         area = np.array([r[2] for r in rows], dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            values = {"area_km2": area,
-                      "share_left": area / np.array([r[3] for r in rows], dtype=float),
-                      "share_right": area / np.array([r[4] for r in rows], dtype=float)}
+            values = {
+                "area_km2": area,
+                "share_left": area / np.array([r[3] for r in rows], dtype=float),
+                "share_right": area / np.array([r[4] for r in rows], dtype=float),
+            }
         return Pairs(_ids(rows, 0), _ids(rows, 1), values)
 
     def containment(self, container: str, contained: str) -> Pairs:
         a, b = self._table(container), self._table(contained)
         q = sql.SQL("SELECT {}, {} FROM {} a JOIN {} b ON ST_Covers({}, {})").format(
-            a.id("a"), b.id("b"), a.ident(), b.ident(), a.geom("a"), b.geom("b"))
+            a.id("a"), b.id("b"), a.ident(), b.ident(), a.geom("a"), b.geom("b")
+        )
         rows = self._rows(q)
         return Pairs(_ids(rows, 0), _ids(rows, 1), {})
 
@@ -150,7 +170,8 @@ class PostGISIndex:
     def _max_abs_lat(self, t: Table) -> float:
         g = t.geom("t")
         q = sql.SQL("SELECT max(greatest(abs(ST_YMin({g}::box2d)), abs(ST_YMax({g}::box2d)))) FROM {t} t").format(
-            g=g, t=t.ident())
+            g=g, t=t.ident()
+        )
         value = self._rows(q)[0][0]
         return float(value or 0.0)
 

@@ -40,7 +40,7 @@ class Problem:
         head = f"[{where}] " if where else ""
         return f"{head}{self.zh} / {self.en}"
 
-    def at(self, **where) -> "Problem":
+    def at(self, **where) -> Problem:
         """The same problem placed at another row/block/point (e.g. a feature's row)."""
         fields = {**self.__dict__, **where}
         return Problem(**fields)

@@ -35,8 +35,15 @@ class Validation:
 
 
 def _p(code, zh, en, ring: Ring | None = None, point=None, severity=ERROR):
-    return Problem(code, zh, en, severity, ring.block if ring else None,
-                   point.label if point else None, point.line if point else (ring.line if ring else None))
+    return Problem(
+        code,
+        zh,
+        en,
+        severity,
+        ring.block if ring else None,
+        point.label if point else None,
+        point.line if point else (ring.line if ring else None),
+    )
 
 
 def _ring_shape(ring: Ring, close_rings: str) -> list[Problem]:
@@ -45,21 +52,48 @@ def _ring_shape(ring: Ring, close_rings: str) -> list[Problem]:
     pts = ring.points
     for a, b in zip(pts, pts[1:]):
         if (a.x, a.y) == (b.x, b.y):
-            out.append(_p("duplicate_point", f"点{b.label}与前一点{a.label}重复", f"point {b.label} repeats the "
-                          f"previous point {a.label}", ring, b))
+            out.append(
+                _p(
+                    "duplicate_point",
+                    f"点{b.label}与前一点{a.label}重复",
+                    f"point {b.label} repeats the previous point {a.label}",
+                    ring,
+                    b,
+                )
+            )
     if distinct_points(ring) < 3:
-        out.append(_p("too_few_points", f"该圈只有{distinct_points(ring)}个不同的点，至少需要3个",
-                      f"ring has {distinct_points(ring)} distinct points, at least 3 are needed", ring))
+        out.append(
+            _p(
+                "too_few_points",
+                f"该圈只有{distinct_points(ring)}个不同的点，至少需要3个",
+                f"ring has {distinct_points(ring)} distinct points, at least 3 are needed",
+                ring,
+            )
+        )
         return out
     if (pts[0].x, pts[0].y) != (pts[-1].x, pts[-1].y):
         if close_rings == "refuse":
-            out.append(_p("ring_not_closed", f"圈未闭合：末点{pts[-1].label}不等于首点{pts[0].label}",
-                          f"ring not closed: last point {pts[-1].label} differs from first {pts[0].label}",
-                          ring, pts[-1]))
+            out.append(
+                _p(
+                    "ring_not_closed",
+                    f"圈未闭合：末点{pts[-1].label}不等于首点{pts[0].label}",
+                    f"ring not closed: last point {pts[-1].label} differs from first {pts[0].label}",
+                    ring,
+                    pts[-1],
+                )
+            )
         else:
             ring.points = pts + [copy.copy(pts[0])]
-            out.append(_p("ring_not_closed", f"圈未闭合，已补首点{pts[0].label}闭合",
-                          f"ring not closed; closed by repeating point {pts[0].label}", ring, pts[-1], WARNING))
+            out.append(
+                _p(
+                    "ring_not_closed",
+                    f"圈未闭合，已补首点{pts[0].label}闭合",
+                    f"ring not closed; closed by repeating point {pts[0].label}",
+                    ring,
+                    pts[-1],
+                    WARNING,
+                )
+            )
     return out
 
 
@@ -75,9 +109,15 @@ def _self_intersections(ring: Ring, plane: np.ndarray) -> list[Problem]:
     out = []
     for i, j in zip(left[keep], right[keep]):
         a, b = pts[i], pts[j]
-        out.append(_p("self_intersection", f"边{a.label}-{pts[i + 1].label}与边{b.label}-"
-                      f"{pts[j + 1].label}相交（自相交）", f"edge {a.label}-{pts[i + 1].label} "
-                      f"intersects edge {b.label}-{pts[j + 1].label} (self-intersection)", ring, a))
+        out.append(
+            _p(
+                "self_intersection",
+                f"边{a.label}-{pts[i + 1].label}与边{b.label}-{pts[j + 1].label}相交（自相交）",
+                f"edge {a.label}-{pts[i + 1].label} intersects edge {b.label}-{pts[j + 1].label} (self-intersection)",
+                ring,
+                a,
+            )
+        )
     return out
 
 
@@ -86,9 +126,15 @@ def _zone_longitudes(ring: Ring, zones, tolerance_deg: float) -> list[Problem]:
     for p, z in zip(ring.points, zones):
         lon, _ = gk_to_lonlat(z, p.y, p.x)
         if abs(float(lon) - z.central_meridian) > z.width / 2 + tolerance_deg:
-            out.append(_p("zone_longitude", f"点经度{float(lon):.4f}°不在{z.label()}（中央经线{z.central_meridian:g}°）范围内",
-                          f"longitude {float(lon):.4f} lies outside {z.label()} (central meridian "
-                          f"{z.central_meridian:g})", ring, p))
+            out.append(
+                _p(
+                    "zone_longitude",
+                    f"点经度{float(lon):.4f}°不在{z.label()}（中央经线{z.central_meridian:g}°）范围内",
+                    f"longitude {float(lon):.4f} lies outside {z.label()} (central meridian {z.central_meridian:g})",
+                    ring,
+                    p,
+                )
+            )
     return out
 
 
@@ -97,23 +143,39 @@ def _outside(ring: Ring, zones, jurisdiction) -> list[Problem]:
     plane = ring_plane(ring, zones)
     lon, lat = gk_to_lonlat(zones[0], plane[:, 0], plane[:, 1])
     inside = shapely.covers(region, shapely.points(lon, lat))
-    return [_p("outside_jurisdiction", f"点{p.label}（{lo:.5f}, {la:.5f}）在辖区范围之外",
-               f"point {p.label} ({lo:.5f}, {la:.5f}) is outside the jurisdiction", ring, p)
-            for p, lo, la, ok in zip(ring.points, lon, lat, inside) if not ok]
+    return [
+        _p(
+            "outside_jurisdiction",
+            f"点{p.label}（{lo:.5f}, {la:.5f}）在辖区范围之外",
+            f"point {p.label} ({lo:.5f}, {la:.5f}) is outside the jurisdiction",
+            ring,
+            p,
+        )
+        for p, lo, la, ok in zip(ring.points, lon, lat, inside)
+        if not ok
+    ]
 
 
 def _holes_inside(b: Boundary, zones) -> list[Problem]:
-    shells = {r.block: Polygon(ring_plane(r, z)) for r, z in zip(b.rings, zones)
-              if not r.hole and distinct_points(r) >= 3}
+    shells = {
+        r.block: Polygon(ring_plane(r, z)) for r, z in zip(b.rings, zones) if not r.hole and distinct_points(r) >= 3
+    }
     out = []
     for ring, z in zip(b.rings, zones):
         if ring.hole and distinct_points(ring) >= 3:
             shell = shells.get(ring.block)
             hole = Polygon(ring_plane(ring, z))
             if shell is None or not shell.contains(hole):
-                out.append(_p("hole_outside_shell", f"扣除圈（首点{ring.points[0].label}）不在区块{ring.block}的外圈之内",
-                              f"excluded ring (first point {ring.points[0].label}) is not inside the shell of "
-                              f"block {ring.block}", ring, ring.points[0]))
+                out.append(
+                    _p(
+                        "hole_outside_shell",
+                        f"扣除圈（首点{ring.points[0].label}）不在区块{ring.block}的外圈之内",
+                        f"excluded ring (first point {ring.points[0].label}) is not inside the shell of "
+                        f"block {ring.block}",
+                        ring,
+                        ring.points[0],
+                    )
+                )
     return out
 
 
@@ -126,9 +188,17 @@ def stated_area(b: Boundary) -> float | None:
     return None
 
 
-def validate(b: Boundary, *, close_rings: str = "warn", jurisdiction=None, stated_area_km2: float | None = None,
-             area_tolerance: float = 0.001, max_points: int = MAX_POINTS, allow_mixed_zones: bool | None = None,
-             zone_tolerance_deg: float = 0.5) -> Validation:
+def validate(
+    b: Boundary,
+    *,
+    close_rings: str = "warn",
+    jurisdiction=None,
+    stated_area_km2: float | None = None,
+    area_tolerance: float = 0.001,
+    max_points: int = MAX_POINTS,
+    allow_mixed_zones: bool | None = None,
+    zone_tolerance_deg: float = 0.5,
+) -> Validation:
     """Check a boundary and build its EPSG:4490 geometry and official area (km², 4 decimals).
 
     close_rings: "warn" closes an open ring and warns; "refuse" reports it as an error.
@@ -140,8 +210,13 @@ def validate(b: Boundary, *, close_rings: str = "warn", jurisdiction=None, state
     b = copy.deepcopy(b)
     problems: list[Problem] = []
     if b.point_count() > max_points:
-        problems.append(Problem("too_many_points", f"拐点共{b.point_count()}个，超过上限{max_points}",
-                                f"{b.point_count()} corner points exceed the limit of {max_points}"))
+        problems.append(
+            Problem(
+                "too_many_points",
+                f"拐点共{b.point_count()}个，超过上限{max_points}",
+                f"{b.point_count()} corner points exceed the limit of {max_points}",
+            )
+        )
     for ring in b.rings:
         problems += _ring_shape(ring, close_rings)
     zones, zone_problems = ring_zones(b, allow_mixed_zones)
@@ -165,8 +240,13 @@ def validate(b: Boundary, *, close_rings: str = "warn", jurisdiction=None, state
     area = round(float(sum(ellipsoidal_area_km2(p) for p in block_polygons(b, zones).values())), 4)
     stated = stated_area_km2 if stated_area_km2 is not None else stated_area(b)
     if stated is not None and abs(stated - area) > max(1e-4, area_tolerance * area):
-        problems.append(Problem("area_mismatch", f"申报面积{stated:.4f}平方公里与计算面积{area:.4f}平方公里不符",
-                                f"stated area {stated:.4f} km² disagrees with computed area {area:.4f} km²"))
+        problems.append(
+            Problem(
+                "area_mismatch",
+                f"申报面积{stated:.4f}平方公里与计算面积{area:.4f}平方公里不符",
+                f"stated area {stated:.4f} km² disagrees with computed area {area:.4f} km²",
+            )
+        )
     return Validation(b, problems, geometry, area)
 
 

@@ -9,8 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
-from kuangzheng.web import actor_of
 from kuangzheng.monitoring.core.reports import report_types
+from kuangzheng.web import actor_of
 
 from . import disclosure, ledger, measures, reports, targets, warnings
 
@@ -26,9 +26,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/report-types", summary="Report types and their fields")
 def list_report_types(request):
-    return [{"id": t.id, "zh": t.zh, "en": t.en, "version": t.version,
-             "fields": [{"key": f.key, "zh": f.zh, "en": f.en, "type": f.type, "unit": f.unit, "required": f.required}
-                        for f in t.fields]} for t in report_types().values()]
+    return [
+        {
+            "id": t.id,
+            "zh": t.zh,
+            "en": t.en,
+            "version": t.version,
+            "fields": [
+                {"key": f.key, "zh": f.zh, "en": f.en, "type": f.type, "unit": f.unit, "required": f.required}
+                for f in t.fields
+            ],
+        }
+        for t in report_types().values()
+    ]
 
 
 @router.get("/templates/{report_type}", summary="Excel template of a report type (xlsx)")
@@ -41,8 +51,10 @@ def template(request, report_type: str):
 
 @router.get("/reports", summary="Reports the caller may see (enterprise: its own; regulator: its division)")
 def list_reports(request, status: str = "", report_type: str = "", period: str = ""):
-    return [reports.serialize(r) for r in reports.reports(actor_of(request), status=status, report_type=report_type,
-                                                           period=period)[:1000]]
+    return [
+        reports.serialize(r)
+        for r in reports.reports(actor_of(request), status=status, report_type=report_type, period=period)[:1000]
+    ]
 
 
 @router.get("/reports/{pk}", summary="One report")
@@ -50,32 +62,48 @@ def get_report(request, pk: int):
     return reports.serialize(reports.get(actor_of(request), pk))
 
 
-@router.post("/uploads", summary="Upload a filled template (multipart: report_type, file, submit)",
-             description="All rows or none: any error is returned (400) with sheet, row and column; warnings "
-                         "(probable unit errors) do not block.")
+@router.post(
+    "/uploads",
+    summary="Upload a filled template (multipart: report_type, file, submit)",
+    description="All rows or none: any error is returned (400) with sheet, row and column; warnings "
+    "(probable unit errors) do not block.",
+)
 def upload(request, report_type: str = Form(...), submit: bool = Form(False), file: UploadedFile = File(...)):
     result = reports.upload(actor_of(request, write=True), report_type, file.read(), submit=submit)
     return _json(result, 200 if result["ok"] else 400)
 
 
 for _action in ("submit", "return", "accept"):
+
     def _make(action):
         def handler(request, pk: int, payload: dict = Body(default={})):
             actor = actor_of(request, write=True)
-            return reports.serialize(reports.transition(actor, pk, action, version=payload.get("version"),
-                                                        reason=str(payload.get("reason", ""))))
+            return reports.serialize(
+                reports.transition(
+                    actor, pk, action, version=payload.get("version"), reason=str(payload.get("reason", ""))
+                )
+            )
+
         handler.__name__ = f"report_{action}"
         return handler
-    router.post(f"/reports/{{pk}}/{_action}", summary=f"Report workflow: {_action}",
-                operation_id=f"report_{_action}")(_make(_action))
+
+    router.post(f"/reports/{{pk}}/{_action}", summary=f"Report workflow: {_action}", operation_id=f"report_{_action}")(
+        _make(_action)
+    )
 
 
-@router.get("/indicators", summary="Indicators by division, metal and period (public; cells from fewer than 3 "
-                                   "enterprises withheld outside the caller's scope)")
+@router.get(
+    "/indicators",
+    summary="Indicators by division, metal and period (public; cells from fewer than 3 "
+    "enterprises withheld outside the caller's scope)",
+)
 def indicators(request, level: str = "province", annual: bool = False):
     level = measures.level_of(level)
-    tables = measures.monthly_tables(level, annual=annual) + measures.annual_tables(level) + \
-        measures.replacement_table(level)
+    tables = (
+        measures.monthly_tables(level, annual=annual)
+        + measures.annual_tables(level)
+        + measures.replacement_table(level)
+    )
     return disclosure.apply(actor_of(request), measures.table_rows(tables))
 
 
@@ -109,8 +137,12 @@ def releases(request):
 @router.post("/releases", summary="Publish a release for a period (staff)")
 def publish(request, payload: dict = Body(...)):
     actor = actor_of(request, write=True)
-    return _json(warnings.release_dict(warnings.publish(actor, str(payload.get("period", "")),
-                                                       str(payload.get("division", "")))), 201)
+    return _json(
+        warnings.release_dict(
+            warnings.publish(actor, str(payload.get("period", "")), str(payload.get("division", "")))
+        ),
+        201,
+    )
 
 
 @router.get("/ledger", summary="Capacity-replacement ledger: quotas, movements, balance check (public)")
@@ -121,25 +153,45 @@ def ledger_state(request):
 @router.post("/ledger/retire", summary="Register retired capacity as a quota (staff)")
 def retire(request, payload: dict = Body(...)):
     actor = actor_of(request, write=True)
-    q = ledger.retire(actor, code=str(payload.get("code", "")), amount=payload.get("amount"),
-                      holder=payload.get("holder"), facility=payload.get("facility"),
-                      document_ref=str(payload.get("document_ref", "")))
+    q = ledger.retire(
+        actor,
+        code=str(payload.get("code", "")),
+        amount=payload.get("amount"),
+        holder=payload.get("holder"),
+        facility=payload.get("facility"),
+        document_ref=str(payload.get("document_ref", "")),
+    )
     return _json({"quota": q.code, "amount": q.amount}, 201)
 
 
 @router.post("/ledger/movements", summary="Transfer or consume a quota (staff); request_id makes it idempotent")
 def movement(request, payload: dict = Body(...)):
     actor = actor_of(request, write=True)
-    m = ledger.move(actor, kind=str(payload.get("kind", "")), quota=str(payload.get("quota", "")),
-                    amount=payload.get("amount"), holder=payload.get("holder"), to_holder=payload.get("to_holder"),
-                    project=payload.get("project"), request_id=str(payload.get("request_id", "")),
-                    document_ref=str(payload.get("document_ref", "")))
+    m = ledger.move(
+        actor,
+        kind=str(payload.get("kind", "")),
+        quota=str(payload.get("quota", "")),
+        amount=payload.get("amount"),
+        holder=payload.get("holder"),
+        to_holder=payload.get("to_holder"),
+        project=payload.get("project"),
+        request_id=str(payload.get("request_id", "")),
+        document_ref=str(payload.get("document_ref", "")),
+    )
     return _json(ledger.movement_dict(m), 201)
 
 
 @router.post("/ledger/replacements", summary="Cover a new project with retired capacity (staff)")
 def replacement(request, payload: dict = Body(...)):
     actor = actor_of(request, write=True)
-    return _json(ledger.replace(actor, project=payload.get("project"), quotas=list(payload.get("quotas") or []),
-                               holder=payload.get("holder"), request_id=str(payload.get("request_id", "")),
-                               document_ref=str(payload.get("document_ref", ""))), 201)
+    return _json(
+        ledger.replace(
+            actor,
+            project=payload.get("project"),
+            quotas=list(payload.get("quotas") or []),
+            holder=payload.get("holder"),
+            request_id=str(payload.get("request_id", "")),
+            document_ref=str(payload.get("document_ref", "")),
+        ),
+        201,
+    )

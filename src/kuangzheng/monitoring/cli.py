@@ -3,7 +3,6 @@ ledger check and the forecast backtest."""
 
 from __future__ import annotations
 
-
 import json
 
 import click
@@ -67,8 +66,11 @@ def ledger_check():
     from . import ledger
 
     s = ledger.state()
-    click.echo(json.dumps({"balanced": s["balanced"], "problems": s["problems"], "quotas": s["quotas"]},
-                          ensure_ascii=False, indent=1))
+    click.echo(
+        json.dumps(
+            {"balanced": s["balanced"], "problems": s["problems"], "quotas": s["quotas"]}, ensure_ascii=False, indent=1
+        )
+    )
     if not s["balanced"]:
         raise SystemExit(1)
 
@@ -79,6 +81,3 @@ def backtest():
     from kuangzheng.monitoring.core.backtest import main as run
 
     run([])
-
-
-

@@ -24,18 +24,35 @@ def entry(entry_id: str):
 
 
 def _rule(d: dict) -> WarningRule:
-    common = dict(id=d["id"], indicator=d["indicator"], severity=d["severity"], metal=d.get("metal"),
-                  jurisdiction=str(d.get("jurisdiction", "")), message_zh=d.get("message_zh", ""),
-                  message_en=d.get("message_en", ""))
+    common = dict(
+        id=d["id"],
+        indicator=d["indicator"],
+        severity=d["severity"],
+        metal=d.get("metal"),
+        jurisdiction=str(d.get("jurisdiction", "")),
+        message_zh=d.get("message_zh", ""),
+        message_en=d.get("message_en", ""),
+    )
     if "threshold_from" in d:
         e = entry(d["threshold_from"])
         # a target "for year Y" is applied as a limit from Y on; a threshold from its effective date
         start = e.year if e.kind == "target" and e.year else e.effective.year
-        return WarningRule(comparison=NEGATE[e.comparison], threshold=float(e.value), unit=e.unit,
-                           citation_id=e.id, effective_from=start,
-                           effective_until=e.until.year - 1 if e.until else None, **common)
-    return WarningRule(comparison=d["comparison"], threshold=float(d["threshold"]), unit=d["unit"],
-                       citation_id=d["citation_id"], **common)
+        return WarningRule(
+            comparison=NEGATE[e.comparison],
+            threshold=float(e.value),
+            unit=e.unit,
+            citation_id=e.id,
+            effective_from=start,
+            effective_until=e.until.year - 1 if e.until else None,
+            **common,
+        )
+    return WarningRule(
+        comparison=d["comparison"],
+        threshold=float(d["threshold"]),
+        unit=d["unit"],
+        citation_id=d["citation_id"],
+        **common,
+    )
 
 
 def warning_rules() -> list[WarningRule]:
@@ -50,6 +67,14 @@ def params() -> dict:
     repl = entry(p["replacement"]["entry"])
     # 等量 (equal) is allowed, so the minimum ratio of retired to new capacity is 1
     ratio = 1.0 if "等量" in repl.value else None
-    return {"baseline_year": path.base_year, "target_year": path.year, "path_ratio": float(p["emissions_path"]["ratio"]),
-            "path_citation": path.id, "cycle_years": int(cycle.value), "cycle_start_year": int(p["restoration"]["cycle_start_year"]),
-            "top_n": int(p["concentration"]["top_n"]), "replacement_ratio": ratio, "replacement_citation": repl.id}
+    return {
+        "baseline_year": path.base_year,
+        "target_year": path.year,
+        "path_ratio": float(p["emissions_path"]["ratio"]),
+        "path_citation": path.id,
+        "cycle_years": int(cycle.value),
+        "cycle_start_year": int(p["restoration"]["cycle_start_year"]),
+        "top_n": int(p["concentration"]["top_n"]),
+        "replacement_ratio": ratio,
+        "replacement_citation": repl.id,
+    }

@@ -48,13 +48,13 @@ def _rows(report_type: str, prefix: str = ""):
     qs = Report.objects.filter(report_type=report_type, status="accepted")
     if prefix:
         qs = qs.filter(division__code__startswith=prefix)
-    return list(qs.values("facility_id", "facility__kind", "enterprise_id", "division_id", "period", "metal",
-                          "values"))
+    return list(qs.values("facility_id", "facility__kind", "enterprise_id", "division_id", "period", "metal", "values"))
 
 
 def _col(rows, key, default=np.nan):
-    return np.array([r["values"].get(key, default) if r["values"].get(key) is not None else default for r in rows],
-                    float)
+    return np.array(
+        [r["values"].get(key, default) if r["values"].get(key) is not None else default for r in rows], float
+    )
 
 
 def _text(rows, key) -> np.ndarray:
@@ -93,9 +93,11 @@ def monthly_tables(level: str = "province", annual: bool = False, prefix: str = 
 
 
 def _monthly_keys(rows, level, annual) -> dict:
-    return {"division": np.array([_division(r["division_id"], level) for r in rows]),
-            "metal": np.array([r["metal"] for r in rows]),
-            "period": np.array([r["period"][:4] if annual else r["period"] for r in rows])}
+    return {
+        "division": np.array([_division(r["division_id"], level) for r in rows]),
+        "metal": np.array([r["metal"] for r in rows]),
+        "period": np.array([r["period"][:4] if annual else r["period"] for r in rows]),
+    }
 
 
 def _producer_tables(rows, level, annual) -> list[IndicatorTable]:
@@ -106,13 +108,17 @@ def _producer_tables(rows, level, annual) -> list[IndicatorTable]:
     recycled = np.minimum(_col(rows, "recycled_output", 0.0), output)
     # the recycled share splits each row's output into its primary and its recycled part
     split_by = {k: np.concatenate([v, v]) for k, v in by.items()}
-    out = [ind.capacity_utilisation(output, capacity_month, by),
-           ind.unit_energy(_col(rows, "energy_tce", 0.0) * 1000.0, output, by, unit="kgce/t"),
-           ind.unit_energy(_col(rows, "electricity", 0.0) * 1e4, output, by, unit="kWh/t",
-                           indicator="unit_electricity"),
-           ind.concentration(output, ent, by, top_n=params()["top_n"]),
-           ind.recycled_share(np.concatenate([output - recycled, recycled]),
-                              np.concatenate([np.zeros(len(rows), bool), np.ones(len(rows), bool)]), split_by)]
+    out = [
+        ind.capacity_utilisation(output, capacity_month, by),
+        ind.unit_energy(_col(rows, "energy_tce", 0.0) * 1000.0, output, by, unit="kgce/t"),
+        ind.unit_energy(_col(rows, "electricity", 0.0) * 1e4, output, by, unit="kWh/t", indicator="unit_electricity"),
+        ind.concentration(output, ent, by, top_n=params()["top_n"]),
+        ind.recycled_share(
+            np.concatenate([output - recycled, recycled]),
+            np.concatenate([np.zeros(len(rows), bool), np.ones(len(rows), bool)]),
+            split_by,
+        ),
+    ]
     if annual:
         out.append(_annual_capacity(rows, by))
     return [_counted(t, by, ent, (output > 0) | (capacity_month > 0)) for t in out]
@@ -138,8 +144,12 @@ def annual_tables(level: str = "province", prefix: str = "") -> list[IndicatorTa
     by_year = {"division": division, "year": year}
     ent = _enterprise(rows)
     std = {s.facility_id: s for s in RateStandard.objects.filter(facility_id__in={r["facility_id"] for r in rows})}
-    standards = {k: np.array([getattr(std.get(r["facility_id"]), k, None) if r["facility_id"] in std else np.nan
-                              for r in rows], float) for k in RATES}
+    standards = {
+        k: np.array(
+            [getattr(std.get(r["facility_id"]), k, None) if r["facility_id"] in std else np.nan for r in rows], float
+        )
+        for k in RATES
+    }
     standards = {k: np.where(np.isnan(v.astype(float)), np.nan, v) for k, v in standards.items()}
     rates = {k: _col(rows, k) for k in RATES}
     applies = np.column_stack([~np.isnan(standards[k]) for k in RATES])
@@ -148,14 +158,38 @@ def annual_tables(level: str = "province", prefix: str = "") -> list[IndicatorTa
     cycle = {"division": division, "cycle": ind.cycle_of(year, p["cycle_start_year"], p["cycle_years"])}
     heavy = _col(rows, HEAVY, 0.0)
     damaged, restored = _col(rows, "land_damaged", 0.0), _col(rows, "land_restored", 0.0)
-    tables = [(ind.three_rate_compliance(rates, standards, by_year), by_year, assessed),
-              (ind.restoration_balance(restored, damaged, year, {"division": division},
-                                       cycle_start_year=p["cycle_start_year"], cycle_years=p["cycle_years"]),
-               cycle, (damaged > 0) | (restored > 0)),
-              (ind.emissions_vs_baseline(heavy, year, {"division": division}, baseline_year=p["baseline_year"]),
-               by_year, heavy > 0),
-              (ind.emissions_to_path(heavy, year, {"division": division}, baseline_year=p["baseline_year"],
-                                     target_year=p["target_year"], target_ratio=p["path_ratio"]), by_year, heavy > 0)]
+    tables = [
+        (ind.three_rate_compliance(rates, standards, by_year), by_year, assessed),
+        (
+            ind.restoration_balance(
+                restored,
+                damaged,
+                year,
+                {"division": division},
+                cycle_start_year=p["cycle_start_year"],
+                cycle_years=p["cycle_years"],
+            ),
+            cycle,
+            (damaged > 0) | (restored > 0),
+        ),
+        (
+            ind.emissions_vs_baseline(heavy, year, {"division": division}, baseline_year=p["baseline_year"]),
+            by_year,
+            heavy > 0,
+        ),
+        (
+            ind.emissions_to_path(
+                heavy,
+                year,
+                {"division": division},
+                baseline_year=p["baseline_year"],
+                target_year=p["target_year"],
+                target_ratio=p["path_ratio"],
+            ),
+            by_year,
+            heavy > 0,
+        ),
+    ]
     for k, name, unit in (("land_restored", "land_restored", "ha"), (HEAVY, "heavy_metals", "kg"), ("so2", "so2", "t")):
         v = _col(rows, k, 0.0)
         tables.append((ind.total(v, by_year, indicator=name, unit=unit), by_year, v > 0))
@@ -174,13 +208,16 @@ def _mine_tables(rows, division, year, ent) -> list[IndicatorTable]:
     listed = np.isin(green, ("national", "provincial"))
     lm = np.isin(scale, ("large", "medium"))
     lm_by = {k: v[lm] for k, v in by.items()}
-    tables = [*ind.large_medium_share(scale, _col(rows, "mine_capacity", 0.0)[mine], by),
-              ind.green_mine_count(listed, by),
-              ind.green_mine_count(green == "national", by, indicator="green_mine_count_national")]
+    tables = [
+        *ind.large_medium_share(scale, _col(rows, "mine_capacity", 0.0)[mine], by),
+        ind.green_mine_count(listed, by),
+        ind.green_mine_count(green == "national", by, indicator="green_mine_count_national"),
+    ]
     out = [_counted(t, by, ent) for t in tables]
     if lm.any():
-        out.append(_counted(ind.green_mine_share(listed[lm], lm_by, indicator="green_share_large_medium"), lm_by,
-                            ent[lm]))
+        out.append(
+            _counted(ind.green_mine_share(listed[lm], lm_by, indicator="green_share_large_medium"), lm_by, ent[lm])
+        )
     return out
 
 
@@ -196,10 +233,13 @@ def replacement_table(level: str = "province", prefix: str = "") -> list[Indicat
     for m in LedgerMovement.objects.filter(kind="consume", project__in=lines).values("project_id", "amount"):
         locked[m["project_id"]] = locked.get(m["project_id"], 0) + m["amount"]
     new = np.array([_tpa(f) for f in lines])
-    by = {"division": np.array([_division(f.division_id, level) for f in lines]),
-          "period": np.array([str(f.commissioned or 0) for f in lines])}
-    table = ind.unreplaced_capacity(new, np.array([locked.get(f.pk, 0) for f in lines], float), by,
-                                    ratio=params()["replacement_ratio"])
+    by = {
+        "division": np.array([_division(f.division_id, level) for f in lines]),
+        "period": np.array([str(f.commissioned or 0) for f in lines]),
+    }
+    table = ind.unreplaced_capacity(
+        new, np.array([locked.get(f.pk, 0) for f in lines], float), by, ratio=params()["replacement_ratio"]
+    )
     return [_counted(table, by, np.array([f.enterprise_id or -f.pk for f in lines]))]
 
 
@@ -214,8 +254,7 @@ def all_tables(level: str = "province", prefix: str = "") -> list[IndicatorTable
 
 def dashboard_tables(level: str = "province") -> list[IndicatorTable]:
     """Everything the dashboard, its CSV and the API show: monthly and yearly, annual, ledger."""
-    return monthly_tables(level) + monthly_tables(level, annual=True) + annual_tables(level) + \
-        replacement_table(level)
+    return monthly_tables(level) + monthly_tables(level, annual=True) + annual_tables(level) + replacement_table(level)
 
 
 def table_rows(tables: list[IndicatorTable]) -> list[dict]:

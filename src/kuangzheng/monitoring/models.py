@@ -30,8 +30,9 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-period", "facility_id"]
-        constraints = [models.UniqueConstraint(fields=["facility", "report_type", "period", "metal"],
-                                               name="report_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "report_type", "period", "metal"], name="report_unique_key")
+        ]
         indexes = [models.Index(fields=["report_type", "status", "period"])]
 
 
@@ -71,8 +72,9 @@ class WarningRecord(models.Model):
 
     class Meta:
         ordering = ["-period", "rule_id", "division"]
-        constraints = [models.UniqueConstraint(fields=["rule_id", "division", "metal", "period"],
-                                               name="warning_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_id", "division", "metal", "period"], name="warning_unique_key")
+        ]
 
 
 class Release(models.Model):
@@ -108,8 +110,10 @@ class QuotaBalance(models.Model):
     amount = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["quota", "holder"], name="quota_balance_holder"),
-                       models.CheckConstraint(condition=models.Q(amount__gte=0), name="quota_balance_nonneg")]
+        constraints = [
+            models.UniqueConstraint(fields=["quota", "holder"], name="quota_balance_holder"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="quota_balance_nonneg"),
+        ]
 
 
 class LedgerMovement(models.Model):

@@ -17,17 +17,21 @@ from kuangzheng.errors import ServiceError
 from . import targets
 from .models import Report
 
-FONT_CANDIDATES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                   "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-                   "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
 
 
 class FontMissing(ServiceError):
     status = 503
 
     def __init__(self):
-        super().__init__("未找到中文字体，无法生成 PDF：请安装 fonts-noto-cjk 或设置 KZ_CJK_FONT",
-                         "no CJK font found, so no PDF: install fonts-noto-cjk or set KZ_CJK_FONT")
+        super().__init__(
+            "未找到中文字体，无法生成 PDF：请安装 fonts-noto-cjk 或设置 KZ_CJK_FONT",
+            "no CJK font found, so no PDF: install fonts-noto-cjk or set KZ_CJK_FONT",
+        )
 
 
 def cjk_font() -> str | None:
@@ -38,8 +42,12 @@ def cjk_font() -> str | None:
 
 
 def latest_year() -> int | None:
-    p = Report.objects.filter(report_type="annual_resources_environment", status="accepted") \
-        .order_by("-period").values_list("period", flat=True).first()
+    p = (
+        Report.objects.filter(report_type="annual_resources_environment", status="accepted")
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
     return int(p) if p else None
 
 
@@ -51,8 +59,14 @@ def context(year: int | None = None, actor=None) -> dict:
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    return {"year": year, "targets": rows, "tracked": tracked, "counts": counts,
-            "growth_checks": targets.stated_growth_checks(), "status_zh": targets.STATUS_ZH}
+    return {
+        "year": year,
+        "targets": rows,
+        "tracked": tracked,
+        "counts": counts,
+        "growth_checks": targets.stated_growth_checks(),
+        "status_zh": targets.STATUS_ZH,
+    }
 
 
 def _chart(r: dict, font: str | None) -> bytes:
@@ -73,9 +87,14 @@ def _chart(r: dict, font: str | None) -> bytes:
         if r["projection"] is not None and r["years"]:
             ax.plot([r["years"][-1], r["target_year"]], [r["actuals"][-1], r["projection"]], ":", color="#555")
             if r["lower"] is not None:
-                ax.errorbar([r["target_year"]], [r["projection"]],
-                            yerr=[[r["projection"] - r["lower"]], [r["upper"] - r["projection"]]], fmt="s",
-                            color="#555", label="预测及区间 projection")
+                ax.errorbar(
+                    [r["target_year"]],
+                    [r["projection"]],
+                    yerr=[[r["projection"] - r["lower"]], [r["upper"] - r["projection"]]],
+                    fmt="s",
+                    color="#555",
+                    label="预测及区间 projection",
+                )
     ax.set_title(f"{r['description_zh']}（{r['unit']}）", fontproperties=props, fontsize=10)
     ax.legend(prop=props, fontsize=7)
     ax.grid(alpha=0.3)
@@ -103,10 +122,15 @@ def pdf(ctx: dict) -> bytes:
     doc.set_font("cjk", size=18)
     doc.multi_cell(0, 10, f"{ctx['year']} 年度规划实施评估", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("cjk", size=10)
-    doc.multi_cell(0, 6, f"Plan implementation evaluation, {ctx['year']}. 目标数据来自政策目录，实际值来自已受理的企业报表"
-                         "（演示数据为生成数据）及逐项注明来源的公开统计。Targets from the policy catalogue; actuals from "
-                         "accepted reports (the demo's are generated) and public statistics named on each.",
-                   new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(
+        0,
+        6,
+        f"Plan implementation evaluation, {ctx['year']}. 目标数据来自政策目录，实际值来自已受理的企业报表"
+        "（演示数据为生成数据）及逐项注明来源的公开统计。Targets from the policy catalogue; actuals from "
+        "accepted reports (the demo's are generated) and public statistics named on each.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     doc.ln(2)
     summary = "；".join(f"{ctx['status_zh'].get(k, k)} {v}" for k, v in sorted(ctx["counts"].items()))
     doc.multi_cell(0, 6, f"共 {len(ctx['targets'])} 项数值目标：{summary}", new_x="LMARGIN", new_y="NEXT")
@@ -116,22 +140,34 @@ def pdf(ctx: dict) -> bytes:
         doc.multi_cell(0, 6, f"{r['description_zh']}  [{r['id']}]", new_x="LMARGIN", new_y="NEXT")
         doc.set_font("cjk", size=9)
         growth = f"{100 * r['required_growth']:.2f}%/年" if r["required_growth"] is not None else "—"
-        doc.multi_cell(0, 5, f"目标 {r['comparison']} {r['target_value']:g} {r['unit']}（{r['target_year'] or '常设'}）；"
-                             f"基准 {_fmt(r['baseline_value'])}（{r['baseline_year'] or '—'}，{r['baseline_source'] or '—'}）；"
-                             f"所需年均增速 {growth}；预测 {_fmt(r['projection'])} [{_fmt(r['lower'])}, {_fmt(r['upper'])}]；"
-                             f"状态：{ctx['status_zh'].get(r['status'], r['status'])} ({r['status']})；"
-                             f"实际值来源 {'已受理的企业报表 reports' if r['actual_source'] == 'reports' else r['actual_source']}",
-                       new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(
+            0,
+            5,
+            f"目标 {r['comparison']} {r['target_value']:g} {r['unit']}（{r['target_year'] or '常设'}）；"
+            f"基准 {_fmt(r['baseline_value'])}（{r['baseline_year'] or '—'}，{r['baseline_source'] or '—'}）；"
+            f"所需年均增速 {growth}；预测 {_fmt(r['projection'])} [{_fmt(r['lower'])}, {_fmt(r['upper'])}]；"
+            f"状态：{ctx['status_zh'].get(r['status'], r['status'])} ({r['status']})；"
+            f"实际值来源 {'已受理的企业报表 reports' if r['actual_source'] == 'reports' else r['actual_source']}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         doc.image(io.BytesIO(_chart(r, font)), w=170)
     doc.add_page()
     doc.set_font("cjk", size=12)
-    doc.multi_cell(0, 7, "规划文本中增速的复核（种子 004 专栏1、专栏2）Stated growth rates checked", new_x="LMARGIN",
-                   new_y="NEXT")
+    doc.multi_cell(
+        0, 7, "规划文本中增速的复核（种子 004 专栏1、专栏2）Stated growth rates checked", new_x="LMARGIN", new_y="NEXT"
+    )
     doc.set_font("cjk", size=8)
     for g in ctx["growth_checks"]:
         mark = "一致" if g["consistent"] else "不一致 inconsistent"
-        doc.multi_cell(0, 4.5, f"{g['description_zh']}：{g['v0']} → {g['v1']}（{g['years']} 年）所述 {g['stated_pct']:g}%，"
-                               f"计算 {g['computed_pct']:.2f}% — {mark}", new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(
+            0,
+            4.5,
+            f"{g['description_zh']}：{g['v0']} → {g['v1']}（{g['years']} 年）所述 {g['stated_pct']:g}%，"
+            f"计算 {g['computed_pct']:.2f}% — {mark}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     doc.ln(3)
     doc.set_font("cjk", size=12)
     doc.multi_cell(0, 7, "状态规则 Status rules", new_x="LMARGIN", new_y="NEXT")

@@ -55,12 +55,25 @@ def get(actor: Actor, pk) -> Report:
 
 
 def serialize(r: Report) -> dict:
-    return {"id": r.pk, "facility": r.facility_id, "facility_code": facility_code(r.facility),
-            "facility_name": r.facility.name, "enterprise": r.enterprise_id, "division": r.division_id,
-            "report_type": r.report_type, "period": r.period, "metal": r.metal, "values": r.values,
-            "warnings": r.warnings, "status": r.status, "reasons": r.reasons, "version": r.version,
-            "is_generated": r.is_generated, "updated_by": r.updated_by,
-            "updated_at": r.updated_at.isoformat() if r.updated_at else None}
+    return {
+        "id": r.pk,
+        "facility": r.facility_id,
+        "facility_code": facility_code(r.facility),
+        "facility_name": r.facility.name,
+        "enterprise": r.enterprise_id,
+        "division": r.division_id,
+        "report_type": r.report_type,
+        "period": r.period,
+        "metal": r.metal,
+        "values": r.values,
+        "warnings": r.warnings,
+        "status": r.status,
+        "reasons": r.reasons,
+        "version": r.version,
+        "is_generated": r.is_generated,
+        "updated_by": r.updated_by,
+        "updated_at": r.updated_at.isoformat() if r.updated_at else None,
+    }
 
 
 def template_bytes(actor: Actor, rt_id: str) -> bytes:
@@ -93,8 +106,15 @@ def _history(rt, codes: list[str]) -> dict:
 
 
 def _err(row, column, field, zh, en, severity="error") -> dict:
-    return {"sheet": DATA_SHEET, "row": row, "column": column, "field": field, "message_zh": zh,
-            "message_en": en, "severity": severity}
+    return {
+        "sheet": DATA_SHEET,
+        "row": row,
+        "column": column,
+        "field": field,
+        "message_zh": zh,
+        "message_en": en,
+        "severity": severity,
+    }
 
 
 def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> dict:
@@ -114,21 +134,36 @@ def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> di
     rows, problems = core.parse_workbook(data, rt, history=_history(rt, [r["facility_code"] for r in first]))
     errors = [_err(p.row, p.column, p.field, p.zh, p.en) for p in problems if p.severity == "error"]
     warnings = [_err(p.row, p.column, p.field, p.zh, p.en, "warning") for p in problems if p.severity != "error"]
-    facilities = {f.pk: f for f in Facility.objects.filter(
-        pk__in=[p for p in (facility_pk(r["facility_code"]) for r in rows) if p])}
+    facilities = {
+        f.pk: f
+        for f in Facility.objects.filter(pk__in=[p for p in (facility_pk(r["facility_code"]) for r in rows) if p])
+    }
     existing = {}
     for row in rows:
         f = facilities.get(facility_pk(row["facility_code"]))
         if f is None or not _may_report(actor, f):
-            errors.append(_err(row["_row"], "A", "facility_code",
-                               f"设施编码“{row['facility_code']}”不存在或不属于贵单位",
-                               f"facility code “{row['facility_code']}” does not exist or is not yours"))
+            errors.append(
+                _err(
+                    row["_row"],
+                    "A",
+                    "facility_code",
+                    f"设施编码“{row['facility_code']}”不存在或不属于贵单位",
+                    f"facility code “{row['facility_code']}” does not exist or is not yours",
+                )
+            )
             continue
         key = (f.pk, period_of(rt, row), row["metal"])
         old = Report.objects.filter(facility=f, report_type=rt.id, period=key[1], metal=key[2]).first()
         if old is not None and old.status in ("submitted", "accepted"):
-            errors.append(_err(row["_row"], "", "", f"该设施 {key[1]} 的报表已{old.get_status_display()}，不能覆盖",
-                               f"the report for {key[1]} is already {old.status} and cannot be overwritten"))
+            errors.append(
+                _err(
+                    row["_row"],
+                    "",
+                    "",
+                    f"该设施 {key[1]} 的报表已{old.get_status_display()}，不能覆盖",
+                    f"the report for {key[1]} is already {old.status} and cannot be overwritten",
+                )
+            )
         existing[row["_row"]] = (f, key, old)
     if not rows and not errors:
         errors.append(_err(0, "", "", "文件中没有数据行", "the file has no data rows"))
@@ -145,10 +180,18 @@ def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> di
             values = {k: v for k, v in row.items() if not k.startswith("_") and k not in rt.key}
             status = "submitted" if submit else "draft"
             if old is None:
-                rep = Report.objects.create(facility=f, enterprise_id=f.enterprise_id, division_id=f.division_id,
-                                            report_type=rt.id, period=period, metal=metal, values=values,
-                                            warnings=row_warnings[row["_row"]], status=status,
-                                            updated_by=actor.username)
+                rep = Report.objects.create(
+                    facility=f,
+                    enterprise_id=f.enterprise_id,
+                    division_id=f.division_id,
+                    report_type=rt.id,
+                    period=period,
+                    metal=metal,
+                    values=values,
+                    warnings=row_warnings[row["_row"]],
+                    status=status,
+                    updated_by=actor.username,
+                )
                 audit.record(actor, "create", "report", rep.pk, None, _snap(rep))
             else:
                 before = _snap(old)
@@ -163,8 +206,16 @@ def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> di
 
 
 def _snap(r: Report) -> dict:
-    return {"facility": r.facility_id, "report_type": r.report_type, "period": r.period, "metal": r.metal,
-            "values": r.values, "status": r.status, "reasons": r.reasons, "version": r.version}
+    return {
+        "facility": r.facility_id,
+        "report_type": r.report_type,
+        "period": r.period,
+        "metal": r.metal,
+        "values": r.values,
+        "status": r.status,
+        "reasons": r.reasons,
+        "version": r.version,
+    }
 
 
 def _may_report(actor: Actor, f: Facility) -> bool:
@@ -185,20 +236,31 @@ def transition(actor: Actor, pk, action: str, *, version=None, reason: str = "")
         rep = Report.objects.select_for_update().get(pk=rep.pk)
         if who == "staff" and not (actor.is_admin or (actor.is_regulator and actor.covers_division(rep.division_id))):
             raise Forbidden("仅监管人员可受理或退回报表", "Only regulators may accept or return reports")
-        if who == "owner" and not (actor.is_admin or (actor.is_enterprise and rep.enterprise_id == actor.enterprise_id)):
+        if who == "owner" and not (
+            actor.is_admin or (actor.is_enterprise and rep.enterprise_id == actor.enterprise_id)
+        ):
             raise Forbidden("仅报送企业可提交报表", "Only the reporting enterprise may submit its report")
         if version is not None and str(version) != str(rep.version):
             raise StaleVersion(rep.version, int(version) if str(version).isdigit() else 0)
         if rep.status not in sources:
-            raise InvalidInput([FieldProblem("status", f"报表当前状态为“{rep.get_status_display()}”，不能{action}",
-                                             f"the report is {rep.status}; it cannot be {action}ed")])
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        "status",
+                        f"报表当前状态为“{rep.get_status_display()}”，不能{action}",
+                        f"the report is {rep.status}; it cannot be {action}ed",
+                    )
+                ]
+            )
         if action == "return" and not reason.strip():
             raise InvalidInput([FieldProblem("reason", "退回须说明理由", "a return needs a reason")])
         before = _snap(rep)
         rep.status = target
         if action == "return":
-            rep.reasons = [*rep.reasons, {"at": timezone.now().isoformat(timespec="seconds"), "by": actor.username,
-                                          "reason": reason.strip()}]
+            rep.reasons = [
+                *rep.reasons,
+                {"at": timezone.now().isoformat(timespec="seconds"), "by": actor.username, "reason": reason.strip()},
+            ]
         rep.version += 1
         rep.updated_by = actor.username
         rep.save()

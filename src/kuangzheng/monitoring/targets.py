@@ -20,14 +20,29 @@ from . import disclosure, measures
 from .config import config
 
 KINDS = ("target", "ratio_target")
-STATUS_ZH = {"withheld": "不予公开", "achieved": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "偏离目标",
-             "insufficient_data": "数据不足", "no_data": "无数据来源", "met": "达标", "not_met": "未达标"}
+STATUS_ZH = {
+    "withheld": "不予公开",
+    "achieved": "已实现",
+    "on_track": "进展顺利",
+    "at_risk": "存在风险",
+    "off_track": "偏离目标",
+    "insufficient_data": "数据不足",
+    "no_data": "无数据来源",
+    "met": "达标",
+    "not_met": "未达标",
+}
 
 
 def numeric_targets() -> list:
-    return [e for e in load_catalogue().entries
-            if e.kind in KINDS and isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
-            and e.comparison in (">=", "<=", ">", "<", "=", "~") and e.unit not in ("%/a",)]
+    return [
+        e
+        for e in load_catalogue().entries
+        if e.kind in KINDS
+        and isinstance(e.value, (int, float))
+        and not isinstance(e.value, bool)
+        and e.comparison in (">=", "<=", ">", "<", "=", "~")
+        and e.unit not in ("%/a",)
+    ]
 
 
 def _baseline(e, entries: dict):
@@ -39,9 +54,14 @@ def _baseline(e, entries: dict):
                 return b.year, float(b.value), b.id
     if e.base_year:
         for b in entries.values():
-            if b.kind == "baseline" and b.applies_to == e.applies_to and b.year == e.base_year \
-                    and b.id.split(".")[-1].startswith(e.id.split(".")[-1]) \
-                    and b.unit == e.unit and isinstance(b.value, (int, float)):
+            if (
+                b.kind == "baseline"
+                and b.applies_to == e.applies_to
+                and b.year == e.base_year
+                and b.id.split(".")[-1].startswith(e.id.split(".")[-1])
+                and b.unit == e.unit
+                and isinstance(b.value, (int, float))
+            ):
                 return b.year, float(b.value), b.id
     return None
 
@@ -89,8 +109,11 @@ def actual_series(spec: dict, upto: int, tables: Tables | None = None) -> dict:
         if y > upto:
             continue
         at = years == y
-        v = float(num[at].sum() / den[at].sum()) if ratio and den[at].sum() else \
-            (float(val[at].sum()) if not ratio else np.nan)
+        v = (
+            float(num[at].sum() / den[at].sum())
+            if ratio and den[at].sum()
+            else (float(val[at].sum()) if not ratio else np.nan)
+        )
         if np.isfinite(v):
             out_y.append(y), out_v.append(v * float(spec.get("scale", 1))), out_e.append(int(ent[at].min()))
     out_y, out_v, out_e = _transform(spec, out_y, out_v, out_e)
@@ -108,8 +131,11 @@ def _transform(spec: dict, years, values, ents):
             return [], [], []
         i0 = years.index(spec["reduction_from"])
         keep = range(i0 + 1, len(years))
-        years, values, ents = [years[i] for i in keep], [100.0 * (1 - values[i] / values[i0]) for i in keep], \
-            [min(ents[i], ents[i0]) for i in keep]
+        years, values, ents = (
+            [years[i] for i in keep],
+            [100.0 * (1 - values[i] / values[i0]) for i in keep],
+            [min(ents[i], ents[i0]) for i in keep],
+        )
     return years, values, ents
 
 
@@ -117,9 +143,12 @@ def _owid_series(spec: dict, upto: int) -> dict:
     """A real national series from the shipped OWID copy (public statistics: nothing withheld)."""
     years, values = owid.china_production()[spec["series"]]
     keep = (years <= upto) & (years >= spec.get("from_year", 0))
-    return {"years": [int(y) for y in years[keep]], "actuals": [float(v) * float(spec.get("scale", 1))
-                                                                for v in values[keep]],
-            "enterprises": [None] * int(keep.sum()), "source": "owid"}
+    return {
+        "years": [int(y) for y in years[keep]],
+        "actuals": [float(v) * float(spec.get("scale", 1)) for v in values[keep]],
+        "enterprises": [None] * int(keep.sum()),
+        "source": "owid",
+    }
 
 
 def evaluate_all(year: int, actor=None) -> list[dict]:
@@ -132,13 +161,34 @@ def evaluate_all(year: int, actor=None) -> list[dict]:
     tables = Tables()
     out = []
     for e in numeric_targets():
-        row = {"id": e.id, "doc": e.doc, "jurisdiction": e.jurisdiction, "description_zh": e.description_zh,
-               "description_en": e.description_en, "comparison": e.comparison, "target_value": float(e.value),
-               "unit": e.unit, "target_year": e.year, "base_year": e.base_year, "quote": e.quote,
-               "baseline_year": None, "baseline_value": None, "baseline_source": None, "required_growth": None,
-               "years": [], "actuals": [], "status": "no_data", "projection": None, "lower": None, "upper": None,
-               "actual_growth": None, "needed_growth": None, "withheld": False, "actual_source": None,
-               "no_data_reason": _reason(e.id, reasons)}
+        row = {
+            "id": e.id,
+            "doc": e.doc,
+            "jurisdiction": e.jurisdiction,
+            "description_zh": e.description_zh,
+            "description_en": e.description_en,
+            "comparison": e.comparison,
+            "target_value": float(e.value),
+            "unit": e.unit,
+            "target_year": e.year,
+            "base_year": e.base_year,
+            "quote": e.quote,
+            "baseline_year": None,
+            "baseline_value": None,
+            "baseline_source": None,
+            "required_growth": None,
+            "years": [],
+            "actuals": [],
+            "status": "no_data",
+            "projection": None,
+            "lower": None,
+            "upper": None,
+            "actual_growth": None,
+            "needed_growth": None,
+            "withheld": False,
+            "actual_source": None,
+            "no_data_reason": _reason(e.id, reasons),
+        }
         base = _baseline(e, entries)
         spec = spec_of.get(e.id)
         if spec:
@@ -146,8 +196,14 @@ def evaluate_all(year: int, actor=None) -> list[dict]:
             row["years"], row["actuals"] = series["years"], series["actuals"]
             row["actual_source"] = spec.get("label") or series["source"]
             if any(disclosure.withheld(actor, spec["division"], n) for n in series["enterprises"] if n is not None):
-                row.update(years=[], actuals=[], withheld=True, status="withheld",
-                           note_zh=disclosure.NOTE_ZH, note_en=disclosure.NOTE_EN)
+                row.update(
+                    years=[],
+                    actuals=[],
+                    withheld=True,
+                    status="withheld",
+                    note_zh=disclosure.NOTE_ZH,
+                    note_en=disclosure.NOTE_EN,
+                )
             elif "cumulative_from" in spec:  # nothing done before the period starts
                 base = base or (spec["cumulative_from"] - 1, 0.0, f"累计自 {spec['cumulative_from']} 年 cumulative")
             elif "reduction_from" in spec:  # no reduction in the base year itself
@@ -181,8 +237,14 @@ def _status(e, row, spec) -> dict:
         return {"status": "met" if ok else "not_met"}
     target = PlanTarget(e.id, row["baseline_year"], row["baseline_value"], e.year, float(e.value), e.unit, cmp, e.id)
     ev = evaluate_target(target, row["years"], row["actuals"], model=spec.get("model", "loglinear"))
-    return {"status": ev.status, "projection": ev.projection, "lower": ev.lower, "upper": ev.upper,
-            "actual_growth": ev.actual_growth, "needed_growth": ev.needed_growth}
+    return {
+        "status": ev.status,
+        "projection": ev.projection,
+        "lower": ev.lower,
+        "upper": ev.upper,
+        "actual_growth": ev.actual_growth,
+        "needed_growth": ev.needed_growth,
+    }
 
 
 def stated_growth_checks(doc_prefix: str = "004") -> list[dict]:
@@ -198,9 +260,20 @@ def stated_growth_checks(doc_prefix: str = "004") -> list[dict]:
             continue
         v0, v1 = _written(a), _written(b)
         c = check_stated_growth(v0, v1, b.year - a.year, _written(g))
-        out.append({"id": g.id, "from": a.id, "to": b.id, "v0": v0, "v1": v1, "years": b.year - a.year,
-                    "stated_pct": c.stated_pct, "computed_pct": round(c.computed_pct, 2), "consistent": c.consistent,
-                    "description_zh": g.description_zh})
+        out.append(
+            {
+                "id": g.id,
+                "from": a.id,
+                "to": b.id,
+                "v0": v0,
+                "v1": v1,
+                "years": b.year - a.year,
+                "stated_pct": c.stated_pct,
+                "computed_pct": round(c.computed_pct, 2),
+                "consistent": c.consistent,
+                "description_zh": g.description_zh,
+            }
+        )
     return out
 
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpRespon
 from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
 
-
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.errors import InvalidInput, NotFound, ServiceError
 from kuangzheng.monitoring.core.reports import report_types
@@ -22,7 +21,6 @@ from .models import Release
 
 def _actor(request):
     return actor_for_user(request.user)
-
 
 
 def _login(request):
@@ -37,13 +35,15 @@ def _indicator_rows(request) -> tuple[str, list[dict]]:
 
 
 # charted on the dashboard: (element id, indicator, title, monthly?, ×100 for %)
-CHARTS = [("chart-util", "capacity_utilisation", "电解铝产能利用率（%，按月）", True, True),
-          ("chart-three", "three_rate_compliance", "矿山“三率”达标率（%，按年）", False, True),
-          ("chart-conversion", "processing_conversion_rate", "加工转化率（%，按年）", False, True),
-          ("chart-recycled", "recycled_share", "再生金属产量占比（%，按年）", False, True),
-          ("chart-lm", "large_medium_mine_share", "大中型矿山比例（%，按年）", False, True),
-          ("chart-lm-cap", "large_medium_capacity_share", "大中型矿山产能占比（%，按年）", False, True),
-          ("chart-green", "green_mine_count", "绿色矿山数（座，国家级与省级，按年）", False, False)]
+CHARTS = [
+    ("chart-util", "capacity_utilisation", "电解铝产能利用率（%，按月）", True, True),
+    ("chart-three", "three_rate_compliance", "矿山“三率”达标率（%，按年）", False, True),
+    ("chart-conversion", "processing_conversion_rate", "加工转化率（%，按年）", False, True),
+    ("chart-recycled", "recycled_share", "再生金属产量占比（%，按年）", False, True),
+    ("chart-lm", "large_medium_mine_share", "大中型矿山比例（%，按年）", False, True),
+    ("chart-lm-cap", "large_medium_capacity_share", "大中型矿山产能占比（%，按年）", False, True),
+    ("chart-green", "green_mine_count", "绿色矿山数（座，国家级与省级，按年）", False, False),
+]
 
 
 def dashboard(request):
@@ -51,20 +51,48 @@ def dashboard(request):
     indicator = request.GET.get("indicator", "")
     shown = [r for r in rows if not indicator or r["indicator"] == indicator]
     charted = {c[1]: c[3] for c in CHARTS}
-    chart_rows = [{k: r.get(k) for k in ("indicator", "division", "metal", "period", "value", "withheld")}
-                  for r in rows if r["indicator"] in charted and (len(r["period"] or "") == 7) == charted[r["indicator"]]]
-    return render(request, "monitoring/dashboard.html", {
-        "nav": "monitoring", "level": level, "rows": shown[:3000], "indicator": indicator,
-        "indicators": sorted({r["indicator"] for r in rows}), "chart_data": json.dumps(chart_rows, ensure_ascii=False),
-        "charts": json.dumps(CHARTS, ensure_ascii=False), "chart_ids": [c[0] for c in CHARTS],
-        "any_withheld": any(r["withheld"] for r in shown), "note_zh": disclosure.NOTE_ZH, "note_en": disclosure.NOTE_EN})
+    chart_rows = [
+        {k: r.get(k) for k in ("indicator", "division", "metal", "period", "value", "withheld")}
+        for r in rows
+        if r["indicator"] in charted and (len(r["period"] or "") == 7) == charted[r["indicator"]]
+    ]
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "nav": "monitoring",
+            "level": level,
+            "rows": shown[:3000],
+            "indicator": indicator,
+            "indicators": sorted({r["indicator"] for r in rows}),
+            "chart_data": json.dumps(chart_rows, ensure_ascii=False),
+            "charts": json.dumps(CHARTS, ensure_ascii=False),
+            "chart_ids": [c[0] for c in CHARTS],
+            "any_withheld": any(r["withheld"] for r in shown),
+            "note_zh": disclosure.NOTE_ZH,
+            "note_en": disclosure.NOTE_EN,
+        },
+    )
 
 
 def indicators_csv(request):
     level, rows = _indicator_rows(request)
     buf = io.StringIO()
-    cols = ["indicator", "unit", "division", "metal", "period", "cycle", "value", "numerator", "denominator",
-            "enterprises", "withheld", "note_zh", "note_en"]
+    cols = [
+        "indicator",
+        "unit",
+        "division",
+        "metal",
+        "period",
+        "cycle",
+        "value",
+        "numerator",
+        "denominator",
+        "enterprises",
+        "withheld",
+        "note_zh",
+        "note_en",
+    ]
     w = csv.DictWriter(buf, cols, extrasaction="ignore")
     w.writeheader()
     w.writerows(rows)
@@ -91,16 +119,27 @@ def report_list(request):
     if request.method == "POST":
         f = request.FILES.get("file")
         try:
-            result = reports.upload(actor, request.POST.get("report_type", ""), f.read() if f else b"",
-                                    submit=request.POST.get("submit") == "1")
+            result = reports.upload(
+                actor,
+                request.POST.get("report_type", ""),
+                f.read() if f else b"",
+                submit=request.POST.get("submit") == "1",
+            )
         except InvalidInput as exc:
-            result = {"ok": False, "errors": [dict(p.as_dict(), row=0, column="", sheet="") for p in exc.problems],
-                      "warnings": [], "reports": []}
+            result = {
+                "ok": False,
+                "errors": [dict(p.as_dict(), row=0, column="", sheet="") for p in exc.problems],
+                "warnings": [],
+                "reports": [],
+            }
         except ServiceError as exc:
             return HttpResponseForbidden(f"{exc.zh} / {exc.en}")
     qs = reports.reports(actor, status=request.GET.get("status", ""))[:500]
-    return render(request, "monitoring/reports.html", {
-        "nav": "monitoring", "reports": qs, "result": result, "types": list(report_types().values())})
+    return render(
+        request,
+        "monitoring/reports.html",
+        {"nav": "monitoring", "reports": qs, "result": result, "types": list(report_types().values())},
+    )
 
 
 def report_detail(request, pk):
@@ -113,8 +152,13 @@ def report_detail(request, pk):
         raise Http404 from None
     if request.method == "POST":
         try:
-            reports.transition(actor, pk, request.POST.get("action", ""), version=request.POST.get("version"),
-                               reason=request.POST.get("reason", ""))
+            reports.transition(
+                actor,
+                pk,
+                request.POST.get("action", ""),
+                version=request.POST.get("version"),
+                reason=request.POST.get("reason", ""),
+            )
             return HttpResponseRedirect(f"/monitoring/reports/{pk}/")
         except ServiceError as exc:
             messages.error(request, f"{exc.zh} / {exc.en}")
@@ -122,8 +166,7 @@ def report_detail(request, pk):
                 return HttpResponseForbidden(f"{exc.zh} / {exc.en}")
     rt = report_types()[rep.report_type]
     fields = [(f.zh, f.en, rep.values.get(f.key), f.unit_zh) for f in rt.fields if f.key not in rt.key]
-    return render(request, "monitoring/report_detail.html", {"nav": "monitoring", "r": rep, "fields": fields,
-                                                             "rt": rt})
+    return render(request, "monitoring/report_detail.html", {"nav": "monitoring", "r": rep, "fields": fields, "rt": rt})
 
 
 def warning_list(request):
@@ -137,8 +180,11 @@ def warning_list(request):
             action = request.POST.get("action")
             if action == "evaluate":
                 r = warnings.evaluate(actor)
-                messages.info(request, f"发现 {r['found']} 条，新增 {r['new']}，解除 {r['resolved']} / "
-                                       f"found {r['found']}, new {r['new']}, resolved {r['resolved']}")
+                messages.info(
+                    request,
+                    f"发现 {r['found']} 条，新增 {r['new']}，解除 {r['resolved']} / "
+                    f"found {r['found']}, new {r['new']}, resolved {r['resolved']}",
+                )
             elif action == "acknowledge":
                 warnings.acknowledge(actor, request.POST.get("pk"), request.POST.get("note", ""))
             elif action == "publish":
@@ -163,13 +209,21 @@ def release_detail(request, pk):
 
 
 def release_feed(request):
-    feed = Atom1Feed(title="矿政 产能监测预警信息 Capacity monitoring and early-warning releases",
-                     link=request.build_absolute_uri("/monitoring/releases/"),
-                     description="Published early-warning releases", language="zh-hans")
+    feed = Atom1Feed(
+        title="矿政 产能监测预警信息 Capacity monitoring and early-warning releases",
+        link=request.build_absolute_uri("/monitoring/releases/"),
+        description="Published early-warning releases",
+        language="zh-hans",
+    )
     for r in Release.objects.all()[:50]:
         items = "；".join(f"{i['division']} {i['metal']} {i['period']} {i['message_zh']}" for i in r.items[:50])
-        feed.add_item(title=f"{r.number} {r.title_zh}", link=request.build_absolute_uri(f"/monitoring/releases/{r.pk}/"),
-                      description=items or "无预警 / no warnings", pubdate=r.published_at, unique_id=r.number)
+        feed.add_item(
+            title=f"{r.number} {r.title_zh}",
+            link=request.build_absolute_uri(f"/monitoring/releases/{r.pk}/"),
+            description=items or "无预警 / no warnings",
+            pubdate=r.published_at,
+            unique_id=r.number,
+        )
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 
@@ -181,8 +235,23 @@ def plan_view(request):
     year = request.GET.get("year", "")
     ctx = plan.context(int(year) if year.isdigit() else None, _actor(request))
     for r in ctx["tracked"]:
-        r["chart"] = json.dumps({k: r[k] for k in ("years", "actuals", "target_value", "target_year", "projection",
-                                                   "lower", "upper", "description_zh", "unit")}, ensure_ascii=False)
+        r["chart"] = json.dumps(
+            {
+                k: r[k]
+                for k in (
+                    "years",
+                    "actuals",
+                    "target_value",
+                    "target_year",
+                    "projection",
+                    "lower",
+                    "upper",
+                    "description_zh",
+                    "unit",
+                )
+            },
+            ensure_ascii=False,
+        )
     return render(request, "monitoring/plan.html", {"nav": "monitoring", **ctx, "font": plan.cjk_font()})
 
 
@@ -204,6 +273,14 @@ def forecast_view(request):
     if metal not in backtest.METALS:
         metal = "aluminium"
     rows = backtest.run_backtest(metals=(metal,))
-    return render(request, "monitoring/forecast.html", {
-        "nav": "monitoring", "metal": metal, "metals": backtest.METALS, "rows": rows,
-        "chart": json.dumps([{"method": r.method, "origin": r.origin, "mape": r.mape} for r in rows])})
+    return render(
+        request,
+        "monitoring/forecast.html",
+        {
+            "nav": "monitoring",
+            "metal": metal,
+            "metals": backtest.METALS,
+            "rows": rows,
+            "chart": json.dumps([{"method": r.method, "origin": r.origin, "mape": r.mape} for r in rows]),
+        },
+    )

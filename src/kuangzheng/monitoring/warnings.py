@@ -16,8 +16,21 @@ from .config import warning_rules
 from .models import Release, WarningRecord
 from .scope import require_division, scope_divisions
 
-FIELDS = ("rule_id", "citation_id", "severity", "indicator", "division", "metal", "period", "value", "threshold",
-          "unit", "comparison", "message_zh", "message_en")
+FIELDS = (
+    "rule_id",
+    "citation_id",
+    "severity",
+    "indicator",
+    "division",
+    "metal",
+    "period",
+    "value",
+    "threshold",
+    "unit",
+    "comparison",
+    "message_zh",
+    "message_en",
+)
 
 
 def compute() -> list[early_warning.EarlyWarning]:
@@ -44,13 +57,17 @@ def evaluate(actor: Actor) -> dict:
             keys.add(tuple(key.values()))
             rec, new = WarningRecord.objects.update_or_create(**key, defaults={**values, "active": True})
             created += new
-        gone = [r for r in scope_divisions(actor, WarningRecord.objects.filter(active=True))
-                if (r.rule_id, r.division, r.metal, r.period) not in keys]
+        gone = [
+            r
+            for r in scope_divisions(actor, WarningRecord.objects.filter(active=True))
+            if (r.rule_id, r.division, r.metal, r.period) not in keys
+        ]
         for r in gone:
             r.active = False
             r.save(update_fields=["active", "last_seen"])
-        audit.record(actor, "evaluate", "warning", "*", None,
-                     {"found": len(found), "new": created, "resolved": len(gone)})
+        audit.record(
+            actor, "evaluate", "warning", "*", None, {"found": len(found), "new": created, "resolved": len(gone)}
+        )
     return {"found": len(found), "new": created, "resolved": len(gone)}
 
 
@@ -65,9 +82,15 @@ def warnings(actor: Actor, *, active: bool | None = None, period: str = ""):
 
 def serialize(w: WarningRecord) -> dict:
     d = {f: getattr(w, f) for f in FIELDS}
-    d.update(id=w.pk, active=w.active, first_seen=w.first_seen.isoformat(), last_seen=w.last_seen.isoformat(),
-             acknowledged_by=w.acknowledged_by, ack_note=w.ack_note,
-             acknowledged_at=w.acknowledged_at.isoformat() if w.acknowledged_at else None)
+    d.update(
+        id=w.pk,
+        active=w.active,
+        first_seen=w.first_seen.isoformat(),
+        last_seen=w.last_seen.isoformat(),
+        acknowledged_by=w.acknowledged_by,
+        ack_note=w.ack_note,
+        acknowledged_at=w.acknowledged_at.isoformat() if w.acknowledged_at else None,
+    )
     return d
 
 
@@ -101,14 +124,27 @@ def publish(actor: Actor, period: str, division: str = "") -> Release:
     with transaction.atomic():
         n = Release.objects.count() + 1
         rel = Release.objects.create(
-            number=f"KZ-YJ-{period.strip()}-{n:04d}", period=period.strip(), division=division,
-            title_zh=f"{period.strip()} 产能监测预警信息", title_en=f"Capacity monitoring and early-warning release, {period.strip()}",
-            items=items, published_by=actor.username)
+            number=f"KZ-YJ-{period.strip()}-{n:04d}",
+            period=period.strip(),
+            division=division,
+            title_zh=f"{period.strip()} 产能监测预警信息",
+            title_en=f"Capacity monitoring and early-warning release, {period.strip()}",
+            items=items,
+            published_by=actor.username,
+        )
         audit.record(actor, "publish", "release", rel.pk, None, {"number": rel.number, "items": len(items)})
     return rel
 
 
 def release_dict(r: Release) -> dict:
-    return {"id": r.pk, "number": r.number, "period": r.period, "division": r.division, "title_zh": r.title_zh,
-            "title_en": r.title_en, "items": r.items, "published_by": r.published_by,
-            "published_at": r.published_at.isoformat()}
+    return {
+        "id": r.pk,
+        "number": r.number,
+        "period": r.period,
+        "division": r.division,
+        "title_zh": r.title_zh,
+        "title_en": r.title_en,
+        "items": r.items,
+        "published_by": r.published_by,
+        "published_at": r.published_at.isoformat(),
+    }

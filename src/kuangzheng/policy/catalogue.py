@@ -23,16 +23,43 @@ SEEDS_DIR = HERE / "seeds"
 UNITS_FILE = HERE / "units.yaml"
 
 JURISDICTIONS = ("national", "inner_mongolia", "qinghai", "tibet")
-KINDS = ("access_threshold", "fee", "target", "ratio_target", "deadline", "list", "zoning",
-         "baseline", "forecast")
+KINDS = ("access_threshold", "fee", "target", "ratio_target", "deadline", "list", "zoning", "baseline", "forecast")
 COMPARISONS = (">=", "<=", ">", "<", "=", "~", "range", "in")
-ENTRY_FIELDS = ("id", "param", "description_zh", "description_en", "jurisdiction", "applies_to",
-                "kind", "comparison", "value", "unit", "effective", "effective_inferred", "until",
-                "deadline", "year", "base_year", "principle", "growth", "sum_of", "quote", "note")
-REQUIRED_FIELDS = ("id", "description_zh", "description_en", "applies_to", "kind", "comparison",
-                   "value", "quote")
-FILE_FIELDS = ("doc", "title_zh", "title_en", "jurisdiction", "issued", "issued_inferred",
-               "default_effective", "entries", "ambiguities")
+ENTRY_FIELDS = (
+    "id",
+    "param",
+    "description_zh",
+    "description_en",
+    "jurisdiction",
+    "applies_to",
+    "kind",
+    "comparison",
+    "value",
+    "unit",
+    "effective",
+    "effective_inferred",
+    "until",
+    "deadline",
+    "year",
+    "base_year",
+    "principle",
+    "growth",
+    "sum_of",
+    "quote",
+    "note",
+)
+REQUIRED_FIELDS = ("id", "description_zh", "description_en", "applies_to", "kind", "comparison", "value", "quote")
+FILE_FIELDS = (
+    "doc",
+    "title_zh",
+    "title_en",
+    "jurisdiction",
+    "issued",
+    "issued_inferred",
+    "default_effective",
+    "entries",
+    "ambiguities",
+)
 ID_RE = re.compile(r"^[0-9]{3}\.[a-z0-9_.-]+$")
 NAME_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)*$")
 MAX_QUOTE = 120
@@ -72,8 +99,13 @@ class Problem:
         return f"{where}: {self.zh} / {self.en}"
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "entry": self.entry, "field": self.field,
-                "message_zh": self.zh, "message_en": self.en}
+        return {
+            "file": self.file,
+            "entry": self.entry,
+            "field": self.field,
+            "message_zh": self.zh,
+            "message_en": self.en,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,15 +117,15 @@ class Growth:
 @dataclass(frozen=True)
 class Entry:
     id: str
-    doc: str                       # the seed file name the quote comes from
-    file: str                      # the catalogue file the entry is written in
+    doc: str  # the seed file name the quote comes from
+    file: str  # the catalogue file the entry is written in
     description_zh: str
     description_en: str
     jurisdiction: str
     applies_to: str
     kind: str
     comparison: str
-    value: Any                     # float | int | (lo, hi) | tuple[str, ...]
+    value: Any  # float | int | (lo, hi) | tuple[str, ...]
     quote: str
     effective: dt.date
     unit: str | None = None
@@ -115,10 +147,30 @@ class Entry:
     def as_dict(self) -> dict:
         """Plain JSON-able form: the export contract (see docs/policy-catalogue.md)."""
         d: dict[str, Any] = {}
-        for name in ("id", "doc", "param", "description_zh", "description_en", "jurisdiction",
-                     "applies_to", "kind", "comparison", "value", "unit", "effective",
-                     "effective_inferred", "until", "deadline", "year", "base_year", "principle",
-                     "growth", "sum_of", "quote", "note"):
+        for name in (
+            "id",
+            "doc",
+            "param",
+            "description_zh",
+            "description_en",
+            "jurisdiction",
+            "applies_to",
+            "kind",
+            "comparison",
+            "value",
+            "unit",
+            "effective",
+            "effective_inferred",
+            "until",
+            "deadline",
+            "year",
+            "base_year",
+            "principle",
+            "growth",
+            "sum_of",
+            "quote",
+            "note",
+        ):
             v = getattr(self, name)
             if isinstance(v, dt.date):
                 v = v.isoformat()
@@ -148,7 +200,7 @@ class DocInfo:
 class Catalogue:
     docs: tuple[DocInfo, ...]
     entries: tuple[Entry, ...]
-    problems: tuple[Problem, ...] = ()   # entries/files that could not be built
+    problems: tuple[Problem, ...] = ()  # entries/files that could not be built
     raw: tuple[tuple[str, Any], ...] = field(default=(), repr=False)  # (file name, parsed YAML)
     seeds_dir: Path = SEEDS_DIR
 
@@ -160,11 +212,9 @@ class Catalogue:
         try:
             return self.by_id[entry_id]
         except KeyError:
-            raise ParameterNotFound(f"目录中没有条目 {entry_id}",
-                                    f"no catalogue entry with id {entry_id}") from None
+            raise ParameterNotFound(f"目录中没有条目 {entry_id}", f"no catalogue entry with id {entry_id}") from None
 
-    def filter(self, doc: str | None = None, jurisdiction: str | None = None,
-               kind: str | None = None) -> list[Entry]:
+    def filter(self, doc: str | None = None, jurisdiction: str | None = None, kind: str | None = None) -> list[Entry]:
         """Entries of one seed (by file name or its 3-digit code), jurisdiction and/or kind."""
         out = []
         for e in self.entries:
@@ -182,8 +232,15 @@ class Catalogue:
         entries = self.filter(doc or None, jurisdiction or None, kind or None)
         q = q.strip().lower()
         if q:
-            entries = [e for e in entries if q in e.id.lower() or q in e.description_zh or q in e.description_en.lower()
-                       or q in e.quote or q in (e.param or "")]
+            entries = [
+                e
+                for e in entries
+                if q in e.id.lower()
+                or q in e.description_zh
+                or q in e.description_en.lower()
+                or q in e.quote
+                or q in (e.param or "")
+            ]
         return entries
 
     def seed_text(self, doc: str) -> str:
@@ -233,8 +290,13 @@ def quote_context(entry: Entry, chars: int = 60, seeds_dir: Path = SEEDS_DIR) ->
     if span is None:
         return None
     start, end = span
-    return {"start": start, "end": end, "before": text[max(0, start - chars):start],
-            "quote": text[start:end], "after": text[end:end + chars]}
+    return {
+        "start": start,
+        "end": end,
+        "before": text[max(0, start - chars) : start],
+        "quote": text[start:end],
+        "after": text[end : end + chars],
+    }
 
 
 @functools.lru_cache(maxsize=8)
@@ -274,26 +336,43 @@ def _build_entry(raw: dict, info: DocInfo) -> Entry:
     if growth is not None:
         growth = Growth(growth.get("from"), growth.get("to"))
     return Entry(
-        id=str(raw["id"]), doc=info.doc, file=info.file,
-        description_zh=raw["description_zh"], description_en=raw["description_en"],
+        id=str(raw["id"]),
+        doc=info.doc,
+        file=info.file,
+        description_zh=raw["description_zh"],
+        description_en=raw["description_en"],
         jurisdiction=raw.get("jurisdiction") or info.jurisdiction,
-        applies_to=raw["applies_to"], kind=raw["kind"], comparison=raw["comparison"],
-        value=value, quote=raw["quote"],
+        applies_to=raw["applies_to"],
+        kind=raw["kind"],
+        comparison=raw["comparison"],
+        value=value,
+        quote=raw["quote"],
         effective=as_date(raw.get("effective")) or info.default_effective,
         unit=None if raw.get("unit") is None else str(raw["unit"]),
-        param=raw.get("param"), effective_inferred=raw.get("effective_inferred"),
-        until=as_date(raw.get("until")), deadline=as_date(raw.get("deadline")),
-        year=raw.get("year"), base_year=raw.get("base_year"),
-        principle=bool(raw.get("principle") or False), growth=growth,
-        sum_of=tuple(raw.get("sum_of") or ()), note=raw.get("note"),
+        param=raw.get("param"),
+        effective_inferred=raw.get("effective_inferred"),
+        until=as_date(raw.get("until")),
+        deadline=as_date(raw.get("deadline")),
+        year=raw.get("year"),
+        base_year=raw.get("base_year"),
+        principle=bool(raw.get("principle") or False),
+        growth=growth,
+        sum_of=tuple(raw.get("sum_of") or ()),
+        note=raw.get("note"),
     )
 
 
 def _build_doc(file: str, data: dict) -> DocInfo:
-    return DocInfo(file=file, doc=data["doc"], title_zh=data.get("title_zh", ""),
-                   title_en=data.get("title_en", ""), jurisdiction=data["jurisdiction"],
-                   issued=as_date(data.get("issued")), issued_inferred=data.get("issued_inferred"),
-                   default_effective=as_date(data["default_effective"]))
+    return DocInfo(
+        file=file,
+        doc=data["doc"],
+        title_zh=data.get("title_zh", ""),
+        title_en=data.get("title_en", ""),
+        jurisdiction=data["jurisdiction"],
+        issued=as_date(data.get("issued")),
+        issued_inferred=data.get("issued_inferred"),
+        default_effective=as_date(data["default_effective"]),
+    )
 
 
 def read_files(directory: Path) -> list[tuple[str, Any, Problem | None]]:
@@ -303,8 +382,13 @@ def read_files(directory: Path) -> list[tuple[str, Any, Problem | None]]:
         try:
             out.append((path.name, yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader), None))
         except yaml.YAMLError as exc:
-            out.append((path.name, None, _problem(path.name, None, "yaml", f"YAML 语法错误：{exc}",
-                                                  f"YAML syntax error: {exc}")))
+            out.append(
+                (
+                    path.name,
+                    None,
+                    _problem(path.name, None, "yaml", f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}"),
+                )
+            )
     return out
 
 
@@ -322,8 +406,9 @@ def build(directory: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DIR) -> Catal
         try:
             info = _build_doc(name, data)
         except (KeyError, TypeError, ValueError) as exc:
-            problems.append(_problem(name, None, "header", f"文件头无法读取：{exc!r}",
-                                     f"file header cannot be read: {exc!r}"))
+            problems.append(
+                _problem(name, None, "header", f"文件头无法读取：{exc!r}", f"file header cannot be read: {exc!r}")
+            )
             continue
         docs.append(info)
         for i, item in enumerate(data.get("entries") or []):
@@ -331,8 +416,11 @@ def build(directory: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DIR) -> Catal
             try:
                 entries.append(_build_entry(item, info))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                problems.append(_problem(name, eid or f"#{i + 1}", "entry",
-                                         f"条目无法读取：{exc!r}", f"entry cannot be read: {exc!r}"))
+                problems.append(
+                    _problem(
+                        name, eid or f"#{i + 1}", "entry", f"条目无法读取：{exc!r}", f"entry cannot be read: {exc!r}"
+                    )
+                )
     return Catalogue(tuple(docs), tuple(entries), tuple(problems), tuple(raw), Path(seeds_dir))
 
 
@@ -343,6 +431,5 @@ def _cached(directory: str, seeds_dir: str, stamp: tuple) -> Catalogue:
 
 def load_catalogue(directory: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DIR) -> Catalogue:
     """The catalogue, cached until one of its files changes (mtime and size are the key)."""
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                  for p in sorted(Path(directory).glob("*.yaml")))
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(directory).glob("*.yaml")))
     return _cached(str(directory), str(seeds_dir), stamp)

@@ -70,8 +70,12 @@ def export(fmt: str, output: str | None) -> None:
 
 
 @policy.command("check", help="校验目录，有问题时退出码为 1 / validate; exit 1 on problems")
-@click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False),
-              help="另一个目录文件夹（默认为随包目录） / another catalogue folder (default: the shipped one)")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False),
+    help="另一个目录文件夹（默认为随包目录） / another catalogue folder (default: the shipped one)",
+)
 def check(directory: str | None) -> None:
     cat = build(Path(directory)) if directory else load_catalogue()
     problems = check_catalogue(cat)

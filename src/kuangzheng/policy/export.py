@@ -15,10 +15,30 @@ import yaml
 from .catalogue import Catalogue, Entry, PolicyError, load_catalogue
 
 FORMATS = ("json", "csv", "yaml")
-CSV_COLUMNS = ("id", "doc", "param", "jurisdiction", "applies_to", "kind", "comparison", "value",
-               "unit", "effective", "until", "deadline", "year", "base_year", "principle",
-               "description_zh", "description_en", "quote", "effective_inferred", "growth", "sum_of",
-               "note")
+CSV_COLUMNS = (
+    "id",
+    "doc",
+    "param",
+    "jurisdiction",
+    "applies_to",
+    "kind",
+    "comparison",
+    "value",
+    "unit",
+    "effective",
+    "until",
+    "deadline",
+    "year",
+    "base_year",
+    "principle",
+    "description_zh",
+    "description_en",
+    "quote",
+    "effective_inferred",
+    "growth",
+    "sum_of",
+    "note",
+)
 
 
 def rows(entries: list[Entry] | None = None, catalogue: Catalogue | None = None) -> list[dict]:
@@ -43,8 +63,9 @@ def dumps(fmt: str, entries: list[Entry] | None = None, catalogue: Catalogue | N
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if fmt == "yaml":
-        return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
-                         sort_keys=False, width=200)
+        return yaml.dump(
+            data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False, width=200
+        )
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -52,5 +73,7 @@ def dumps(fmt: str, entries: list[Entry] | None = None, catalogue: Catalogue | N
         for d in data:
             w.writerow([_cell(d.get(c)) for c in CSV_COLUMNS])
         return buf.getvalue()
-    raise PolicyError(f"导出格式 {fmt!r} 无效，应为 {'、'.join(FORMATS)} 之一",
-                      f"export format {fmt!r} is invalid; use one of {', '.join(FORMATS)}")
+    raise PolicyError(
+        f"导出格式 {fmt!r} 无效，应为 {'、'.join(FORMATS)} 之一",
+        f"export format {fmt!r} is invalid; use one of {', '.join(FORMATS)}",
+    )

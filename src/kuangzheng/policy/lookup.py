@@ -38,8 +38,10 @@ def _is_threshold(e: Entry) -> bool:
 def stricter(a: Entry, b: Entry) -> Entry:
     """The stricter of two threshold entries for the same parameter (see module docstring)."""
     if not (_is_threshold(a) and _is_threshold(b)):
-        raise PolicyError(f"{a.id} 与 {b.id} 不都是门槛值，无法比较宽严",
-                          f"{a.id} and {b.id} are not both thresholds; strictness is undefined")
+        raise PolicyError(
+            f"{a.id} 与 {b.id} 不都是门槛值，无法比较宽严",
+            f"{a.id} and {b.id} are not both thresholds; strictness is undefined",
+        )
     same_side = (a.comparison in FLOORS) == (b.comparison in FLOORS)
     va, base_a = to_base(a.value, a.unit)
     vb, base_b = to_base(b.value, b.unit)
@@ -47,19 +49,23 @@ def stricter(a: Entry, b: Entry) -> Entry:
         raise PolicyError(
             f"{a.id}（{a.comparison} {a.value} {a.unit}）与 {b.id}（{b.comparison} {b.value} {b.unit}）无法比较宽严",
             f"{a.id} ({a.comparison} {a.value} {a.unit}) and {b.id} ({b.comparison} {b.value} {b.unit})"
-            " cannot be ordered by strictness")
+            " cannot be ordered by strictness",
+        )
     if abs(va - vb) <= 1e-9 * max(abs(va), abs(vb), 1):
         return a if a.comparison in (">", "<") else b
     floor = a.comparison in FLOORS
     return a if (va > vb) == floor else b
 
 
-def candidates(name: str, jurisdiction: str, on: dt.date,
-               catalogue: Catalogue | None = None) -> tuple[Entry | None, Entry | None]:
+def candidates(
+    name: str, jurisdiction: str, on: dt.date, catalogue: Catalogue | None = None
+) -> tuple[Entry | None, Entry | None]:
     """(national, provincial) current versions of a parameter on a date; either may be None."""
     if jurisdiction not in JURISDICTIONS:
-        raise PolicyError(f"辖区 {jurisdiction!r} 无效，应为 {', '.join(JURISDICTIONS)} 之一",
-                          f"jurisdiction {jurisdiction!r} is invalid; use one of {', '.join(JURISDICTIONS)}")
+        raise PolicyError(
+            f"辖区 {jurisdiction!r} 无效，应为 {', '.join(JURISDICTIONS)} 之一",
+            f"jurisdiction {jurisdiction!r} is invalid; use one of {', '.join(JURISDICTIONS)}",
+        )
     catalogue = catalogue or load_catalogue()
     rows = [e for e in catalogue.entries if e.param == name]
     if not rows:
@@ -71,8 +77,7 @@ def candidates(name: str, jurisdiction: str, on: dt.date,
     return national, provincial
 
 
-def param(name: str, jurisdiction: str, on: dt.date | None = None,
-          catalogue: Catalogue | None = None) -> Entry:
+def param(name: str, jurisdiction: str, on: dt.date | None = None, catalogue: Catalogue | None = None) -> Entry:
     """The entry that governs parameter `name` in `jurisdiction` on date `on` (default today)."""
     on = on or dt.date.today()
     national, provincial = candidates(name, jurisdiction, on, catalogue)
@@ -82,8 +87,10 @@ def param(name: str, jurisdiction: str, on: dt.date | None = None,
         return provincial
     found = provincial or national
     if found is None:
-        raise ParameterNotFound(f"参数 {name} 在 {jurisdiction} 于 {on.isoformat()} 没有适用的取值",
-                                f"parameter {name} has no value applying in {jurisdiction} on {on.isoformat()}")
+        raise ParameterNotFound(
+            f"参数 {name} 在 {jurisdiction} 于 {on.isoformat()} 没有适用的取值",
+            f"parameter {name} has no value applying in {jurisdiction} on {on.isoformat()}",
+        )
     return found
 
 

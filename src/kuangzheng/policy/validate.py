@@ -11,9 +11,23 @@ from collections import Counter
 from pathlib import Path
 
 from . import numbers, wording
-from .catalogue import (COMPARISONS, ENTRY_FIELDS, FILE_FIELDS, ID_RE, JURISDICTIONS, KINDS,
-                        MAX_QUOTE, NAME_RE, REQUIRED_FIELDS, UNITS_FILE, Catalogue, Problem,
-                        as_date, build, load_units)
+from .catalogue import (
+    COMPARISONS,
+    ENTRY_FIELDS,
+    FILE_FIELDS,
+    ID_RE,
+    JURISDICTIONS,
+    KINDS,
+    MAX_QUOTE,
+    NAME_RE,
+    REQUIRED_FIELDS,
+    UNITS_FILE,
+    Catalogue,
+    Problem,
+    as_date,
+    build,
+    load_units,
+)
 
 
 class _Report:
@@ -48,8 +62,7 @@ def _check_header(rep: _Report, data: dict, seeds: set[str]) -> None:
     elif not rep.file.startswith(str(doc)[:3]):
         rep.add(None, "doc", "文件名应以原文编号开头", "file name must start with the seed code")
     if data.get("jurisdiction") not in JURISDICTIONS:
-        rep.add(None, "jurisdiction", f"辖区应为 {JURISDICTIONS} 之一",
-                f"jurisdiction must be one of {JURISDICTIONS}")
+        rep.add(None, "jurisdiction", f"辖区应为 {JURISDICTIONS} 之一", f"jurisdiction must be one of {JURISDICTIONS}")
     for fld in ("title_zh", "title_en"):
         if not isinstance(data.get(fld), str) or not data.get(fld).strip():
             rep.add(None, fld, "不能为空", "must be a non-empty string")
@@ -58,8 +71,12 @@ def _check_header(rep: _Report, data: dict, seeds: set[str]) -> None:
         rep.add(None, "default_effective", "必须给出默认生效日期", "is required")
     _check_date(rep, None, "default_effective", data.get("default_effective"))
     if data.get("issued") is None and not data.get("issued_inferred"):
-        rep.add(None, "issued_inferred", "原文未载明印发日期时须说明推断依据",
-                "required when issued is null: say what the date is inferred from")
+        rep.add(
+            None,
+            "issued_inferred",
+            "原文未载明印发日期时须说明推断依据",
+            "required when issued is null: say what the date is inferred from",
+        )
     if not isinstance(data.get("entries"), list) or not data["entries"]:
         rep.add(None, "entries", "应为非空列表", "must be a non-empty list")
     for i, a in enumerate(data.get("ambiguities") or []):
@@ -71,8 +88,7 @@ def _check_ambiguity_quotes(rep: _Report, data: dict, seed: str | None) -> None:
     for i, a in enumerate(data.get("ambiguities") or []):
         quote = a.get("quote") if isinstance(a, dict) else None
         if quote and seed is not None and numbers.squash(quote) not in seed:
-            rep.add(None, f"ambiguities[{i}].quote", "引文在原文中找不到",
-                    "quote does not occur verbatim in the seed")
+            rep.add(None, f"ambiguities[{i}].quote", "引文在原文中找不到", "quote does not occur verbatim in the seed")
 
 
 def _check_value(rep: _Report, eid, e: dict, units: dict) -> None:
@@ -80,26 +96,37 @@ def _check_value(rep: _Report, eid, e: dict, units: dict) -> None:
     if kind not in KINDS:
         rep.add(eid, "kind", f"类别 {kind!r} 不在允许集合 {KINDS} 中", f"kind {kind!r} not in {KINDS}")
     if cmp_ not in COMPARISONS:
-        rep.add(eid, "comparison", f"比较符 {cmp_!r} 不在允许集合 {COMPARISONS} 中",
-                f"comparison {cmp_!r} not in {COMPARISONS}")
+        rep.add(
+            eid,
+            "comparison",
+            f"比较符 {cmp_!r} 不在允许集合 {COMPARISONS} 中",
+            f"comparison {cmp_!r} not in {COMPARISONS}",
+        )
         return
     if cmp_ == "in":
         if not (isinstance(value, list) and value and all(isinstance(x, str) and x for x in value)):
-            rep.add(eid, "value", "“in” 的取值应为非空字符串列表",
-                    'value of an "in" entry must be a non-empty list of strings')
+            rep.add(
+                eid,
+                "value",
+                "“in” 的取值应为非空字符串列表",
+                'value of an "in" entry must be a non-empty list of strings',
+            )
         if unit is not None:
             rep.add(eid, "unit", "列表条目不应有单位", 'an "in" list takes no unit')
         return
     if cmp_ == "range":
-        ok = (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))
-              and value[0] <= value[1])
+        ok = isinstance(value, list) and len(value) == 2 and all(map(_is_number, value)) and value[0] <= value[1]
         if not ok:
-            rep.add(eid, "value", "“range” 的取值应为 [下限, 上限] 两个数", 'range value must be [lo, hi]')
+            rep.add(eid, "value", "“range” 的取值应为 [下限, 上限] 两个数", "range value must be [lo, hi]")
     elif not _is_number(value):
-        rep.add(eid, "value", f"比较符 {cmp_} 的取值应为数字，实为 {value!r}",
-                f"comparison {cmp_} needs a number, got {value!r}")
+        rep.add(
+            eid,
+            "value",
+            f"比较符 {cmp_} 的取值应为数字，实为 {value!r}",
+            f"comparison {cmp_} needs a number, got {value!r}",
+        )
     if unit is None:
-        rep.add(eid, "unit", "数值条目必须有单位（无量纲用 \"1\"）", 'numeric entries need a unit ("1" if none)')
+        rep.add(eid, "unit", '数值条目必须有单位（无量纲用 "1"）', 'numeric entries need a unit ("1" if none)')
     elif str(unit) not in units:
         rep.add(eid, "unit", f"单位 {unit!r} 不在 units.yaml 中", f"unit {unit!r} is not in units.yaml")
 
@@ -111,11 +138,19 @@ def _check_quote(rep: _Report, eid, e: dict, seed: str | None) -> None:
         return
     q = numbers.squash(quote)
     if len(q) > MAX_QUOTE:
-        rep.add(eid, "quote", f"引文 {len(q)} 字，超过 {MAX_QUOTE} 字",
-                f"quote is {len(q)} characters, more than {MAX_QUOTE}")
+        rep.add(
+            eid,
+            "quote",
+            f"引文 {len(q)} 字，超过 {MAX_QUOTE} 字",
+            f"quote is {len(q)} characters, more than {MAX_QUOTE}",
+        )
     if seed is not None and q not in seed:
-        rep.add(eid, "quote", "引文在原文中找不到（去除空白后逐字比对）",
-                "quote does not occur verbatim in the seed (whitespace removed)")
+        rep.add(
+            eid,
+            "quote",
+            "引文在原文中找不到（去除空白后逐字比对）",
+            "quote does not occur verbatim in the seed (whitespace removed)",
+        )
     value, unit = e.get("value"), e.get("unit")
     if e.get("comparison") == "in" and isinstance(value, list):
         for item in value:
@@ -130,8 +165,12 @@ def _check_quote(rep: _Report, eid, e: dict, seed: str | None) -> None:
     if cmp_ in (">=", "<=", ">", "<", "=", "~"):
         allowed = wording.contradicts(cmp_, value, quote)
         if allowed:
-            rep.add(eid, "comparison", f"比较符 {cmp_} 与引文措辞不符（措辞对应 {' 或 '.join(sorted(allowed))}）",
-                    f"comparison {cmp_} contradicts the quote's wording (which means {' or '.join(sorted(allowed))})")
+            rep.add(
+                eid,
+                "comparison",
+                f"比较符 {cmp_} 与引文措辞不符（措辞对应 {' 或 '.join(sorted(allowed))}）",
+                f"comparison {cmp_} contradicts the quote's wording (which means {' or '.join(sorted(allowed))})",
+            )
 
 
 def _check_fields(rep: _Report, eid, e: dict, code: str) -> None:
@@ -142,8 +181,12 @@ def _check_fields(rep: _Report, eid, e: dict, code: str) -> None:
         if e.get(k) is None or e.get(k) == "":
             rep.add(eid, k, "必填字段缺失", "required field is missing")
     if not ID_RE.match(str(eid)) or not str(eid).startswith(code + "."):
-        rep.add(eid, "id", f"编号应以 {code}. 开头且只含 [a-z0-9_.-]",
-                f"id must start with {code}. and use only [a-z0-9_.-]")
+        rep.add(
+            eid,
+            "id",
+            f"编号应以 {code}. 开头且只含 [a-z0-9_.-]",
+            f"id must start with {code}. and use only [a-z0-9_.-]",
+        )
     for fld in ("applies_to", "param"):
         v = e.get(fld)
         if v is not None and not (isinstance(v, str) and NAME_RE.match(v)):
@@ -173,13 +216,21 @@ def _check_links(rep: _Report, eid, e: dict, ids: set[str]) -> None:
     growth = e.get("growth")
     if growth is not None:
         if not isinstance(growth, dict) or set(growth) - {"from", "to"} or not growth.get("to"):
-            rep.add(eid, "growth", "应为 {from: 条目编号, to: 条目编号}（from 可省略）",
-                    "must be {from: ENTRY_ID, to: ENTRY_ID} (from may be omitted)")
+            rep.add(
+                eid,
+                "growth",
+                "应为 {from: 条目编号, to: 条目编号}（from 可省略）",
+                "must be {from: ENTRY_ID, to: ENTRY_ID} (from may be omitted)",
+            )
         else:
             for end in ("from", "to"):
                 if growth.get(end) is not None and growth[end] not in ids:
-                    rep.add(eid, f"growth.{end}", f"指向不存在的条目 {growth[end]}",
-                            f"points at missing entry {growth[end]}")
+                    rep.add(
+                        eid,
+                        f"growth.{end}",
+                        f"指向不存在的条目 {growth[end]}",
+                        f"points at missing entry {growth[end]}",
+                    )
             if not growth.get("from") and e.get("base_year") is None:
                 rep.add(eid, "growth", "没有 from 时须给出 base_year", "base_year is required when from is omitted")
     for part in e.get("sum_of") or []:
@@ -187,8 +238,9 @@ def _check_links(rep: _Report, eid, e: dict, ids: set[str]) -> None:
             rep.add(eid, "sum_of", f"指向不存在的条目 {part}", f"points at missing entry {part}")
 
 
-def check(catalogue: Catalogue | None = None, directory: Path | None = None,
-          units_file: Path = UNITS_FILE) -> list[Problem]:
+def check(
+    catalogue: Catalogue | None = None, directory: Path | None = None, units_file: Path = UNITS_FILE
+) -> list[Problem]:
     """Every problem of a catalogue (the shipped one by default); empty means it passes."""
     if catalogue is None:
         catalogue = build(directory) if directory else build()
@@ -197,8 +249,13 @@ def check(catalogue: Catalogue | None = None, directory: Path | None = None,
     seed_names = {p.name for p in seeds_dir.glob("*.txt")}
     seed_cache: dict[str, str] = {}
     problems = list(catalogue.problems)
-    all_ids = Counter(str(e.get("id")) for _, data in catalogue.raw if isinstance(data, dict)
-                      for e in data.get("entries") or [] if isinstance(e, dict))
+    all_ids = Counter(
+        str(e.get("id"))
+        for _, data in catalogue.raw
+        if isinstance(data, dict)
+        for e in data.get("entries") or []
+        if isinstance(e, dict)
+    )
     ids = set(all_ids)
     for name, data in catalogue.raw:
         if not isinstance(data, dict):
@@ -217,8 +274,12 @@ def check(catalogue: Catalogue | None = None, directory: Path | None = None,
                 continue
             eid = e.get("id") or f"#{i + 1}"
             if all_ids[str(e.get("id"))] > 1:
-                rep.add(eid, "id", f"编号重复（共 {all_ids[str(e.get('id'))]} 次）",
-                        f"duplicate id ({all_ids[str(e.get('id'))]} times)")
+                rep.add(
+                    eid,
+                    "id",
+                    f"编号重复（共 {all_ids[str(e.get('id'))]} 次）",
+                    f"duplicate id ({all_ids[str(e.get('id'))]} times)",
+                )
             _check_fields(rep, eid, e, code)
             _check_value(rep, eid, e, units)
             _check_quote(rep, eid, e, seed)
@@ -238,9 +299,15 @@ def _check_versions(catalogue: Catalogue) -> list[Problem]:
             continue
         key = (e.param, e.jurisdiction, e.effective)
         if key in seen:
-            out.append(Problem(e.file, e.id, "param",
-                               f"与 {seen[key]} 同一参数、同一辖区、同一生效日期，查询无法取舍",
-                               f"same param, jurisdiction and effective date as {seen[key]}: lookup would be ambiguous"))
+            out.append(
+                Problem(
+                    e.file,
+                    e.id,
+                    "param",
+                    f"与 {seen[key]} 同一参数、同一辖区、同一生效日期，查询无法取舍",
+                    f"same param, jurisdiction and effective date as {seen[key]}: lookup would be ambiguous",
+                )
+            )
         else:
             seen[key] = e.id
     return out
@@ -248,4 +315,3 @@ def _check_versions(catalogue: Catalogue) -> list[Problem]:
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
-

@@ -14,8 +14,7 @@ import re
 from . import numbers
 
 # word right before the number -> comparisons it allows; negated (不/不得/不应 …) forms flip them
-_BEFORE = {"低于": {"<"}, "少于": {"<"}, "小于": {"<"}, "超过": {">", "<="}, "高于": {">", "<="},
-           "大于": {">", "<="}}
+_BEFORE = {"低于": {"<"}, "少于": {"<"}, "小于": {"<"}, "超过": {">", "<="}, "高于": {">", "<="}, "大于": {">", "<="}}
 _NEGATED = {"低于": {">="}, "少于": {">="}, "小于": {">="}, "超过": {"<="}, "高于": {"<="}, "大于": {"<="}}
 _AFTER = {"及以上": {">="}, "以上": {">="}, "以内": {"<="}, "左右": {"~"}}
 _AFTER_RE = re.compile(r"[^\d，。；、,;：:]{0,8}?(及以上|以上|以内|左右)")
@@ -32,7 +31,7 @@ def implied(value, quote: str) -> list[set[str]]:
     text = numbers.normalise(quote)
     found = []
     for m in re.finditer(r"(?<![\d.])" + re.escape(_number_text(value)) + r"(?![\d.])", text):
-        pre = text[max(0, m.start() - 6):m.start()]
+        pre = text[max(0, m.start() - 6) : m.start()]
         allowed: set[str] = set()
         for word, cmps in _BEFORE.items():
             if pre.endswith(word):

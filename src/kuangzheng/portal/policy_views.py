@@ -9,10 +9,23 @@ from django.utils.safestring import mark_safe
 from kuangzheng.policy.catalogue import PolicyError, load_catalogue, locate
 
 KINDS = ["access_threshold", "fee", "target", "ratio_target", "deadline", "list", "zoning", "baseline", "forecast"]
-KIND_ZH = {"access_threshold": "准入条件", "fee": "费用价格", "target": "规划目标", "ratio_target": "比率目标",
-           "deadline": "期限", "list": "名录清单", "zoning": "分区设置", "baseline": "基期统计", "forecast": "预测"}
-JURISDICTIONS = {"national": ("国家", "national"), "inner_mongolia": ("内蒙古", "Inner Mongolia"),
-                 "qinghai": ("青海", "Qinghai"), "tibet": ("西藏", "Tibet")}
+KIND_ZH = {
+    "access_threshold": "准入条件",
+    "fee": "费用价格",
+    "target": "规划目标",
+    "ratio_target": "比率目标",
+    "deadline": "期限",
+    "list": "名录清单",
+    "zoning": "分区设置",
+    "baseline": "基期统计",
+    "forecast": "预测",
+}
+JURISDICTIONS = {
+    "national": ("国家", "national"),
+    "inner_mongolia": ("内蒙古", "Inner Mongolia"),
+    "qinghai": ("青海", "Qinghai"),
+    "tibet": ("西藏", "Tibet"),
+}
 
 
 def catalogue_view(request):
@@ -20,9 +33,19 @@ def catalogue_view(request):
     g = request.GET
     f = {k: g.get(k, "") for k in ("doc", "jurisdiction", "kind", "q")}
     entries = cat.search(**f)
-    return render(request, "portal/policy.html", {
-        "nav": "policy", "docs": cat.docs, "entries": entries, "filters": f, "total": len(cat.entries),
-        "kinds": [(k, KIND_ZH[k]) for k in KINDS], "jurisdictions": JURISDICTIONS.items()})
+    return render(
+        request,
+        "portal/policy.html",
+        {
+            "nav": "policy",
+            "docs": cat.docs,
+            "entries": entries,
+            "filters": f,
+            "total": len(cat.entries),
+            "kinds": [(k, KIND_ZH[k]) for k in KINDS],
+            "jurisdictions": JURISDICTIONS.items(),
+        },
+    )
 
 
 def document_view(request, code):
@@ -40,9 +63,17 @@ def document_view(request, code):
         span = locate(entry)
     if span:
         a, b = span
-        body = (escape(text[:a]) + mark_safe('<mark class="quote" id="quote">') + escape(text[a:b]) +
-                mark_safe("</mark>") + escape(text[b:]))
+        body = (
+            escape(text[:a])
+            + mark_safe('<mark class="quote" id="quote">')
+            + escape(text[a:b])
+            + mark_safe("</mark>")
+            + escape(text[b:])
+        )
     else:
         body = escape(text)
-    return render(request, "portal/policy_doc.html", {"nav": "policy", "info": info, "entry": entry,
-                                                       "body": mark_safe(body), "found": bool(span)})
+    return render(
+        request,
+        "portal/policy_doc.html",
+        {"nav": "policy", "info": info, "entry": entry, "body": mark_safe(body), "found": bool(span)},
+    )

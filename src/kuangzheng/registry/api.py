@@ -26,19 +26,38 @@ def _routes(name: str) -> Router:
     fields_doc = ", ".join(f"`{f.name}` ({f.en}{', required' if f.required else ''})" for f in ent.specs)
 
     @router.get("", operation_id=f"list_{name}", summary=f"List {ent.en} records (filters, paging, GeoJSON)")
-    def list_(request, q: str = "", division: str = "", kind: str = "", status: str = "", mineral: str = "",
-              holder: str = "", bbox: str = "", page: int = 1, size: int = 50, format: str = "json"):
+    def list_(
+        request,
+        q: str = "",
+        division: str = "",
+        kind: str = "",
+        status: str = "",
+        mineral: str = "",
+        holder: str = "",
+        bbox: str = "",
+        page: int = 1,
+        size: int = 50,
+        format: str = "json",
+    ):
         actor = actor_of(request)
-        qs = services.search(actor, name, q=q, division=division, kind=kind, status=status, mineral=mineral,
-                             holder=holder, bbox=bbox)
+        qs = services.search(
+            actor, name, q=q, division=division, kind=kind, status=status, mineral=mineral, holder=holder, bbox=bbox
+        )
         paginator, pg = _page(qs, page, size)
         if format == "geojson":
             if name == "enterprise":
                 raise HttpError(400, "enterprises have no geometry")
-            return {"type": "FeatureCollection", "numberMatched": paginator.count,
-                    "features": [services.feature(actor, name, o) for o in pg.object_list]}
-        return {"count": paginator.count, "page": pg.number, "pages": paginator.num_pages,
-                "results": [services.serialize(actor, name, o) for o in pg.object_list]}
+            return {
+                "type": "FeatureCollection",
+                "numberMatched": paginator.count,
+                "features": [services.feature(actor, name, o) for o in pg.object_list],
+            }
+        return {
+            "count": paginator.count,
+            "page": pg.number,
+            "pages": paginator.num_pages,
+            "results": [services.serialize(actor, name, o) for o in pg.object_list],
+        }
 
     @router.get("/{pk}", operation_id=f"get_{name}", summary=f"One {ent.en}")
     def detail(request, pk: int):
@@ -54,9 +73,13 @@ def _routes(name: str) -> Router:
         actor = actor_of(request)
         return services.history(actor, name, services.get(actor, name, pk))
 
-    @router.post("", operation_id=f"create_{name}", summary=f"Create a {ent.en}",
-                 description=f"Fields: {fields_doc}." + (
-                     " Also `event`: {kind: applied|granted, date, reason, document_ref}." if name == "right" else ""))
+    @router.post(
+        "",
+        operation_id=f"create_{name}",
+        summary=f"Create a {ent.en}",
+        description=f"Fields: {fields_doc}."
+        + (" Also `event`: {kind: applied|granted, date, reason, document_ref}." if name == "right" else ""),
+    )
     def create(request, payload: dict = Body(...)):
         actor = actor_of(request, write=True)
         data = dict(payload)
@@ -64,8 +87,12 @@ def _routes(name: str) -> Router:
         obj = services.create(actor, name, data, first_event=event)
         return Response(services.serialize(actor, name, obj), status=201)
 
-    @router.patch("/{pk}", operation_id=f"update_{name}", summary=f"Change a {ent.en}",
-                  description="Send the fields to change and `version` (the version you read).")
+    @router.patch(
+        "/{pk}",
+        operation_id=f"update_{name}",
+        summary=f"Change a {ent.en}",
+        description="Send the fields to change and `version` (the version you read).",
+    )
     def update(request, pk: int, payload: dict = Body(...)):
         actor = actor_of(request, write=True)
         data = dict(payload)
@@ -73,9 +100,14 @@ def _routes(name: str) -> Router:
         return services.serialize(actor, name, services.update(actor, name, pk, data, version))
 
     if name == "right":
-        @router.post("/{pk}/events", operation_id="add_right_event", summary="Record a life-cycle event",
-                     description="`kind`, `date`, `reason`, `document_ref`, `version`; renewed needs `valid_to`, "
-                                 "transferred `holder`, reduced `boundary`, merged `into`.")
+
+        @router.post(
+            "/{pk}/events",
+            operation_id="add_right_event",
+            summary="Record a life-cycle event",
+            description="`kind`, `date`, `reason`, `document_ref`, `version`; renewed needs `valid_to`, "
+            "transferred `holder`, reduced `boundary`, merged `into`.",
+        )
         def add_event(request, pk: int, payload: dict = Body(...)):
             actor = actor_of(request, write=True)
             data = dict(payload)
@@ -85,8 +117,11 @@ def _routes(name: str) -> Router:
             out["events"] = services.events(actor, right)
             return out
 
-        @router.get("/{pk}/conflicts", operation_id="right_conflicts",
-                    summary="Rights and zones overlapping this right (area km², shares)")
+        @router.get(
+            "/{pk}/conflicts",
+            operation_id="right_conflicts",
+            summary="Rights and zones overlapping this right (area km², shares)",
+        )
         def conflicts(request, pk: int):
             from kuangzheng.registry import spatial
 
@@ -96,8 +131,7 @@ def _routes(name: str) -> Router:
 
 
 routers: dict[str, Router] = {}
-for _name, _path in [("enterprise", "enterprises"), ("facility", "facilities"), ("right", "rights"),
-                     ("zone", "zones")]:
+for _name, _path in [("enterprise", "enterprises"), ("facility", "facilities"), ("right", "rights"), ("zone", "zones")]:
     routers[f"/{_path}"] = _routes(_name)
 
 
@@ -110,9 +144,19 @@ def list_divisions(request, level: str = "", parent: str = "", format: str = "js
     if format == "geojson":
         from kuangzheng.registry import geometry
 
-        return {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "id": d.code, "geometry": geometry.to_geojson(d.boundary),
-             "properties": {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "level": d.level}}
-            for d in qs]}
-    return [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "level": d.level, "parent": d.parent_id}
-            for d in qs]
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": d.code,
+                    "geometry": geometry.to_geojson(d.boundary),
+                    "properties": {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "level": d.level},
+                }
+                for d in qs
+            ],
+        }
+    return [
+        {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "level": d.level, "parent": d.parent_id}
+        for d in qs
+    ]

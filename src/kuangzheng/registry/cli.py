@@ -27,16 +27,25 @@ def import_(entity, path, as_user):
     except transfer.ImportRejected as exc:
         for p in exc.problems:
             click.echo(p.text("zh") + " / " + p.text("en"), err=True)
-        raise click.ClickException(f"导入失败，未写入任何记录（{len(exc.problems)} 个问题）/ import refused, nothing written "
-                                   f"({len(exc.problems)} problems)")
-    click.echo(f"新增 {result['created']}，已存在跳过 {result['unchanged']} / created {result['created']}, "
-               f"unchanged {result['unchanged']}")
+        raise click.ClickException(
+            f"导入失败，未写入任何记录（{len(exc.problems)} 个问题）/ import refused, nothing written "
+            f"({len(exc.problems)} problems)"
+        ) from None
+    click.echo(
+        f"新增 {result['created']}，已存在跳过 {result['unchanged']} / created {result['created']}, "
+        f"unchanged {result['unchanged']}"
+    )
 
 
 @click.command("export")
 @click.argument("entity", type=ENTITY_CHOICE)
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "geojson", "gpkg", "shp", "kml"]), default="json",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "geojson", "gpkg", "shp", "kml"]),
+    default="json",
+    show_default=True,
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="file (default: standard output)")
 @click.option("--as", "as_user", default="admin", show_default=True)
 def export(entity, fmt, output, as_user):
@@ -46,7 +55,9 @@ def export(entity, fmt, output, as_user):
 
     if fmt in ("geojson", "gpkg", "shp", "kml"):
         if not output or entity == "enterprise":
-            raise click.ClickException("geo formats need -o FILE and a spatial entity / 图层格式需要 -o 文件且为空间对象")
+            raise click.ClickException(
+                "geo formats need -o FILE and a spatial entity / 图层格式需要 -o 文件且为空间对象"
+            )
         click.echo(f"已写出 / written: {transfer.export_layer(actor_named(as_user), entity, Path(output), fmt)}")
         return
     text = transfer.export_text(actor_named(as_user), entity, fmt)

@@ -38,20 +38,29 @@ def parse(value, field: str = "boundary"):
         else:
             geom = wkt.loads(str(value))
     except Exception as exc:  # shapely/json raise several types for malformed text
-        return None, FieldProblem(field, f"无法解析边界（应为 GeoJSON 或 WKT）：{exc}",
-                                  f"cannot parse the boundary (expected GeoJSON or WKT): {exc}")
+        return None, FieldProblem(
+            field,
+            f"无法解析边界（应为 GeoJSON 或 WKT）：{exc}",
+            f"cannot parse the boundary (expected GeoJSON or WKT): {exc}",
+        )
     if geom.is_empty:
         return None, FieldProblem(field, "边界为空", "the boundary is empty")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return None, FieldProblem(field, f"边界应为面（Polygon/MultiPolygon），实为 {geom.geom_type}",
-                                  f"the boundary must be a Polygon or MultiPolygon, not {geom.geom_type}")
+        return None, FieldProblem(
+            field,
+            f"边界应为面（Polygon/MultiPolygon），实为 {geom.geom_type}",
+            f"the boundary must be a Polygon or MultiPolygon, not {geom.geom_type}",
+        )
     if not geom.is_valid:
         why = explain_validity(geom)
         return None, FieldProblem(field, f"边界几何无效：{why}", f"the boundary is not a valid geometry: {why}")
     x0, y0, x1, y1 = geom.bounds
     if x0 < CHINA_BBOX[0] or y0 < CHINA_BBOX[1] or x1 > CHINA_BBOX[2] or y1 > CHINA_BBOX[3]:
-        return None, FieldProblem(field, "坐标超出中国范围（应为 CGCS2000 经纬度，经度在前）",
-                                  "coordinates outside China (expected CGCS2000 longitude/latitude, longitude first)")
+        return None, FieldProblem(
+            field,
+            "坐标超出中国范围（应为 CGCS2000 经纬度，经度在前）",
+            "coordinates outside China (expected CGCS2000 longitude/latitude, longitude first)",
+        )
     return geom, None
 
 

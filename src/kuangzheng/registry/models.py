@@ -13,8 +13,9 @@ class Division(models.Model):
     name_zh = models.CharField("名称", max_length=64)
     name_en = models.CharField("英文名", max_length=128, blank=True)
     level = models.CharField("级别", max_length=12, choices=vocab.DIVISION_LEVELS)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name="上级区划")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级区划"
+    )
     boundary = models.BinaryField("边界(WKB, EPSG:4490)", null=True, blank=True, editable=False)
     min_lon = models.FloatField(null=True, blank=True)
     min_lat = models.FloatField(null=True, blank=True)
@@ -35,8 +36,9 @@ class Record(models.Model):
 
     division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name="所在区划")
     version = models.PositiveIntegerField("版本", default=1)
-    is_generated = models.BooleanField("演示生成数据", default=False,
-                                       help_text="True for demo records generated where no real data exists")
+    is_generated = models.BooleanField(
+        "演示生成数据", default=False, help_text="True for demo records generated where no real data exists"
+    )
     source = models.CharField("数据来源", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -95,8 +97,9 @@ class Zone(Record, Spatial):
 class Facility(Record):
     """Mines, concentrators, smelters, electrolytic-aluminium lines, processing plants."""
 
-    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="facilities", verbose_name="企业")
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="facilities", verbose_name="企业"
+    )
     external_id = models.CharField("外部编号", max_length=64, blank=True, db_index=True)
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("类型", max_length=24, choices=vocab.FACILITY_KINDS)
@@ -105,8 +108,15 @@ class Facility(Record):
     project_type = models.CharField("项目类型", max_length=16, choices=vocab.PROJECT_TYPES, default="existing")
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
-    park = models.ForeignKey(Zone, null=True, blank=True, on_delete=models.SET_NULL, related_name="facilities",
-                             limit_choices_to={"kind": "industrial_park"}, verbose_name="所在园区")
+    park = models.ForeignKey(
+        Zone,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilities",
+        limit_choices_to={"kind": "industrial_park"},
+        verbose_name="所在园区",
+    )
     process = models.CharField("工艺", max_length=200, blank=True)
     capacity = models.FloatField("产能", null=True, blank=True)
     capacity_unit = models.CharField("产能单位", max_length=16, choices=vocab.CAPACITY_UNITS, blank=True)
@@ -145,16 +155,19 @@ class MineralRight(Record, Spatial):
     designed_scale_unit = models.CharField("规模单位", max_length=16, choices=vocab.CAPACITY_UNITS, blank=True)
     elevation_top = models.FloatField("开采标高上限(m)", null=True, blank=True)
     elevation_bottom = models.FloatField("开采标高下限(m)", null=True, blank=True)
-    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="rights",
-                                 verbose_name="对应矿山")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="rights", verbose_name="对应矿山"
+    )
     # Derived from the events by lifecycle.state_after(); stored so lists can filter on it.
     status = models.CharField("状态", max_length=12, choices=vocab.RIGHT_STATES, editable=False)
 
     class Meta:
         ordering = ["licence_no"]
         verbose_name = verbose_name_plural = "矿业权"
-        indexes = [models.Index(fields=["kind", "status"]),
-                   models.Index(fields=["min_lon", "min_lat", "max_lon", "max_lat"])]
+        indexes = [
+            models.Index(fields=["kind", "status"]),
+            models.Index(fields=["min_lon", "min_lat", "max_lon", "max_lat"]),
+        ]
 
     def __str__(self):
         return f"{self.licence_no} {self.name}"

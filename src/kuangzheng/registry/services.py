@@ -66,8 +66,9 @@ def scoped(actor: Actor, name: str) -> QuerySet:
 
 
 def owner_id(name: str, obj) -> int | None:
-    return {"enterprise": lambda o: o.pk, "facility": lambda o: o.enterprise_id,
-            "right": lambda o: o.holder_id}.get(name, lambda o: None)(obj)
+    return {"enterprise": lambda o: o.pk, "facility": lambda o: o.enterprise_id, "right": lambda o: o.holder_id}.get(
+        name, lambda o: None
+    )(obj)
 
 
 def sees_full(actor: Actor, name: str, obj) -> bool:
@@ -149,8 +150,17 @@ def history(actor: Actor, name: str, obj) -> list[dict]:
     """The audit trail of one record, for those who see it in full."""
     if not sees_full(actor, name, obj):
         raise Forbidden("无权查看该记录的变更历史", "You may not see this record's change history")
-    return [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-             "before": e.before, "after": e.after} for e in audit.history(name, obj.pk)]
+    return [
+        {
+            "seq": e.seq,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in audit.history(name, obj.pk)
+    ]
 
 
 # ---------------------------------------------------------------- writing
@@ -168,13 +178,15 @@ def _resolve(f, raw):
     if obj is None and f.type == "division":
         return None, FieldProblem(f.name, f"未知的行政区划代码「{key}」", f"unknown division code '{key}'")
     if obj is None:
-        return None, FieldProblem(f.name, f"「{f.zh}」引用的记录「{key}」不存在",
-                                  f"'{f.en}' refers to '{key}', which does not exist")
+        return None, FieldProblem(
+            f.name, f"「{f.zh}」引用的记录「{key}」不存在", f"'{f.en}' refers to '{key}', which does not exist"
+        )
     return obj, None
 
 
-def _check_write(actor: Actor, name: str, obj=None, division: Division | None = None,
-                 values: dict | None = None) -> None:
+def _check_write(
+    actor: Actor, name: str, obj=None, division: Division | None = None, values: dict | None = None
+) -> None:
     """Raise Forbidden unless the actor may write this record (before and after the change)."""
     if actor.is_admin:
         return
@@ -188,8 +200,11 @@ def _check_write(actor: Actor, name: str, obj=None, division: Division | None = 
         if name == "enterprise" and obj is not None and obj.pk == own:
             return
         if name == "facility" and (obj is None or obj.enterprise_id == own):
-            if values is None or (values.get("enterprise") is not None and values["enterprise"].pk == own) \
-                    or ("enterprise" not in values and obj is not None):
+            if (
+                values is None
+                or (values.get("enterprise") is not None and values["enterprise"].pk == own)
+                or ("enterprise" not in values and obj is not None)
+            ):
                 return
     raise Forbidden()
 
@@ -217,11 +232,21 @@ def _invariants(name: str, v: dict, current=None) -> list[FieldProblem]:
             problems.append(FieldProblem("valid_to", "有效期止必须晚于有效期起", "valid to must be after valid from"))
         top, bottom = v.get("elevation_top"), v.get("elevation_bottom")
         if top is not None and bottom is not None and top <= bottom:
-            problems.append(FieldProblem("elevation_bottom", "开采标高下限必须低于上限",
-                                         "the bottom elevation must be below the top elevation"))
+            problems.append(
+                FieldProblem(
+                    "elevation_bottom",
+                    "开采标高下限必须低于上限",
+                    "the bottom elevation must be below the top elevation",
+                )
+            )
         if v.get("kind") == "exploration" and (v.get("designed_scale") is not None or top is not None):
-            problems.append(FieldProblem("designed_scale", "探矿权没有设计规模和开采标高",
-                                         "an exploration right has no designed scale or elevation range"))
+            problems.append(
+                FieldProblem(
+                    "designed_scale",
+                    "探矿权没有设计规模和开采标高",
+                    "an exploration right has no designed scale or elevation range",
+                )
+            )
     ent = entity(name)
     key = ent.natural_key
     if v.get(key):
@@ -264,13 +289,21 @@ def validate_new(actor: Actor, name: str, data: dict) -> dict:
     return values
 
 
-def create(actor: Actor, name: str, data: dict, *, generated: bool = False, source: str = "",
-           first_event: dict | None = None):
+def create(
+    actor: Actor, name: str, data: dict, *, generated: bool = False, source: str = "", first_event: dict | None = None
+):
     """Create one record. Rights need `first_event` (applied or granted) and go through register_right."""
     ent = entity(name)
     if name == "right" and first_event is None:
-        raise InvalidInput([FieldProblem("event", "登记矿业权须同时记录首个事项（申请或批准登记）",
-                                         "registering a right needs its first event (applied or granted)")])
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "event",
+                    "登记矿业权须同时记录首个事项（申请或批准登记）",
+                    "registering a right needs its first event (applied or granted)",
+                )
+            ]
+        )
     _check_write(actor, name, division=None)  # role check before revealing validation details
     values = validate_new(actor, name, data)
     _check_write(actor, name, division=values.get("division"), values=values)
@@ -279,11 +312,16 @@ def create(actor: Actor, name: str, data: dict, *, generated: bool = False, sour
     with transaction.atomic():
         try:
             with transaction.atomic():
-                obj = ent.model.objects.create(is_generated=generated, source=source,
-                                               **_to_columns(name, values),
-                                               **({"status": ""} if name == "right" else {}))
+                obj = ent.model.objects.create(
+                    is_generated=generated,
+                    source=source,
+                    **_to_columns(name, values),
+                    **({"status": ""} if name == "right" else {}),
+                )
         except IntegrityError as exc:  # a concurrent insert of the same natural key
-            raise InvalidInput([FieldProblem(ent.natural_key, f"记录已存在：{exc}", f"record already exists: {exc}")])
+            raise InvalidInput(
+                [FieldProblem(ent.natural_key, f"记录已存在：{exc}", f"record already exists: {exc}")]
+            ) from exc
         audit.record(actor, "create", name, obj.pk, None, snapshot(name, obj))
         if name == "right":
             add_event(actor, obj.pk, first_event, version=obj.version)
@@ -305,14 +343,28 @@ def update(actor: Actor, name: str, pk, data: dict, version) -> object:
     if name == "right":
         _require_staff_for_rights(actor)
         if set(data) & {"holder", "valid_to", "boundary"}:
-            raise InvalidInput([FieldProblem(k, "权利人、有效期止和边界只能通过变更事项（转让、延续、缩减）修改",
-                                             "holder, validity end and boundary change only through life-cycle events")
-                                for k in sorted(set(data) & {"holder", "valid_to", "boundary"})])
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        k,
+                        "权利人、有效期止和边界只能通过变更事项（转让、延续、缩减）修改",
+                        "holder, validity end and boundary change only through life-cycle events",
+                    )
+                    for k in sorted(set(data) & {"holder", "valid_to", "boundary"})
+                ]
+            )
     try:
         version = int(version)
     except (TypeError, ValueError):
-        raise InvalidInput([FieldProblem("version", "缺少版本号（用于防止覆盖他人修改）",
-                                         "the version you edited is required (it prevents lost updates)")]) from None
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "version",
+                    "缺少版本号（用于防止覆盖他人修改）",
+                    "the version you edited is required (it prevents lost updates)",
+                )
+            ]
+        ) from None
     values, problems = specs.clean(ent.specs, data, _resolve, partial=True)
     if problems:
         raise InvalidInput(problems)
@@ -329,8 +381,9 @@ def _save(actor: Actor, name: str, obj, columns: dict, version: int, action: str
     ent = entity(name)
     with transaction.atomic():
         before = snapshot(name, obj)
-        n = ent.model.objects.filter(pk=obj.pk, version=version).update(**columns, version=version + 1,
-                                                                        updated_at=dt.datetime.now(dt.timezone.utc))
+        n = ent.model.objects.filter(pk=obj.pk, version=version).update(
+            **columns, version=version + 1, updated_at=dt.datetime.now(dt.UTC)
+        )
         if n == 0:
             current = ent.model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
             raise StaleVersion(current, version)
@@ -361,17 +414,31 @@ def add_event(actor: Actor, right_pk, data: dict, version) -> MineralRight:
         raise InvalidInput([p])
     last = right.events.order_by("-seq").first()
     if last and values["date"] < last.date:
-        raise InvalidInput([FieldProblem("date", f"日期不得早于上一事项（{last.date}）",
-                                         f"the date must not be before the previous event ({last.date})")])
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "date",
+                    f"日期不得早于上一事项（{last.date}）",
+                    f"the date must not be before the previous event ({last.date})",
+                )
+            ]
+        )
     changes, payload = _event_changes(right, values["kind"], payload_raw)
     try:
         version = int(version)
     except (TypeError, ValueError):
         raise InvalidInput([FieldProblem("version", "缺少版本号", "the version is required")]) from None
     with transaction.atomic():
-        RightEvent.objects.create(right=right, seq=len(kinds) + 1, kind=values["kind"], date=values["date"],
-                                  actor=actor.username, reason=values.get("reason", ""),
-                                  document_ref=values.get("document_ref", ""), payload=payload)
+        RightEvent.objects.create(
+            right=right,
+            seq=len(kinds) + 1,
+            kind=values["kind"],
+            date=values["date"],
+            actor=actor.username,
+            reason=values.get("reason", ""),
+            document_ref=values.get("document_ref", ""),
+            payload=payload,
+        )
         changes["status"] = lifecycle.state_after(kinds + [values["kind"]])
         right = _save(actor, "right", right, changes, version, f"event:{values['kind']}")
     return right
@@ -382,13 +449,18 @@ def _event_changes(right: MineralRight, kind: str, raw: dict) -> tuple[dict, dic
     need = {"renewed": "valid_to", "transferred": "holder", "reduced": "boundary", "merged": "into"}.get(kind)
     extra = set(raw) - {need}
     if extra:
-        raise InvalidInput([FieldProblem(k, f"「{kind}」事项不带此项", f"a '{kind}' event does not take '{k}'")
-                            for k in sorted(extra)])
+        raise InvalidInput(
+            [FieldProblem(k, f"「{kind}」事项不带此项", f"a '{kind}' event does not take '{k}'") for k in sorted(extra)]
+        )
     if need is None:
         return {}, {}
     if raw.get(need) in (None, ""):
-        zh = {"valid_to": "延续须给出新的有效期止", "holder": "转让须给出受让人", "boundary": "缩减须给出缩减后的边界",
-              "into": "合并须给出合并入的许可证号"}[need]
+        zh = {
+            "valid_to": "延续须给出新的有效期止",
+            "holder": "转让须给出受让人",
+            "boundary": "缩减须给出缩减后的边界",
+            "into": "合并须给出合并入的许可证号",
+        }[need]
         raise InvalidInput([FieldProblem(need, zh, f"a '{kind}' event needs '{need}'")])
     if kind == "renewed":
         spec = specs.by_name(specs.RIGHT)["valid_to"]
@@ -396,14 +468,28 @@ def _event_changes(right: MineralRight, kind: str, raw: dict) -> tuple[dict, dic
         if p:
             raise InvalidInput([p])
         if v <= right.valid_to:
-            raise InvalidInput([FieldProblem("valid_to", "延续后的有效期止必须晚于原有效期止",
-                                             "the renewed validity end must be after the current one")])
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        "valid_to",
+                        "延续后的有效期止必须晚于原有效期止",
+                        "the renewed validity end must be after the current one",
+                    )
+                ]
+            )
         return {"valid_to": v}, {"valid_to": [right.valid_to.isoformat(), v.isoformat()]}
     if kind == "transferred":
         holder = Enterprise.objects.filter(pk=_ref(raw[need])).first()
         if holder is None or holder.pk == right.holder_id:
-            raise InvalidInput([FieldProblem("holder", "受让人不存在或与原权利人相同",
-                                             "the transferee does not exist or is the current holder")])
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        "holder",
+                        "受让人不存在或与原权利人相同",
+                        "the transferee does not exist or is the current holder",
+                    )
+                ]
+            )
         return {"holder_id": holder.pk}, {"holder": [right.holder_id, holder.pk]}
     if kind == "reduced":
         geom, p = geometry.parse(raw[need])
@@ -411,8 +497,15 @@ def _event_changes(right: MineralRight, kind: str, raw: dict) -> tuple[dict, dic
             raise InvalidInput([p])
         old = geometry.load(right.boundary)
         if old is not None and not old.buffer(1e-9).contains(geom):
-            raise InvalidInput([FieldProblem("boundary", "缩减后的边界必须位于原边界之内",
-                                             "the reduced boundary must lie within the current boundary")])
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        "boundary",
+                        "缩减后的边界必须位于原边界之内",
+                        "the reduced boundary must lie within the current boundary",
+                    )
+                ]
+            )
         cols = {**geometry.columns(geom), "area_km2": geometry.ellipsoidal_area_km2(geom)}
         return cols, {"area_km2": [float(right.area_km2) if right.area_km2 is not None else None, cols["area_km2"]]}
     into = MineralRight.objects.filter(licence_no=str(raw[need]).strip()).exclude(pk=right.pk).first()
@@ -432,12 +525,26 @@ def divisions(level: str | None = None, parent: str | None = None) -> QuerySet:
 
 # ---------------------------------------------------------------- searching
 
-SEARCH_FIELDS = {"enterprise": ["name", "credit_code"], "facility": ["name", "external_id"],
-                 "right": ["licence_no", "name", "holder__name"], "zone": ["code", "name"]}
+SEARCH_FIELDS = {
+    "enterprise": ["name", "credit_code"],
+    "facility": ["name", "external_id"],
+    "right": ["licence_no", "name", "holder__name"],
+    "zone": ["code", "name"],
+}
 
 
-def search(actor: Actor, name: str, *, q: str = "", division: str = "", kind: str = "", status: str = "",
-           mineral: str = "", holder: str = "", bbox: str = "") -> QuerySet:
+def search(
+    actor: Actor,
+    name: str,
+    *,
+    q: str = "",
+    division: str = "",
+    kind: str = "",
+    status: str = "",
+    mineral: str = "",
+    holder: str = "",
+    bbox: str = "",
+) -> QuerySet:
     """The list filters shared by the API and the portal, applied inside the actor's scope."""
     qs = scoped(actor, name)
     if q:
@@ -462,8 +569,15 @@ def search(actor: Actor, name: str, *, q: str = "", division: str = "", kind: st
         try:
             x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
         except ValueError:
-            raise InvalidInput([FieldProblem("bbox", "bbox 应为 最小经度,最小纬度,最大经度,最大纬度",
-                                             "bbox must be min_lon,min_lat,max_lon,max_lat")]) from None
+            raise InvalidInput(
+                [
+                    FieldProblem(
+                        "bbox",
+                        "bbox 应为 最小经度,最小纬度,最大经度,最大纬度",
+                        "bbox must be min_lon,min_lat,max_lon,max_lat",
+                    )
+                ]
+            ) from None
         qs = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
     if bbox and name == "facility":
         x0, y0, x1, y1 = (float(v) for v in bbox.split(","))

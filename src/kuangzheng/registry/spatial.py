@@ -47,19 +47,31 @@ def conflicts(actor: Actor, right_pk) -> dict:
     bbox = f"{x0},{y0},{x1},{y1}"
     out = {}
     for name in ("right", "zone"):
-        cands = [o for o in services.search(actor, name, bbox=bbox) if o.boundary and not
-                 (name == "right" and o.pk == right.pk)]
+        cands = [
+            o
+            for o in services.search(actor, name, bbox=bbox)
+            if o.boundary and not (name == "right" and o.pk == right.pk)
+        ]
         if not cands:
             out[name + "s"] = []
             continue
-        idx = STRtreeIndex({"this": ([right.pk], [geom]),
-                            "other": ([o.pk for o in cands], [bytes(o.boundary) for o in cands])})
+        idx = STRtreeIndex(
+            {"this": ([right.pk], [geom]), "other": ([o.pk for o in cands], [bytes(o.boundary) for o in cands])}
+        )
         by_id = {o.pk: o for o in cands}
         rows = []
         for p in idx.overlaps("this", "other").records():
             o = by_id[p["right"]]
-            rows.append({"id": o.pk, "code": o.licence_no if name == "right" else o.code, "name": o.name,
-                         "kind": o.kind, "overlap_km2": round(p["area_km2"], 4),
-                         "share_of_this": round(p["share_left"], 4), "share_of_other": round(p["share_right"], 4)})
+            rows.append(
+                {
+                    "id": o.pk,
+                    "code": o.licence_no if name == "right" else o.code,
+                    "name": o.name,
+                    "kind": o.kind,
+                    "overlap_km2": round(p["area_km2"], 4),
+                    "share_of_this": round(p["share_left"], 4),
+                    "share_of_other": round(p["share_right"], 4),
+                }
+            )
         out[name + "s"] = sorted(rows, key=lambda r: -r["overlap_km2"])
     return out

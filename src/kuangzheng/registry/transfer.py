@@ -102,8 +102,15 @@ def import_rows(actor, name: str, rows: list[dict], progress=None) -> dict:
         try:
             services.validate_new(actor, name, data)
             if name == "right" and not event:
-                raise InvalidInput([FieldProblem("event_kind", "缺少首个事项（applied 或 granted）",
-                                                 "the first event (applied or granted) is missing")])
+                raise InvalidInput(
+                    [
+                        FieldProblem(
+                            "event_kind",
+                            "缺少首个事项（applied 或 granted）",
+                            "the first event (applied or granted) is missing",
+                        )
+                    ]
+                )
         except InvalidInput as exc:
             problems += [FieldProblem(p.field, p.zh, p.en, row=i) for p in exc.problems]
             continue
@@ -141,10 +148,18 @@ def export_layer(actor, name: str, path: Path, fmt: str | None = None) -> Path:
 
     records = []
     for obj in services.search(actor, name):
-        props = {k: ("、".join(v) if isinstance(v, list) else json.dumps(v, ensure_ascii=False) if isinstance(v, dict)
-                     else v) for k, v in services.serialize(actor, name, obj).items() if k != "bbox"}
-        geom = (Point(obj.lon, obj.lat) if name == "facility" and obj.lon is not None
-                else geometry.load(getattr(obj, "boundary", None)))
+        props = {
+            k: (
+                "、".join(v) if isinstance(v, list) else json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v
+            )
+            for k, v in services.serialize(actor, name, obj).items()
+            if k != "bbox"
+        }
+        geom = (
+            Point(obj.lon, obj.lat)
+            if name == "facility" and obj.lon is not None
+            else geometry.load(getattr(obj, "boundary", None))
+        )
         records.append((props, geom))
     return write_layer(records, path, fmt)
 
@@ -158,6 +173,16 @@ def export_text(actor, name: str, fmt: str) -> str:
     w = csv.DictWriter(buf, fieldnames=cols)
     w.writeheader()
     for r in rows:
-        w.writerow({k: ("、".join(v) if isinstance(v, list) else json.dumps(v, ensure_ascii=False)
-                        if isinstance(v, dict) else v) for k, v in r.items()})
+        w.writerow(
+            {
+                k: (
+                    "、".join(v)
+                    if isinstance(v, list)
+                    else json.dumps(v, ensure_ascii=False)
+                    if isinstance(v, dict)
+                    else v
+                )
+                for k, v in r.items()
+            }
+        )
     return buf.getvalue()

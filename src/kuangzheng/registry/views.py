@@ -11,35 +11,61 @@ from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from kuangzheng.web import language, page_actor
 from kuangzheng.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from kuangzheng.registry import services
 from kuangzheng.registry.core import vocab
 from kuangzheng.registry.models import Division, Enterprise, Zone
+from kuangzheng.web import language, page_actor
 
 # list columns per entity: (field, zh, en)
 COLUMNS = {
-    "right": [("licence_no", "许可证号", "Licence no."), ("kind", "类别", "Kind"), ("name", "名称", "Name"),
-              ("holder_name", "权利人", "Holder"), ("minerals", "矿种", "Minerals"),
-              ("area_km2", "面积(km²)", "Area (km²)"), ("valid_to", "有效期止", "Valid to"),
-              ("status", "状态", "Status")],
-    "enterprise": [("name", "企业名称", "Name"), ("credit_code", "统一社会信用代码", "Credit code"),
-                   ("division_name", "所在区划", "Division"), ("ownership", "所有制", "Ownership")],
-    "facility": [("name", "名称", "Name"), ("kind", "类型", "Kind"), ("metals", "金属/矿种", "Metals"),
-                 ("enterprise_name", "企业", "Enterprise"), ("division_name", "所在区划", "Division"),
-                 ("status", "状态", "Status")],
-    "zone": [("code", "编号", "Code"), ("name", "名称", "Name"), ("kind", "类型", "Kind"),
-             ("division_name", "所在区划", "Division"), ("area_km2", "面积(km²)", "Area (km²)"),
-             ("release_date", "投放时间", "Release date")],
+    "right": [
+        ("licence_no", "许可证号", "Licence no."),
+        ("kind", "类别", "Kind"),
+        ("name", "名称", "Name"),
+        ("holder_name", "权利人", "Holder"),
+        ("minerals", "矿种", "Minerals"),
+        ("area_km2", "面积(km²)", "Area (km²)"),
+        ("valid_to", "有效期止", "Valid to"),
+        ("status", "状态", "Status"),
+    ],
+    "enterprise": [
+        ("name", "企业名称", "Name"),
+        ("credit_code", "统一社会信用代码", "Credit code"),
+        ("division_name", "所在区划", "Division"),
+        ("ownership", "所有制", "Ownership"),
+    ],
+    "facility": [
+        ("name", "名称", "Name"),
+        ("kind", "类型", "Kind"),
+        ("metals", "金属/矿种", "Metals"),
+        ("enterprise_name", "企业", "Enterprise"),
+        ("division_name", "所在区划", "Division"),
+        ("status", "状态", "Status"),
+    ],
+    "zone": [
+        ("code", "编号", "Code"),
+        ("name", "名称", "Name"),
+        ("kind", "类型", "Kind"),
+        ("division_name", "所在区划", "Division"),
+        ("area_km2", "面积(km²)", "Area (km²)"),
+        ("release_date", "投放时间", "Release date"),
+    ],
 }
-TITLES = {"right": ("矿业权", "Mineral rights"), "enterprise": ("企业", "Enterprises"),
-          "facility": ("生产设施", "Facilities"), "zone": ("规划分区与区块", "Zones and blocks")}
-FILTER_CHOICES = {"right": {"kind": vocab.RIGHT_KINDS, "status": vocab.RIGHT_STATES},
-                  "facility": {"kind": vocab.FACILITY_KINDS, "status": vocab.FACILITY_STATUS},
-                  "zone": {"kind": vocab.ZONE_KINDS}, "enterprise": {}}
+TITLES = {
+    "right": ("矿业权", "Mineral rights"),
+    "enterprise": ("企业", "Enterprises"),
+    "facility": ("生产设施", "Facilities"),
+    "zone": ("规划分区与区块", "Zones and blocks"),
+}
+FILTER_CHOICES = {
+    "right": {"kind": vocab.RIGHT_KINDS, "status": vocab.RIGHT_STATES},
+    "facility": {"kind": vocab.FACILITY_KINDS, "status": vocab.FACILITY_STATUS},
+    "zone": {"kind": vocab.ZONE_KINDS},
+    "enterprise": {},
+}
 STATUS_VOCAB = {"right": "RIGHT_STATES", "facility": "FACILITY_STATUS"}
 PATHS = {"right": "rights", "enterprise": "enterprises", "facility": "facilities", "zone": "zones"}
-
 
 
 def list_view(request, name):
@@ -54,13 +80,26 @@ def list_view(request, name):
     page = Paginator(qs, 50).get_page(g.get("page"))
     rows = [services.serialize(actor, name, o) for o in page.object_list]
     can_create = actor.is_admin or actor.is_regulator or (actor.is_enterprise and name == "facility")
-    return render(request, "registry/list.html", {
-        "nav": name, "name": name, "path": PATHS[name], "title": TITLES[name], "columns": COLUMNS[name],
-        "status_vocab": STATUS_VOCAB.get(name, ""),
-        "rows": rows, "page": page, "filters": filters, "filter_choices": FILTER_CHOICES[name],
-        "can_create": can_create, "querystring": g.copy().urlencode() if "page" not in g else
-        "&".join(f"{k}={v}" for k, v in g.items() if k != "page"),
-    })
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "nav": name,
+            "name": name,
+            "path": PATHS[name],
+            "title": TITLES[name],
+            "columns": COLUMNS[name],
+            "status_vocab": STATUS_VOCAB.get(name, ""),
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "filter_choices": FILTER_CHOICES[name],
+            "can_create": can_create,
+            "querystring": g.copy().urlencode()
+            if "page" not in g
+            else "&".join(f"{k}={v}" for k, v in g.items() if k != "page"),
+        },
+    )
 
 
 def _field_rows(actor, name, specs, values, obj=None):
@@ -124,15 +163,28 @@ def create_view(request, name):
             values["enterprise"] = actor.enterprise_id
         event = None
         if name == "right":
-            event = {"kind": request.POST.get("event_kind", "granted"), "date": request.POST.get("event_date", ""),
-                     "document_ref": request.POST.get("event_document_ref", ""),
-                     "reason": request.POST.get("event_reason", "")}
+            event = {
+                "kind": request.POST.get("event_kind", "granted"),
+                "date": request.POST.get("event_date", ""),
+                "document_ref": request.POST.get("event_document_ref", ""),
+                "reason": request.POST.get("event_reason", ""),
+            }
         response, errors = _save(request, name, lambda: services.create(actor, name, values, first_event=event))
         if response:
             return response
-    return render(request, "registry/form.html", {
-        "nav": name, "name": name, "title": TITLES[name], "rows": _field_rows(actor, name, specs, values),
-        "errors": errors, "creating": True, "post": request.POST})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "nav": name,
+            "name": name,
+            "title": TITLES[name],
+            "rows": _field_rows(actor, name, specs, values),
+            "errors": errors,
+            "creating": True,
+            "post": request.POST,
+        },
+    )
 
 
 def edit_view(request, name, pk):
@@ -142,7 +194,7 @@ def edit_view(request, name, pk):
     try:
         obj = services.get(actor, name, pk)
     except NotFound:
-        raise Http404
+        raise Http404 from None
     if not services.can_edit(actor, name, obj):
         return HttpResponseForbidden("无权修改该记录 / You may not edit this record")
     ent = services.entity(name)
@@ -157,9 +209,20 @@ def edit_view(request, name, pk):
         response, errors = _save(request, name, lambda: services.update(actor, name, pk, changed, version))
         if response:
             return response
-    return render(request, "registry/form.html", {
-        "nav": name, "name": name, "title": TITLES[name], "rows": _field_rows(actor, name, specs, values, obj),
-        "errors": errors, "creating": False, "version": version, "obj": obj})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "nav": name,
+            "name": name,
+            "title": TITLES[name],
+            "rows": _field_rows(actor, name, specs, values, obj),
+            "errors": errors,
+            "creating": False,
+            "version": version,
+            "obj": obj,
+        },
+    )
 
 
 def _as_text(v) -> str:
@@ -177,14 +240,22 @@ def detail_view(request, name, pk):
     try:
         obj = services.get(actor, name, pk)
     except NotFound:
-        raise Http404
+        raise Http404 from None
     data = services.serialize(actor, name, obj, with_boundary=True)
     boundary = data.pop("boundary", None)
-    ctx = {"nav": name, "name": name, "path": PATHS[name], "title": TITLES[name], "obj": obj, "data": data,
-           "status_vocab": STATUS_VOCAB.get(name, ""),
-           "boundary_json": json.dumps(boundary) if boundary else "",
-           "fields": [(f, data.get(f.name)) for f in services.entity(name).specs if f.name in data],
-           "full": data["full_view"], "ref_names": _reference_names(obj)}
+    ctx = {
+        "nav": name,
+        "name": name,
+        "path": PATHS[name],
+        "title": TITLES[name],
+        "obj": obj,
+        "data": data,
+        "status_vocab": STATUS_VOCAB.get(name, ""),
+        "boundary_json": json.dumps(boundary) if boundary else "",
+        "fields": [(f, data.get(f.name)) for f in services.entity(name).specs if f.name in data],
+        "full": data["full_view"],
+        "ref_names": _reference_names(obj),
+    }
     if data["full_view"]:
         ctx["history"] = services.history(actor, name, obj)
         ctx["can_edit"] = services.can_edit(actor, name, obj)
@@ -220,7 +291,7 @@ def right_event_view(request, pk):
         services.add_event(actor, pk, data, p.get("version"))
         messages.success(request, "已记录 / recorded")
     except NotFound:
-        raise Http404
+        raise Http404 from None
     except ServiceError as exc:
         for e in _errors(request, exc):
             messages.error(request, e)

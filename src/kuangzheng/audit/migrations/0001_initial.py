@@ -4,42 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("seq", models.BigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='序号')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('actor', models.CharField(max_length=150, verbose_name='操作人')),
-                ('role', models.CharField(max_length=16, verbose_name='角色')),
-                ('action', models.CharField(max_length=32, verbose_name='操作')),
-                ('entity', models.CharField(max_length=64, verbose_name='对象类型')),
-                ('entity_id', models.CharField(max_length=64, verbose_name='对象标识')),
-                ('before', models.JSONField(null=True, verbose_name='修改前')),
-                ('after', models.JSONField(null=True, verbose_name='修改后')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="序号")),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("actor", models.CharField(max_length=150, verbose_name="操作人")),
+                ("role", models.CharField(max_length=16, verbose_name="角色")),
+                ("action", models.CharField(max_length=32, verbose_name="操作")),
+                ("entity", models.CharField(max_length=64, verbose_name="对象类型")),
+                ("entity_id", models.CharField(max_length=64, verbose_name="对象标识")),
+                ("before", models.JSONField(null=True, verbose_name="修改前")),
+                ("after", models.JSONField(null=True, verbose_name="修改后")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['entity', 'entity_id'], name='audit_audit_entity_a95793_idx')],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["seq"],
+                "indexes": [models.Index(fields=["entity", "entity_id"], name="audit_audit_entity_a95793_idx")],
             },
         ),
     ]

@@ -8,17 +8,58 @@ import datetime as dt
 
 import numpy as np
 
-from .engine import Batch, Coded
 from . import minerals as mn
+from .engine import Batch, Coded
 
-NUMBERS = ("capacity", "single_series_capacity", "daily_capacity", "cell_current_ka", "ac_molten_kwh_t",
-           "ac_ingot_kwh_t", "current_efficiency_pct", "capital_ratio_pct", "self_supply_pct", "replacement_retired",
-           "mining_scale", "furnace_t", "area_km2", "elevation_top", "elevation_bottom", "price_yuan", "added_km2",
-           "original_km2", "idle_years", "lon", "lat")
-TEXTS = ("kind", "project_type", "process", "equipment_level", "mining_method", "coal_rank", "capacity_unit",
-         "division", "status", "obtained_by", "agreement_case", "name", "code")
-FLAGS = ("eia_approved", "environment_consent", "state_council_consent", "planning_review_passed", "findings",
-         "has_deep_processing", "adjacent", "in_designated_quarry_area", "integrated_agreement")
+NUMBERS = (
+    "capacity",
+    "single_series_capacity",
+    "daily_capacity",
+    "cell_current_ka",
+    "ac_molten_kwh_t",
+    "ac_ingot_kwh_t",
+    "current_efficiency_pct",
+    "capital_ratio_pct",
+    "self_supply_pct",
+    "replacement_retired",
+    "mining_scale",
+    "furnace_t",
+    "area_km2",
+    "elevation_top",
+    "elevation_bottom",
+    "price_yuan",
+    "added_km2",
+    "original_km2",
+    "idle_years",
+    "lon",
+    "lat",
+)
+TEXTS = (
+    "kind",
+    "project_type",
+    "process",
+    "equipment_level",
+    "mining_method",
+    "coal_rank",
+    "capacity_unit",
+    "division",
+    "status",
+    "obtained_by",
+    "agreement_case",
+    "name",
+    "code",
+)
+FLAGS = (
+    "eia_approved",
+    "environment_consent",
+    "state_council_consent",
+    "planning_review_passed",
+    "findings",
+    "has_deep_processing",
+    "adjacent",
+    "in_designated_quarry_area",
+    "integrated_agreement",
+)
 # text columns with few distinct values, kept dictionary-encoded (engine.Coded)
 CATEGORIES = tuple(t for t in TEXTS if t not in ("name", "code")) + ("minerals",)
 DATES = ("valid_from", "valid_to", "release_date", "first_transfer", "since")
@@ -64,11 +105,21 @@ def from_records(kind: str, records: list[dict], as_of: dt.date, catalogue=None)
     cols["metals_mask"] = mn.masks(mn.joined(lists))
     for extra in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park"):
         if extra in present:
-            cols[extra] = np.array([_flag(r.get(extra)) if r.get(extra) != -1 else -1 for r in records],
-                                   dtype=np.int8)
-    for extra in ("conflicts", "other_holder_same_mineral_mining", "in_prohibited", "in_nature_reserve",
-                  "in_restricted", "exploration_blocks", "mining_blocks", "block_other_subjects", "in_fragile_area",
-                  "in_integrated_zone", "straddles_integrated_zone", "key_mining_area_km"):
+            cols[extra] = np.array([_flag(r.get(extra)) if r.get(extra) != -1 else -1 for r in records], dtype=np.int8)
+    for extra in (
+        "conflicts",
+        "other_holder_same_mineral_mining",
+        "in_prohibited",
+        "in_nature_reserve",
+        "in_restricted",
+        "exploration_blocks",
+        "mining_blocks",
+        "block_other_subjects",
+        "in_fragile_area",
+        "in_integrated_zone",
+        "straddles_integrated_zone",
+        "key_mining_area_km",
+    ):
         if extra in present:
             cols[extra] = np.array([_num(r.get(extra)) for r in records], dtype=float)
     if kind == "facility" and "commissioned" in present and "since" not in present:
@@ -86,13 +137,15 @@ def finish(kind: str, ids, cols: dict, as_of: dt.date, catalogue=None) -> Batch:
             cols[name] = Coded.encode(cols[name])
     status = cols.get("status")
     if kind == "facility":
-        cols.setdefault("live", (~status.isin(("closed",))).astype(np.int8) if status is not None
-                        else np.ones(n, np.int8))
+        cols.setdefault(
+            "live", (~status.isin(("closed",))).astype(np.int8) if status is not None else np.ones(n, np.int8)
+        )
     elif kind == "right":
         if status is not None:
             cols.setdefault("live", status.isin(LIVE_RIGHT_STATES).astype(np.int8))
-            cols.setdefault("project_type", Coded(np.array(["existing", "new"]),
-                                                  status.isin(("applied",)).astype(np.int16)))
+            cols.setdefault(
+                "project_type", Coded(np.array(["existing", "new"]), status.isin(("applied",)).astype(np.int16))
+            )
         if "since" not in cols and "valid_from" in cols:
             cols["since"] = cols["valid_from"]
     return Batch(kind, np.asarray(ids), cols, as_of, catalogue)

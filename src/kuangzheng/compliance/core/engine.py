@@ -36,17 +36,28 @@ PROVINCES = {"15": "inner_mongolia", "63": "qinghai", "54": "tibet"}
 R_NOT_SUBJECT, R_PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PRINCIPLE, R_NOT_LIVE = 0, 1, 2, 3, 4, 5, 6
 COMMON_REASONS = {
     R_NOT_SUBJECT: ("该规则不适用于此对象", "the rule does not apply to this subject"),
-    R_PASS: ("{label}为 {value} {unit}，满足 {op} {threshold} {unit} 的要求",
-             "{label_en} is {value} {unit}, meeting the requirement {op} {threshold} {unit}"),
-    R_FAIL: ("{label}为 {value} {unit}，不满足 {op} {threshold} {unit} 的要求",
-             "{label_en} is {value} {unit}, failing the requirement {op} {threshold} {unit}"),
+    R_PASS: (
+        "{label}为 {value} {unit}，满足 {op} {threshold} {unit} 的要求",
+        "{label_en} is {value} {unit}, meeting the requirement {op} {threshold} {unit}",
+    ),
+    R_FAIL: (
+        "{label}为 {value} {unit}，不满足 {op} {threshold} {unit} 的要求",
+        "{label_en} is {value} {unit}, failing the requirement {op} {threshold} {unit}",
+    ),
     R_MISSING: ("缺少{label}数据，无法判断", "{label_en} is not recorded, so the rule cannot be decided"),
-    R_NOT_IN_FORCE: ("{as_of} 在该辖区（{jurisdiction}）没有有效的政策条款", "no policy provision applies in "
-                     "this jurisdiction ({jurisdiction}) on {as_of}"),
-    R_PRINCIPLE: ("{label}为 {value} {unit}，未达到“原则上”{op} {threshold} {unit} 的要求（警示，非否决）",
-                  "{label_en} is {value} {unit}, short of the 'in principle' requirement {op} {threshold} {unit}"
-                  " (a warning, not a failure)"),
-    R_NOT_LIVE: ("对象已关闭、注销或失效，不再审查", "the subject is closed, cancelled or no longer valid; not reviewed"),
+    R_NOT_IN_FORCE: (
+        "{as_of} 在该辖区（{jurisdiction}）没有有效的政策条款",
+        "no policy provision applies in this jurisdiction ({jurisdiction}) on {as_of}",
+    ),
+    R_PRINCIPLE: (
+        "{label}为 {value} {unit}，未达到“原则上”{op} {threshold} {unit} 的要求（警示，非否决）",
+        "{label_en} is {value} {unit}, short of the 'in principle' requirement {op} {threshold} {unit}"
+        " (a warning, not a failure)",
+    ),
+    R_NOT_LIVE: (
+        "对象已关闭、注销或失效，不再审查",
+        "the subject is closed, cancelled or no longer valid; not reviewed",
+    ),
 }
 
 
@@ -86,15 +97,14 @@ class Coded:
         self.categories, self.codes = categories, codes
 
     @classmethod
-    def encode(cls, values) -> "Coded":
+    def encode(cls, values) -> Coded:
         if isinstance(values, Coded):
             return values
         if isinstance(values, np.ndarray):
             categories, codes = np.unique(values.astype(str), return_inverse=True)
             return cls(categories, codes.astype(np.int16))
         table: dict[str, int] = {}  # records: one dict lookup per row, in first-seen order
-        codes = np.fromiter((table.setdefault("" if v is None else str(v), len(table)) for v in values),
-                            dtype=np.int16)
+        codes = np.fromiter((table.setdefault("" if v is None else str(v), len(table)) for v in values), dtype=np.int16)
         return cls(np.array(list(table), dtype=str) if table else np.array([""], dtype=str), codes)
 
     def __len__(self) -> int:
@@ -150,7 +160,7 @@ class _Slice(Mapping):
 class Batch:
     """Subjects of one kind as columns. Missing numbers are NaN, missing text '', unknown flags -1."""
 
-    kind: str                      # facility | right | zone
+    kind: str  # facility | right | zone
     ids: np.ndarray
     cols: dict[str, np.ndarray]
     as_of: dt.date
@@ -180,8 +190,11 @@ class Batch:
             return v
         key = ("coded", name)
         if key not in self._cache:
-            self._cache[key] = Coded(np.array([""]), np.zeros(len(self), dtype=np.int16)) if v is None \
+            self._cache[key] = (
+                Coded(np.array([""]), np.zeros(len(self), dtype=np.int16))
+                if v is None
                 else Coded.encode(np.asarray(v, dtype=str))
+            )
         return self._cache[key]
 
     def flag(self, name: str) -> np.ndarray:
@@ -190,8 +203,11 @@ class Batch:
 
     def date(self, name: str) -> np.ndarray:
         v = self.cols.get(name)
-        return np.full(len(self), np.datetime64("NaT"), dtype="datetime64[D]") if v is None else \
-            np.asarray(v, dtype="datetime64[D]")
+        return (
+            np.full(len(self), np.datetime64("NaT"), dtype="datetime64[D]")
+            if v is None
+            else np.asarray(v, dtype="datetime64[D]")
+        )
 
     def mask(self, name: str) -> np.ndarray:
         v = self.cols.get(name)
@@ -254,12 +270,16 @@ class Batch:
     def entry_column(self, entry_id: str, where: np.ndarray) -> np.ndarray:
         return np.where(where, np.int16(self.entry_code(entry_id)), np.int16(-1))
 
-    def subset(self, idx: np.ndarray) -> "Batch":
+    def subset(self, idx: np.ndarray) -> Batch:
         """The rows `idx` as a batch of their own, sharing the entry table (so entry codes agree)."""
         sub = Batch(self.kind, self.ids[idx], _Slice(self.cols, idx), self.as_of, self.catalogue)
         names, codes = self.jur_codes
-        sub._cache.update(jur_codes=(names, codes[idx]), catalogue=self.cat(),
-                          entry_table=self.entry_table, entry_index=self._cache.setdefault("entry_index", {}))
+        sub._cache.update(
+            jur_codes=(names, codes[idx]),
+            catalogue=self.cat(),
+            entry_table=self.entry_table,
+            entry_index=self._cache.setdefault("entry_index", {}),
+        )
         return sub
 
     @property
@@ -283,7 +303,7 @@ class Result:
     entries: list[np.ndarray] = field(default_factory=list)
 
     @classmethod
-    def empty(cls, n: int) -> "Result":
+    def empty(cls, n: int) -> Result:
         return cls(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int16))
 
     def set(self, where: np.ndarray, outcome: int, reason: int) -> None:
@@ -306,8 +326,10 @@ def choose(cases: list[np.ndarray], outcomes: list[int], reasons: list[int], def
     case = np.full(n, len(cases), dtype=np.int8)
     for i in range(len(cases) - 1, -1, -1):
         put(case, cases[i], i)
-    return (np.array([*outcomes, default[0]], dtype=np.int8).take(case),
-            np.array([*reasons, default[1]], dtype=np.int16).take(case))
+    return (
+        np.array([*outcomes, default[0]], dtype=np.int8).take(case),
+        np.array([*reasons, default[1]], dtype=np.int16).take(case),
+    )
 
 
 @dataclass(frozen=True)
@@ -319,7 +341,7 @@ class Rule:
     title_en: str
     fn: Callable[[Batch], Result]
     reasons: dict = field(default_factory=dict)
-    labels: dict = field(default_factory=dict)   # fact name -> (zh, en)
+    labels: dict = field(default_factory=dict)  # fact name -> (zh, en)
     derive: Callable[[dict], dict] | None = None  # facts -> extra text facts (codes spelt out for people)
     applies: Callable[[Batch], np.ndarray] | None = None  # rows the rule can concern; the rest are n/a
 
@@ -330,16 +352,26 @@ class Rule:
 RULES: dict[tuple[str, str], Rule] = {}  # (subject kind, rule id) -> rule
 
 
-def rule(id: str, subject: str | tuple[str, ...], mechanism: str, title: tuple[str, str], reasons: dict | None = None,
-         labels: dict | None = None, derive: Callable[[dict], dict] | None = None,
-         applies: Callable[[Batch], np.ndarray] | None = None):
+def rule(
+    id: str,
+    subject: str | tuple[str, ...],
+    mechanism: str,
+    title: tuple[str, str],
+    reasons: dict | None = None,
+    labels: dict | None = None,
+    derive: Callable[[dict], dict] | None = None,
+    applies: Callable[[Batch], np.ndarray] | None = None,
+):
     """Register a rule function `fn(batch) -> Result` for one or several subject kinds. With `applies`,
     the engine hands the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
+
     def wrap(fn):
         for kind in (subject,) if isinstance(subject, str) else subject:
-            RULES[(kind, id)] = Rule(id, kind, mechanism, title[0], title[1], fn, reasons or {}, labels or {},
-                                     derive, applies)
+            RULES[(kind, id)] = Rule(
+                id, kind, mechanism, title[0], title[1], fn, reasons or {}, labels or {}, derive, applies
+            )
         return fn
+
     return wrap
 
 
@@ -368,10 +400,11 @@ class Lookup:
     ops: set = field(default_factory=set)  # the comparison codes that occur
 
     @classmethod
-    def empty(cls, n: int) -> "Lookup":
+    def empty(cls, n: int) -> Lookup:
         """Nothing binds on any of n rows (yet)."""
-        return cls(np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16),
-                   np.zeros(n, dtype=bool))
+        return cls(
+            np.full(n, np.nan), np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int16), np.zeros(n, dtype=bool)
+        )
 
     @property
     def found(self) -> np.ndarray:
@@ -444,7 +477,7 @@ def compare(values: np.ndarray, op: np.ndarray, threshold: np.ndarray, ops=None)
     limits the work to the comparisons that occur."""
     out = np.zeros(len(values), dtype=bool)
     with np.errstate(invalid="ignore"):
-        for code in (ops if ops is not None else _COMPARE):
+        for code in ops if ops is not None else _COMPARE:
             if code in _COMPARE:
                 out |= (op == code) & _COMPARE[code](values, threshold)
     return out
@@ -455,8 +488,15 @@ def const(n: int, value) -> np.ndarray:
     return np.broadcast_to(np.asarray(value), (n,))
 
 
-def threshold_result(batch: Batch, applies: np.ndarray, values: np.ndarray, names, unit: str | None,
-                     fact: str, principle_warns: bool = True) -> Result:
+def threshold_result(
+    batch: Batch,
+    applies: np.ndarray,
+    values: np.ndarray,
+    names,
+    unit: str | None,
+    fact: str,
+    principle_warns: bool = True,
+) -> Result:
     """The common shape of an access threshold: pass / fail (warning when 原则上) / missing / not in force."""
     n = len(batch)
     res = Result.empty(n)
@@ -466,8 +506,12 @@ def threshold_result(batch: Batch, applies: np.ndarray, values: np.ndarray, name
     ok = compare(v, lk.op[idx], lk.value[idx], lk.ops)
     known = ~np.isnan(v)
     soft = lk.principle[idx] & principle_warns
-    code, reason = choose([~found, ~known, ok, soft], [NA, MISSING, PASS, WARN],
-                          [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE], (FAIL, R_FAIL))
+    code, reason = choose(
+        [~found, ~known, ok, soft],
+        [NA, MISSING, PASS, WARN],
+        [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE],
+        (FAIL, R_FAIL),
+    )
     res.outcome[idx] = code
     res.reason[idx] = reason
     res.facts[fact] = (values, unit)
@@ -602,8 +646,17 @@ def row_facts(ev: Evaluation, i: int) -> tuple[dict, list[str]]:
 
 def verdict(ev: Evaluation, i: int) -> dict:
     facts, entries = row_facts(ev, i)
-    return render(ev.rule.id, ev.batch.kind, plain_value(ev.batch.ids[i]), int(ev.outcome[i]),
-                  int(ev.reason[i]), facts, entries, ev.batch.as_of, ev.batch.catalogue)
+    return render(
+        ev.rule.id,
+        ev.batch.kind,
+        plain_value(ev.batch.ids[i]),
+        int(ev.outcome[i]),
+        int(ev.reason[i]),
+        facts,
+        entries,
+        ev.batch.as_of,
+        ev.batch.catalogue,
+    )
 
 
 class _Fill(dict):
@@ -621,43 +674,77 @@ def _fmt(v):
     return str(v)
 
 
-def render(rule_id: str, kind: str, subject_id, outcome: int, reason: int, facts: dict, entry_ids: list[str],
-           as_of: dt.date, catalogue: Catalogue | None = None) -> dict:
+def render(
+    rule_id: str,
+    kind: str,
+    subject_id,
+    outcome: int,
+    reason: int,
+    facts: dict,
+    entry_ids: list[str],
+    as_of: dt.date,
+    catalogue: Catalogue | None = None,
+) -> dict:
     """A verdict a regulator can defend: outcome, facts with units, citations, explanation, trace."""
     r = get_rule(kind, rule_id)
     cat = catalogue or load_catalogue()
     values = _Fill({k: _fmt(v[0]) for k, v in facts.items()})
     main = next((k for k in facts if k not in ("threshold", "op", "jurisdiction")), None)
     zh_label, en_label = r.labels.get(main, (main or "", main or ""))
-    values.update(label=zh_label, label_en=en_label, as_of=as_of.isoformat(),
-                  value=values[main] if main else "—",
-                  unit=(facts.get(main) or [None, None])[1] or "")
+    values.update(
+        label=zh_label,
+        label_en=en_label,
+        as_of=as_of.isoformat(),
+        value=values[main] if main else "—",
+        unit=(facts.get(main) or [None, None])[1] or "",
+    )
     zh, en = r.reason_text(reason)
     citations = []
     for eid in entry_ids:
         e = cat.by_id.get(eid)
         if e is None:
             continue
-        citations.append({"id": e.id, "doc": e.doc, "param": e.param, "comparison": e.comparison,
-                          "value": list(e.value) if isinstance(e.value, tuple) else e.value, "unit": e.unit,
-                          "effective": e.effective.isoformat(), "until": e.until and e.until.isoformat(),
-                          "deadline": e.deadline and e.deadline.isoformat(), "principle": e.principle,
-                          "quote": e.quote})
-    trace = [f"rule {r.id} ({r.mechanism}) on {kind} {subject_id}, as of {as_of.isoformat()}, "
-             f"jurisdiction {values['jurisdiction']}"]
-    trace += [f"catalogue {c['id']}: {c['param'] or '-'} {c['comparison']} {_fmt(c['value'])} {c['unit'] or ''}"
-              f" (effective {c['effective']}{', until ' + c['until'] if c['until'] else ''}"
-              f"{', deadline ' + c['deadline'] if c['deadline'] else ''}{', 原则上' if c['principle'] else ''})"
-              for c in citations]
+        citations.append(
+            {
+                "id": e.id,
+                "doc": e.doc,
+                "param": e.param,
+                "comparison": e.comparison,
+                "value": list(e.value) if isinstance(e.value, tuple) else e.value,
+                "unit": e.unit,
+                "effective": e.effective.isoformat(),
+                "until": e.until and e.until.isoformat(),
+                "deadline": e.deadline and e.deadline.isoformat(),
+                "principle": e.principle,
+                "quote": e.quote,
+            }
+        )
+    trace = [
+        f"rule {r.id} ({r.mechanism}) on {kind} {subject_id}, as of {as_of.isoformat()}, "
+        f"jurisdiction {values['jurisdiction']}"
+    ]
+    trace += [
+        f"catalogue {c['id']}: {c['param'] or '-'} {c['comparison']} {_fmt(c['value'])} {c['unit'] or ''}"
+        f" (effective {c['effective']}{', until ' + c['until'] if c['until'] else ''}"
+        f"{', deadline ' + c['deadline'] if c['deadline'] else ''}{', 原则上' if c['principle'] else ''})"
+        for c in citations
+    ]
     trace += [f"fact {k} = {_fmt(v[0])}{' ' + v[1] if v[1] else ''}" for k, v in facts.items() if k != "jurisdiction"]
     trace.append(f"reason {reason} -> {OUTCOMES[outcome]}")
-    return {"rule": r.id, "mechanism": r.mechanism, "title": {"zh": r.title_zh, "en": r.title_en},
-            "subject": {"kind": kind, "id": subject_id}, "as_of": as_of.isoformat(),
-            "outcome": OUTCOMES[outcome], "outcome_zh": OUTCOME_ZH[outcome], "reason": reason,
-            "facts": [{"name": k, "value": v[0], "unit": v[1]} for k, v in facts.items()],
-            "citations": citations,
-            "explanation": {"zh": zh.format_map(values), "en": en.format_map(values)},
-            "trace": trace}
+    return {
+        "rule": r.id,
+        "mechanism": r.mechanism,
+        "title": {"zh": r.title_zh, "en": r.title_en},
+        "subject": {"kind": kind, "id": subject_id},
+        "as_of": as_of.isoformat(),
+        "outcome": OUTCOMES[outcome],
+        "outcome_zh": OUTCOME_ZH[outcome],
+        "reason": reason,
+        "facts": [{"name": k, "value": v[0], "unit": v[1]} for k, v in facts.items()],
+        "citations": citations,
+        "explanation": {"zh": zh.format_map(values), "en": en.format_map(values)},
+        "trace": trace,
+    }
 
 
 def verdicts(evals: list[Evaluation], include_na: bool = False) -> list[dict]:

@@ -27,8 +27,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "iron": ("铁", "铁矿", "富铁", "iron", "iron ore"),
     "rich_iron": ("富铁",),
     "ultra_lean_magnetite": ("超贫磁铁矿",),
-    "coal": ("煤", "煤炭", "褐煤", "烟煤", "无烟煤", "焦煤", "coal", "thermal coal", "metallurgical coal",
-             "lignite"),
+    "coal": ("煤", "煤炭", "褐煤", "烟煤", "无烟煤", "焦煤", "coal", "thermal coal", "metallurgical coal", "lignite"),
     "uranium": ("铀", "铀矿", "uranium"),
     "oil": ("石油", "oil"),
     "natural_gas": ("天然气", "natural gas"),
@@ -82,7 +81,7 @@ def mask_of(names, list_items: bool = False) -> np.uint64:
     m = np.uint64(0)
     for n in names:
         n = str(n).strip().lower()
-        for key in (LIST_ITEM_KEYS.get(n) if list_items and n in LIST_ITEM_KEYS else NAME_KEYS.get(n, ())):
+        for key in LIST_ITEM_KEYS.get(n) if list_items and n in LIST_ITEM_KEYS else NAME_KEYS.get(n, ()):
             m |= BIT[key]
     return m
 

@@ -75,11 +75,18 @@ def right_relations(index, layer: str, subj: dict, reg: dict, rights_layer: str 
     if len(a):
         reg_ids = np.asarray(reg["id"])
         sa, rr = _positions(ids, a), _positions(reg_ids, r)
-        other = (subj["holder"][sa] != reg["holder"][rr]) & (np.asarray(reg["live"])[rr] == 1) & (ids[sa] != reg_ids[rr])
+        other = (
+            (subj["holder"][sa] != reg["holder"][rr]) & (np.asarray(reg["live"])[rr] == 1) & (ids[sa] != reg_ids[rr])
+        )
         both_mining = (subj["kind"][sa] == "mining") & (reg["kind"][rr] == "mining")
-        stacked = both_mining & ~np.isnan(subj["top"][sa]) & ~np.isnan(reg["top"][rr]) & \
-            ~np.isnan(subj["bottom"][sa]) & ~np.isnan(reg["bottom"][rr]) & \
-            (np.maximum(subj["bottom"][sa], reg["bottom"][rr]) >= np.minimum(subj["top"][sa], reg["top"][rr]))
+        stacked = (
+            both_mining
+            & ~np.isnan(subj["top"][sa])
+            & ~np.isnan(reg["top"][rr])
+            & ~np.isnan(subj["bottom"][sa])
+            & ~np.isnan(reg["bottom"][rr])
+            & (np.maximum(subj["bottom"][sa], reg["bottom"][rr]) >= np.minimum(subj["top"][sa], reg["top"][rr]))
+        )
         clash = other & ~stacked
         np.add.at(conflicts, sa[clash], 1)
         same_mineral = clash & both_mining & ((subj["mask"][sa] & reg["mask"][rr]) != 0)
@@ -134,8 +141,10 @@ def facility_relations(index, layer: str, ids: np.ndarray, has_point: np.ndarray
         p = index.within_distance(layer, "zone:key_mining_area", radius_m)
         if len(p):
             np.minimum.at(near, _positions(ids, p.left), p.values["distance_m"])
-    cols = {"in_concentrator_area": np.where(np.isfinite(near), 1, 0).astype(np.int8),
-            "key_mining_area_km": np.where(np.isfinite(near), near / 1000, np.nan)}
+    cols = {
+        "in_concentrator_area": np.where(np.isfinite(near), 1, 0).astype(np.int8),
+        "key_mining_area_km": np.where(np.isfinite(near), near / 1000, np.nan),
+    }
     for flag, zone in (("in_nonferrous_park", "nonferrous_park"), ("in_zangqing_park", "zangqing_park")):
         inside = np.zeros(n)
         if _has_layer(index, f"zone:{zone}"):

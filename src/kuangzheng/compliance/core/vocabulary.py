@@ -5,8 +5,22 @@ from __future__ import annotations
 import numpy as np
 
 from kuangzheng.policy.catalogue import Entry
-from .engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, Batch, Lookup, Result, \
-    compare, resolve
+
+from .engine import (
+    FAIL,
+    MISSING,
+    NA,
+    PASS,
+    R_FAIL,
+    R_MISSING,
+    R_NOT_IN_FORCE,
+    R_PASS,
+    Batch,
+    Lookup,
+    Result,
+    compare,
+    resolve,
+)
 
 PROJECT_TYPES = ("new", "retrofit", "expansion")
 
@@ -38,16 +52,16 @@ def entry_rows(batch: Batch, entry_id: str, on=None) -> np.ndarray:
     if e.jurisdiction == "national":
         return np.ones(len(batch), dtype=bool)
     names = list(batch.jur_codes[0])
-    return batch.jur_mask(names.index(e.jurisdiction)) if e.jurisdiction in names else \
-        np.zeros(len(batch), dtype=bool)
+    return batch.jur_mask(names.index(e.jurisdiction)) if e.jurisdiction in names else np.zeros(len(batch), dtype=bool)
 
 
 def entry_col(batch: Batch, entry_id: str, where: np.ndarray) -> np.ndarray:
     return batch.entry_column(entry_id, where)
 
 
-def flag_result(batch: Batch, applies: np.ndarray, bound: np.ndarray, bad_flag: np.ndarray, fact: str,
-                *entry_ids: str) -> Result:
+def flag_result(
+    batch: Batch, applies: np.ndarray, bound: np.ndarray, bad_flag: np.ndarray, fact: str, *entry_ids: str
+) -> Result:
     """A yes/no fact where 1 means the requirement is broken: fail on 1, pass on 0, missing on -1."""
     res = Result.empty(len(batch))
     live = in_force(res, applies, bound)

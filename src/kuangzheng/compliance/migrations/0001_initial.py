@@ -5,53 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='评估基准日')),
-                ('scope', models.CharField(blank=True, help_text='GB/T 2260 prefix of the divisions covered; empty for the whole registry', max_length=6, verbose_name='区划范围前缀')),
-                ('started_by', models.CharField(max_length=150, verbose_name='发起人')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('subjects', models.PositiveIntegerField(default=0, verbose_name='审查对象数')),
-                ('evaluations', models.PositiveIntegerField(default=0, verbose_name='规则评估次数')),
-                ('seconds', models.FloatField(default=0, verbose_name='规则评估耗时(秒)')),
-                ('counts', models.JSONField(default=dict, verbose_name='按规则和结果计数')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("as_of", models.DateField(verbose_name="评估基准日")),
+                (
+                    "scope",
+                    models.CharField(
+                        blank=True,
+                        help_text="GB/T 2260 prefix of the divisions covered; empty for the whole registry",
+                        max_length=6,
+                        verbose_name="区划范围前缀",
+                    ),
+                ),
+                ("started_by", models.CharField(max_length=150, verbose_name="发起人")),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                ("subjects", models.PositiveIntegerField(default=0, verbose_name="审查对象数")),
+                ("evaluations", models.PositiveIntegerField(default=0, verbose_name="规则评估次数")),
+                ("seconds", models.FloatField(default=0, verbose_name="规则评估耗时(秒)")),
+                ("counts", models.JSONField(default=dict, verbose_name="按规则和结果计数")),
             ],
             options={
-                'verbose_name': '合规扫描',
-                'verbose_name_plural': '合规扫描',
-                'ordering': ['-id'],
+                "verbose_name": "合规扫描",
+                "verbose_name_plural": "合规扫描",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='SweepResult',
+            name="SweepResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=64)),
-                ('subject_kind', models.CharField(max_length=12)),
-                ('subject_id', models.BigIntegerField()),
-                ('subject_name', models.CharField(blank=True, max_length=200)),
-                ('division_code', models.CharField(blank=True, max_length=6)),
-                ('enterprise_id', models.BigIntegerField(blank=True, null=True)),
-                ('outcome', models.PositiveSmallIntegerField()),
-                ('reason', models.PositiveSmallIntegerField()),
-                ('facts', models.JSONField(default=dict)),
-                ('entries', models.JSONField(default=list)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='compliance.sweeprun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rule", models.CharField(max_length=64)),
+                ("subject_kind", models.CharField(max_length=12)),
+                ("subject_id", models.BigIntegerField()),
+                ("subject_name", models.CharField(blank=True, max_length=200)),
+                ("division_code", models.CharField(blank=True, max_length=6)),
+                ("enterprise_id", models.BigIntegerField(blank=True, null=True)),
+                ("outcome", models.PositiveSmallIntegerField()),
+                ("reason", models.PositiveSmallIntegerField()),
+                ("facts", models.JSONField(default=dict)),
+                ("entries", models.JSONField(default=list)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="results", to="compliance.sweeprun"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'rule', 'subject_kind', 'subject_id'],
-                'indexes': [models.Index(fields=['run', 'rule', 'outcome'], name='compliance__run_id_ed62f2_idx'), models.Index(fields=['run', 'subject_kind', 'subject_id'], name='compliance__run_id_c7d9d1_idx'), models.Index(fields=['run', 'division_code'], name='compliance__run_id_3dcb6c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('run', 'rule', 'subject_kind', 'subject_id'), name='sweep_result_unique')],
+                "ordering": ["run", "rule", "subject_kind", "subject_id"],
+                "indexes": [
+                    models.Index(fields=["run", "rule", "outcome"], name="compliance__run_id_ed62f2_idx"),
+                    models.Index(fields=["run", "subject_kind", "subject_id"], name="compliance__run_id_c7d9d1_idx"),
+                    models.Index(fields=["run", "division_code"], name="compliance__run_id_3dcb6c_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "rule", "subject_kind", "subject_id"), name="sweep_result_unique"
+                    )
+                ],
             },
         ),
     ]

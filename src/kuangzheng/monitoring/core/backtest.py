@@ -16,8 +16,8 @@ seed's own 2010 production is compared with the data's 2010 value to show which 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -43,7 +43,7 @@ SEED_METALS = {"cu": "copper", "al": "aluminium", "pb": "lead", "zn": "zinc", "n
 SEED_PRODUCTION_2010 = "004.stat.output.{m}.2010"
 SEED_PRODUCTION_TARGET = "004.target.output.{m}"
 SEED_CONSUMPTION_FORECAST = "004.forecast.consumption.{m}.2015"
-COMPARABLE_WITHIN = 0.10   # data 2010 within ±10 % of the seed's 2010 production
+COMPARABLE_WITHIN = 0.10  # data 2010 within ±10 % of the seed's 2010 production
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,11 @@ def run_backtest(metals=METALS, origins=ORIGINS, horizon=HORIZON, methods=None) 
             for name, method in methods.items():
                 f = method(ty, tv, int(ey[-1] - origin))
                 pred = f.point[np.searchsorted(f.years, ey)]
-                out.append(BacktestRow(metal, origin, name, len(ty), tuple(int(y) for y in ey),
-                                       fc.mape(ev, pred), fc.rmse(ev, pred)))
+                out.append(
+                    BacktestRow(
+                        metal, origin, name, len(ty), tuple(int(y) for y in ey), fc.mape(ev, pred), fc.rmse(ev, pred)
+                    )
+                )
     return out
 
 
@@ -90,29 +93,31 @@ def summary(rows: list[BacktestRow]) -> dict[str, tuple[float, float, int]]:
 
 @dataclass(frozen=True)
 class SeedRow:
-    metal: str                 # seed metal code
-    series: str                # data series
-    kind: str                  # "production target" | "consumption forecast"
+    metal: str  # seed metal code
+    series: str  # data series
+    kind: str  # "production target" | "consumption forecast"
     entry_id: str
-    seed_measure: str          # applies_to of the seed's 2010 production entry, e.g. refined_copper.output
-    data_measure: str          # the data column's own description
+    seed_measure: str  # applies_to of the seed's 2010 production entry, e.g. refined_copper.output
+    data_measure: str  # the data column's own description
     comparison: str
     seed_2015_kt: float
     data_2015_kt: float | None
     seed_2010_production_kt: float | None
     data_2010_kt: float | None
-    comparable: bool | None    # None: no 2010 value in the data to judge by
+    comparable: bool | None  # None: no 2010 value in the data to judge by
     note: str
 
 
 def _kt(entry) -> float:
     from .units import factor
+
     return entry.value * factor(entry.unit, "t") / 1000
 
 
 def seed_comparison(catalogue=None) -> list[SeedRow]:
     if catalogue is None:
         from kuangzheng.policy.catalogue import load_catalogue
+
         catalogue = load_catalogue()
     data = china_production()
     out = []
@@ -123,8 +128,10 @@ def seed_comparison(catalogue=None) -> list[SeedRow]:
         seed10 = _kt(base) if base else None
         d10 = at.get(2010)
         comparable = None if d10 is None or seed10 is None else abs(d10 / seed10 - 1) <= COMPARABLE_WITHIN
-        for kind, pattern in (("production target", SEED_PRODUCTION_TARGET),
-                              ("consumption forecast", SEED_CONSUMPTION_FORECAST)):
+        for kind, pattern in (
+            ("production target", SEED_PRODUCTION_TARGET),
+            ("consumption forecast", SEED_CONSUMPTION_FORECAST),
+        ):
             e = catalogue.by_id.get(pattern.format(m=code))
             if e is None:
                 continue
@@ -137,8 +144,23 @@ def seed_comparison(catalogue=None) -> list[SeedRow]:
                 notes.append("no 2010 value in the data to check the measure")
             if at.get(2015) is None:
                 notes.append("no 2015 value in the data")
-            out.append(SeedRow(code, series, kind, e.id, (base or e).applies_to, measures()[series], e.comparison, _kt(e), at.get(2015), seed10, d10,
-                               comparable, "; ".join(notes)))
+            out.append(
+                SeedRow(
+                    code,
+                    series,
+                    kind,
+                    e.id,
+                    (base or e).applies_to,
+                    measures()[series],
+                    e.comparison,
+                    _kt(e),
+                    at.get(2015),
+                    seed10,
+                    d10,
+                    comparable,
+                    "; ".join(notes),
+                )
+            )
     return out
 
 
@@ -156,8 +178,10 @@ def _fmt(v, spec=".0f"):
 def main(argv=None) -> None:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     rows = run_backtest()
-    print(f"Backtest: China national production (OWID: Clio-Infra ≤ {LAST_YEAR}), kt; fit {FIRST_YEAR}..T, "
-          f"forecast T+1..T+{HORIZON}")
+    print(
+        f"Backtest: China national production (OWID: Clio-Infra ≤ {LAST_YEAR}), kt; fit {FIRST_YEAR}..T, "
+        f"forecast T+1..T+{HORIZON}"
+    )
     print(f"{'metal':<10}{'T':>6}  {'method':<14}{'n':>4}  {'eval years':<11}{'MAPE %':>8}{'RMSE kt':>10}")
     for r in rows:
         span = f"{r.eval_years[0]}-{r.eval_years[-1]}"
@@ -169,13 +193,17 @@ def main(argv=None) -> None:
     print("Elasticity and intensity methods: not backtested (no GDP series in the shipped data).")
 
     print("\nSeed 004's 2015 figures against the data's 2015 production (kt):")
-    print(f"{'metal':<6}{'kind':<22}{'cmp':>4}{'seed 2015':>11}{'data 2015':>11}{'seed 2010':>11}"
-          f"{'data 2010':>11}  comparable  note")
+    print(
+        f"{'metal':<6}{'kind':<22}{'cmp':>4}{'seed 2015':>11}{'data 2015':>11}{'seed 2010':>11}"
+        f"{'data 2010':>11}  comparable  note"
+    )
     seed_rows = seed_comparison()
     for s in seed_rows:
         comp = {True: "yes", False: "no", None: "?"}[s.comparable]
-        print(f"{s.metal:<6}{s.kind:<22}{s.comparison:>4}{_fmt(s.seed_2015_kt):>11}{_fmt(s.data_2015_kt):>11}"
-              f"{_fmt(s.seed_2010_production_kt):>11}{_fmt(s.data_2010_kt):>11}  {comp:<10}  {s.note}")
+        print(
+            f"{s.metal:<6}{s.kind:<22}{s.comparison:>4}{_fmt(s.seed_2015_kt):>11}{_fmt(s.data_2015_kt):>11}"
+            f"{_fmt(s.seed_2010_production_kt):>11}{_fmt(s.data_2010_kt):>11}  {comp:<10}  {s.note}"
+        )
     print("Measures — seed (catalogue applies_to) vs data (column description):")
     for code in dict.fromkeys(s.metal for s in seed_rows):
         s = next(x for x in seed_rows if x.metal == code)

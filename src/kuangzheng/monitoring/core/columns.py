@@ -14,8 +14,7 @@ import numpy as np
 from .errors import MonitorInputError
 
 
-def as_numbers(name: str, values, *, n: int | None = None, nonneg: bool = True,
-               allow_nan: bool = False) -> np.ndarray:
+def as_numbers(name: str, values, *, n: int | None = None, nonneg: bool = True, allow_nan: bool = False) -> np.ndarray:
     """A float array of finite numbers (≥ 0 unless ``nonneg`` is False), of length ``n`` if given.
 
     With ``allow_nan``, NaN is accepted as "not reported".
@@ -31,8 +30,7 @@ def as_numbers(name: str, values, *, n: int | None = None, nonneg: bool = True,
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         want_zh, want_en = ("有限的非负数", "finite and non-negative") if nonneg else ("有限数", "finite")
-        raise MonitorInputError(f"{name}[{i}]", f"值 {arr[i]!r} 不是{want_zh}",
-                                f"value {arr[i]!r} is not {want_en}")
+        raise MonitorInputError(f"{name}[{i}]", f"值 {arr[i]!r} 不是{want_zh}", f"value {arr[i]!r} is not {want_en}")
     return arr
 
 
@@ -47,8 +45,11 @@ def as_keys(name: str, values, *, n: int | None = None) -> np.ndarray:
 
 def check_length(name: str, arr: np.ndarray, n: int | None) -> None:
     if n is not None and len(arr) != n:
-        raise MonitorInputError(name, f"长度为 {len(arr)}，应为 {n}（与其他列一致）",
-                                f"has length {len(arr)}, expected {n} (same as the other columns)")
+        raise MonitorInputError(
+            name,
+            f"长度为 {len(arr)}，应为 {n}（与其他列一致）",
+            f"has length {len(arr)}, expected {n} (same as the other columns)",
+        )
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Groups:
     """The distinct combinations of the key columns, and each row's group id."""
 
     keys: dict[str, np.ndarray]  # one array per key column, one entry per group
-    ids: np.ndarray              # group id of each row
+    ids: np.ndarray  # group id of each row
     count: int
 
     def sum(self, values: np.ndarray) -> np.ndarray:

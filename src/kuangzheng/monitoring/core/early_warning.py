@@ -11,8 +11,8 @@ same indicator with different thresholds and severities; each one that is breach
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -26,23 +26,24 @@ OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 @dataclass(frozen=True)
 class WarningRule:
     id: str
-    indicator: str              # indicator id, e.g. "capacity_utilisation"
-    comparison: str             # breach when value <comparison> threshold
+    indicator: str  # indicator id, e.g. "capacity_utilisation"
+    comparison: str  # breach when value <comparison> threshold
     threshold: float
-    unit: str                   # unit of ``threshold`` (policy/units.yaml code)
-    severity: str               # as the catalogue names it, e.g. "warning", "severe"
+    unit: str  # unit of ``threshold`` (policy/units.yaml code)
+    severity: str  # as the catalogue names it, e.g. "warning", "severe"
     citation_id: str
-    metal: str | None = None    # None: every metal
-    jurisdiction: str = ""      # division-code prefix; "" = national
-    effective_from: int | None = None   # first year the rule applies
+    metal: str | None = None  # None: every metal
+    jurisdiction: str = ""  # division-code prefix; "" = national
+    effective_from: int | None = None  # first year the rule applies
     effective_until: int | None = None  # last year it applies
     message_zh: str = ""
     message_en: str = ""
 
     def __post_init__(self):
         if self.comparison not in OPS:
-            raise MonitorInputError(f"rule {self.id}: comparison", f"须为 {tuple(OPS)} 之一",
-                                    f"must be one of {tuple(OPS)}")
+            raise MonitorInputError(
+                f"rule {self.id}: comparison", f"须为 {tuple(OPS)} 之一", f"must be one of {tuple(OPS)}"
+            )
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class EarlyWarning:
     metal: str
     period: str
     value: float
-    threshold: float            # in ``unit``, the indicator's unit
+    threshold: float  # in ``unit``, the indicator's unit
     unit: str
     comparison: str
     message_zh: str
@@ -80,7 +81,9 @@ class IndicatorValues:
         try:
             return text.astype("U4").astype(int)
         except ValueError as exc:
-            raise MonitorInputError("period", "期间须以四位年份开头", "a period must begin with a 4-digit year") from exc
+            raise MonitorInputError(
+                "period", "期间须以四位年份开头", "a period must begin with a 4-digit year"
+            ) from exc
 
 
 def stack(tables: Iterable[IndicatorTable]) -> IndicatorValues:
@@ -96,15 +99,15 @@ def stack(tables: Iterable[IndicatorTable]) -> IndicatorValues:
         if "period" not in keys and "year" in keys:
             keys["period"] = keys["year"]
         if "period" not in keys:
-            raise MonitorInputError(f"{t.indicator}.keys", "须含 period 或 year 列",
-                                    "must have a period or year key")
+            raise MonitorInputError(f"{t.indicator}.keys", "须含 period 或 year 列", "must have a period or year key")
         cols["indicator"].append(np.full(n, t.indicator, dtype=object))
         cols["unit"].append(np.full(n, t.unit, dtype=object))
         for k in ("division", "metal", "period"):
             cols[k].append(keys[k].astype(str).astype(object) if k in keys else np.full(n, "", object))
         cols["value"].append(np.asarray(t.value, float))
-    return IndicatorValues(**{k: (np.concatenate(v) if v else np.zeros(0, object if k != "value" else float))
-                              for k, v in cols.items()})
+    return IndicatorValues(
+        **{k: (np.concatenate(v) if v else np.zeros(0, object if k != "value" else float)) for k, v in cols.items()}
+    )
 
 
 def evaluate(rules: Sequence[WarningRule], values: IndicatorValues) -> list[EarlyWarning]:
@@ -126,13 +129,30 @@ def evaluate(rules: Sequence[WarningRule], values: IndicatorValues) -> list[Earl
             continue
         units = set(values.unit[mask])
         if len(units) != 1:
-            raise MonitorInputError(f"{rule.indicator}.unit", f"同一指标有多个单位 {sorted(units)}",
-                                    f"one indicator has several units {sorted(units)}")
+            raise MonitorInputError(
+                f"{rule.indicator}.unit",
+                f"同一指标有多个单位 {sorted(units)}",
+                f"one indicator has several units {sorted(units)}",
+            )
         unit = units.pop()
         threshold = rule.threshold * factor(rule.unit, unit, field=f"rule {rule.id}: unit")
         hit = np.flatnonzero(mask & OPS[rule.comparison](values.value, threshold))
-        out.extend(EarlyWarning(rule.id, rule.citation_id, rule.severity, rule.indicator,
-                                str(values.division[i]), str(values.metal[i]), str(values.period[i]),
-                                float(values.value[i]), threshold, unit, rule.comparison,
-                                rule.message_zh, rule.message_en) for i in hit)
+        out.extend(
+            EarlyWarning(
+                rule.id,
+                rule.citation_id,
+                rule.severity,
+                rule.indicator,
+                str(values.division[i]),
+                str(values.metal[i]),
+                str(values.period[i]),
+                float(values.value[i]),
+                threshold,
+                unit,
+                rule.comparison,
+                rule.message_zh,
+                rule.message_en,
+            )
+            for i in hit
+        )
     return out

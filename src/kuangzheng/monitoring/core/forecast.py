@@ -20,9 +20,9 @@ from .errors import MonitorInputError
 @dataclass(frozen=True)
 class Forecast:
     method: str
-    years: np.ndarray          # forecast years
+    years: np.ndarray  # forecast years
     point: np.ndarray
-    lower: np.ndarray | None   # prediction interval at ``level`` (None where the method has none)
+    lower: np.ndarray | None  # prediction interval at ``level`` (None where the method has none)
     upper: np.ndarray | None
     level: float = 0.9
 
@@ -60,8 +60,9 @@ def linear_trend(years, values, horizon: int, *, log: bool = False, level: float
     half = stats.t.ppf((1 + level) / 2, n - 2) * se
     centre = res.intercept + res.slope * fut
     back = np.exp if log else (lambda v: v)
-    return Forecast("loglinear" if log else "linear", fut, back(centre), back(centre - half),
-                    back(centre + half), level)
+    return Forecast(
+        "loglinear" if log else "linear", fut, back(centre), back(centre - half), back(centre + half), level
+    )
 
 
 def drift(years, values, horizon: int) -> Forecast:
@@ -84,8 +85,14 @@ def holt(years, values, horizon: int, *, level: float = 0.9) -> Forecast:
         # a pandas Series: statsmodels' ETS prediction frames need an index
         fit = ETSModel(pd.Series(np.log(val)), error="add", trend="add", damped_trend=True).fit(disp=False)
         frame = fit.get_prediction(start=len(val), end=len(val) + horizon - 1).summary_frame(alpha=1 - level)
-    return Forecast("holt_damped", fut, np.exp(frame["mean"].to_numpy()),
-                    np.exp(frame["pi_lower"].to_numpy()), np.exp(frame["pi_upper"].to_numpy()), level)
+    return Forecast(
+        "holt_damped",
+        fut,
+        np.exp(frame["mean"].to_numpy()),
+        np.exp(frame["pi_lower"].to_numpy()),
+        np.exp(frame["pi_upper"].to_numpy()),
+        level,
+    )
 
 
 def arima(years, values, horizon: int, *, order=(1, 1, 0), level: float = 0.9) -> Forecast:
@@ -99,8 +106,14 @@ def arima(years, values, horizon: int, *, order=(1, 1, 0), level: float = 0.9) -
         fit = ARIMA(np.log(val), order=order, trend="t").fit()
         pred = fit.get_forecast(horizon)
         ci = np.asarray(pred.conf_int(alpha=1 - level))
-    return Forecast(f"arima{order}".replace(" ", ""), fut, np.exp(np.asarray(pred.predicted_mean)),
-                    np.exp(ci[:, 0]), np.exp(ci[:, 1]), level)
+    return Forecast(
+        f"arima{order}".replace(" ", ""),
+        fut,
+        np.exp(np.asarray(pred.predicted_mean)),
+        np.exp(ci[:, 0]),
+        np.exp(ci[:, 1]),
+        level,
+    )
 
 
 def elasticity_coefficient(years, consumption, gdp) -> float:

@@ -9,8 +9,8 @@ early-warning evaluator, not here. A ratio whose denominator is 0 is NaN (undefi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -20,9 +20,9 @@ from .errors import MonitorInputError
 
 @dataclass(frozen=True)
 class IndicatorTable:
-    indicator: str                    # indicator id, e.g. "capacity_utilisation"
-    unit: str                         # unit code of ``value`` (policy/units.yaml)
-    keys: dict[str, np.ndarray]       # group keys, one entry per group
+    indicator: str  # indicator id, e.g. "capacity_utilisation"
+    unit: str  # unit code of ``value`` (policy/units.yaml)
+    keys: dict[str, np.ndarray]  # group keys, one entry per group
     value: np.ndarray
     numerator: np.ndarray
     denominator: np.ndarray
@@ -33,10 +33,17 @@ class IndicatorTable:
 
     def rows(self) -> list[dict]:
         """One plain dict per group (for JSON, templates and spreadsheets)."""
-        cols = {**self.keys, "value": self.value, "numerator": self.numerator,
-                "denominator": self.denominator, **self.extra}
-        return [{"indicator": self.indicator, "unit": self.unit,
-                 **{k: v[i].item() for k, v in cols.items()}} for i in range(len(self))]
+        cols = {
+            **self.keys,
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            **self.extra,
+        }
+        return [
+            {"indicator": self.indicator, "unit": self.unit, **{k: v[i].item() for k, v in cols.items()}}
+            for i in range(len(self))
+        ]
 
 
 def _groups(by: Mapping[str, np.ndarray], n: int) -> Groups:
@@ -45,8 +52,9 @@ def _groups(by: Mapping[str, np.ndarray], n: int) -> Groups:
     return group(**by)
 
 
-def _ratio_table(indicator: str, num: np.ndarray, den: np.ndarray, by, unit: str = "1",
-                 mask: np.ndarray | None = None) -> IndicatorTable:
+def _ratio_table(
+    indicator: str, num: np.ndarray, den: np.ndarray, by, unit: str = "1", mask: np.ndarray | None = None
+) -> IndicatorTable:
     g = _groups(by, len(num))
     if mask is not None:
         num, den = num * mask, den * mask
@@ -95,12 +103,20 @@ def concentration(output, enterprise, by, top_n: int) -> IndicatorTable:
     rank[order] = np.arange(len(order)) - starts[owner[order]]
     top = np.bincount(owner, weights=per_ent * (rank < top_n), minlength=g.count)
     total = g.sum(out)
-    return IndicatorTable(f"concentration_top{top_n}", "1", g.keys, safe_ratio(top, total), top,
-                          total, {"enterprises": np.bincount(owner, minlength=g.count)})
+    return IndicatorTable(
+        f"concentration_top{top_n}",
+        "1",
+        g.keys,
+        safe_ratio(top, total),
+        top,
+        total,
+        {"enterprises": np.bincount(owner, minlength=g.count)},
+    )
 
 
-def unit_energy(energy, output, by, *, limit: float | None = None, unit: str = "kWh/t",
-                indicator: str = "unit_energy") -> IndicatorTable:
+def unit_energy(
+    energy, output, by, *, limit: float | None = None, unit: str = "kWh/t", indicator: str = "unit_energy"
+) -> IndicatorTable:
     """单位产品能耗 = Σ energy / Σ output (output-weighted mean over facilities).
 
     With ``limit`` (the catalogue's limit, same unit), also counts the facilities whose own
@@ -113,15 +129,15 @@ def unit_energy(energy, output, by, *, limit: float | None = None, unit: str = "
         return table
     g = _groups(by, len(en))
     above = safe_ratio(en, out) > limit  # NaN (no output) compares False
-    extra = {"limit": np.full(g.count, float(limit)),
-             "facilities_above_limit": g.size(above),
-             "output_share_above_limit": safe_ratio(g.sum(out * above), g.sum(out))}
-    return IndicatorTable(table.indicator, unit, table.keys, table.value, table.numerator,
-                          table.denominator, extra)
+    extra = {
+        "limit": np.full(g.count, float(limit)),
+        "facilities_above_limit": g.size(above),
+        "output_share_above_limit": safe_ratio(g.sum(out * above), g.sum(out)),
+    }
+    return IndicatorTable(table.indicator, unit, table.keys, table.value, table.numerator, table.denominator, extra)
 
 
-def three_rate_compliance(rates: Mapping[str, np.ndarray], standards: Mapping[str, np.ndarray],
-                          by) -> IndicatorTable:
+def three_rate_compliance(rates: Mapping[str, np.ndarray], standards: Mapping[str, np.ndarray], by) -> IndicatorTable:
     """“三率”达标率 = mines meeting every applicable standard / mines assessed.
 
     ``rates`` and ``standards`` map each rate (mining_recovery, processing_recovery,
@@ -131,8 +147,7 @@ def three_rate_compliance(rates: Mapping[str, np.ndarray], standards: Mapping[st
     ``missing_data``: a gap in the reports is not a verdict.
     """
     if set(rates) != set(standards) or not rates:
-        raise MonitorInputError("standards", "须与 rates 列出相同的指标",
-                                "must name the same rates as rates")
+        raise MonitorInputError("standards", "须与 rates 列出相同的指标", "must name the same rates as rates")
     n = len(np.asarray(next(iter(rates.values()))))
     applies = np.zeros(n, bool)
     missing = np.zeros(n, bool)
@@ -147,8 +162,15 @@ def three_rate_compliance(rates: Mapping[str, np.ndarray], standards: Mapping[st
     assessed = applies & ~missing
     g = _groups(by, n)
     passed, total = g.size(assessed & ~fails), g.size(assessed)
-    return IndicatorTable("three_rate_compliance", "1", g.keys, safe_ratio(passed, total),
-                          passed, total, {"missing_data": g.size(applies & missing)})
+    return IndicatorTable(
+        "three_rate_compliance",
+        "1",
+        g.keys,
+        safe_ratio(passed, total),
+        passed,
+        total,
+        {"missing_data": g.size(applies & missing)},
+    )
 
 
 def large_medium_share(scale, capacity, by) -> tuple[IndicatorTable, IndicatorTable]:
@@ -161,16 +183,18 @@ def large_medium_share(scale, capacity, by) -> tuple[IndicatorTable, IndicatorTa
     bad = ~np.isin(sc, ["large", "medium", "small"])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise MonitorInputError(f"scale[{i}]", f"规模 {sc[i]!r} 须为 large、medium 或 small",
-                                f"scale {sc[i]!r} must be large, medium or small")
+        raise MonitorInputError(
+            f"scale[{i}]",
+            f"规模 {sc[i]!r} 须为 large、medium 或 small",
+            f"scale {sc[i]!r} must be large, medium or small",
+        )
     lm = np.isin(sc, ["large", "medium"])
     by_count = _ratio_table("large_medium_mine_share", lm.astype(float), np.ones(len(cap)), by)
     by_cap = _ratio_table("large_medium_capacity_share", cap * lm, cap, by)
     return by_count, by_cap
 
 
-def restoration_balance(restored, damaged, year, by, *, cycle_start_year: int,
-                        cycle_years: int = 3) -> IndicatorTable:
+def restoration_balance(restored, damaged, year, by, *, cycle_start_year: int, cycle_years: int = 3) -> IndicatorTable:
     """复垦/治理面积与破坏面积之比 per restoration cycle: Σ restored / Σ damaged.
 
     Years are grouped into cycles of ``cycle_years`` beginning at ``cycle_start_year`` (the plan's
@@ -211,8 +235,9 @@ def emissions_vs_baseline(emission, year, by, *, baseline_year: int) -> Indicato
     return IndicatorTable("emissions_vs_baseline", "1", g.keys, safe_ratio(total, base), total, base)
 
 
-def emissions_to_path(emission, year, by, *, baseline_year: int, target_year: int,
-                      target_ratio: float) -> IndicatorTable:
+def emissions_to_path(
+    emission, year, by, *, baseline_year: int, target_year: int, target_ratio: float
+) -> IndicatorTable:
     """Emissions against the straight-line path from the baseline to the target.
 
     path(y) = 1 + (target_ratio − 1) · (y − baseline_year) / (target_year − baseline_year),
@@ -227,8 +252,7 @@ def emissions_to_path(emission, year, by, *, baseline_year: int, target_year: in
     frac = np.clip((yr - baseline_year) / (target_year - baseline_year), 0.0, 1.0)
     path = 1.0 + (float(target_ratio) - 1.0) * frac
     allowed = base * path
-    return IndicatorTable("emissions_to_path", "1", g.keys, safe_ratio(total, allowed), total,
-                          allowed, {"path": path})
+    return IndicatorTable("emissions_to_path", "1", g.keys, safe_ratio(total, allowed), total, allowed, {"path": path})
 
 
 def green_mine_count(green, by, *, indicator: str = "green_mine_count") -> IndicatorTable:
@@ -243,8 +267,14 @@ def green_mine_share(green, by, *, indicator: str = "green_mine_share") -> Indic
     """绿色矿山比例 = mines on the green-mine list / all mines given (pass the large and medium
     mines only for seed 003's 大中型矿山 target)."""
     t = green_mine_count(green, by, indicator=indicator)
-    return IndicatorTable(indicator, "1", t.keys, safe_ratio(t.numerator.astype(float), t.denominator.astype(float)),
-                          t.numerator, t.denominator)
+    return IndicatorTable(
+        indicator,
+        "1",
+        t.keys,
+        safe_ratio(t.numerator.astype(float), t.denominator.astype(float)),
+        t.numerator,
+        t.denominator,
+    )
 
 
 def contributors(keys: Mapping[str, np.ndarray], row_keys: Mapping[str, np.ndarray], entity) -> np.ndarray:
@@ -255,8 +285,9 @@ def contributors(keys: Mapping[str, np.ndarray], row_keys: Mapping[str, np.ndarr
     falls in). Used by the disclosure rule: a cell from fewer than 3 enterprises is withheld.
     """
     if set(keys) != set(row_keys):
-        raise MonitorInputError("row_keys", f"须与表的分组列相同：{sorted(keys)}",
-                                f"must have the table's key columns: {sorted(keys)}")
+        raise MonitorInputError(
+            "row_keys", f"须与表的分组列相同：{sorted(keys)}", f"must have the table's key columns: {sorted(keys)}"
+        )
     ent = as_keys("entity", entity)
     m = len(next(iter(keys.values()))) if keys else 0
     for name, col in row_keys.items():
@@ -285,8 +316,11 @@ def unreplaced_capacity(new_capacity, retired_capacity, by, *, ratio: float) -> 
     catalogue's replacement ratio (≥ 1: equal or reduced replacement).
     """
     if not ratio >= 1:
-        raise MonitorInputError("ratio", "置换比例须 ≥ 1（等量或减量置换）",
-                                "the replacement ratio must be ≥ 1 (equal or reduced replacement)")
+        raise MonitorInputError(
+            "ratio",
+            "置换比例须 ≥ 1（等量或减量置换）",
+            "the replacement ratio must be ≥ 1 (equal or reduced replacement)",
+        )
     new = as_numbers("new_capacity", new_capacity)
     ret = as_numbers("retired_capacity", retired_capacity, n=len(new))
     gap = np.maximum(new - ret / ratio, 0.0)

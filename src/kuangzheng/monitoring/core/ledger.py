@@ -13,8 +13,8 @@ database side serialises concurrent requests (row locks) and calls the same chec
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -26,21 +26,21 @@ KINDS = ("retire", "transfer", "consume")
 
 @dataclass(frozen=True)
 class Movement:
-    id: str                 # unique movement id (a request replayed with the same id is refused)
-    kind: str               # "retire" | "transfer" | "consume"
+    id: str  # unique movement id (a request replayed with the same id is refused)
+    kind: str  # "retire" | "transfer" | "consume"
     quota_id: str
-    amount: int             # t/a, positive whole number
-    holder: str             # retire: credited holder; transfer: from; consume: holder drawn on
-    to_holder: str = ""     # transfer only
-    project_id: str = ""    # consume only: the new project the capacity is locked to
-    province: str = ""      # division code of ``holder`` (reporting of cross-province moves)
-    to_province: str = ""   # transfer only
+    amount: int  # t/a, positive whole number
+    holder: str  # retire: credited holder; transfer: from; consume: holder drawn on
+    to_holder: str = ""  # transfer only
+    project_id: str = ""  # consume only: the new project the capacity is locked to
+    province: str = ""  # division code of ``holder`` (reporting of cross-province moves)
+    to_province: str = ""  # transfer only
 
 
 @dataclass(frozen=True)
 class QuotaState:
     retired: int
-    available: int          # Σ balances over holders
+    available: int  # Σ balances over holders
     consumed: int
 
 
@@ -112,9 +112,12 @@ def validate_movement(movement: Movement, movements: Sequence[Movement]) -> list
         err("project_id", "使用指标须指明新建项目", "consumption must name the new project")
     available = balances(movements).get((m.quota_id, m.holder), 0)
     if m.amount > available:
-        err("amount", f"超出可用余额：申请 {m.amount}，可用 {available}（指标不能透支或重复使用）",
+        err(
+            "amount",
+            f"超出可用余额：申请 {m.amount}，可用 {available}（指标不能透支或重复使用）",
             f"exceeds the available balance: {m.amount} asked, {available} available "
-            "(a quota cannot be overdrawn or used twice)")
+            "(a quota cannot be overdrawn or used twice)",
+        )
     return errors
 
 
@@ -146,13 +149,14 @@ def check_invariants(movements: Sequence[Movement]) -> list[str]:
         running = run - base[g.ids[order]]
         if (running < 0).any():
             i = order[int(np.flatnonzero(running < 0)[0])]
-            problems.append(f"指标 {q[i]} 持有人 {h[i]} 余额曾为负 / quota {q[i]} holder {h[i]} "
-                            "went below zero")
+            problems.append(f"指标 {q[i]} 持有人 {h[i]} 余额曾为负 / quota {q[i]} holder {h[i]} went below zero")
     for quota, s in quota_states(movements).items():
         if s.retired != s.available + s.consumed:
-            problems.append(f"指标 {quota}：退出 {s.retired} ≠ 可用 {s.available} + 已用 {s.consumed} / "
-                            f"quota {quota}: retired {s.retired} ≠ available {s.available} + "
-                            f"consumed {s.consumed}")
+            problems.append(
+                f"指标 {quota}：退出 {s.retired} ≠ 可用 {s.available} + 已用 {s.consumed} / "
+                f"quota {quota}: retired {s.retired} ≠ available {s.available} + "
+                f"consumed {s.consumed}"
+            )
     return problems
 
 
@@ -160,16 +164,21 @@ def check_invariants(movements: Sequence[Movement]) -> list[str]:
 class ReplacementCheck:
     new_capacity: int
     ratio: float
-    required: float          # new capacity × ratio
-    offered: int             # Σ quota amounts in the plan
-    sufficient: bool         # offered ≥ required and no errors
-    shortfall: float         # max(required − offered, 0)
+    required: float  # new capacity × ratio
+    offered: int  # Σ quota amounts in the plan
+    sufficient: bool  # offered ≥ required and no errors
+    shortfall: float  # max(required − offered, 0)
     errors: tuple[MonitorInputError, ...]
 
 
-def check_replacement(new_capacity: int, quotas: Iterable[tuple[str, int]], ratio: float, *,
-                      holder: str | None = None,
-                      movements: Sequence[Movement] | None = None) -> ReplacementCheck:
+def check_replacement(
+    new_capacity: int,
+    quotas: Iterable[tuple[str, int]],
+    ratio: float,
+    *,
+    holder: str | None = None,
+    movements: Sequence[Movement] | None = None,
+) -> ReplacementCheck:
     """Equal-or-reduced replacement: Σ retired capacity offered ≥ new capacity × ratio.
 
     ``quotas`` is the plan: (quota id, amount in t/a) pairs; ``ratio`` (≥ 1) comes from the
@@ -177,27 +186,43 @@ def check_replacement(new_capacity: int, quotas: Iterable[tuple[str, int]], rati
     available balance of that quota. A quota named twice in one plan is an error.
     """
     if not ratio >= 1:
-        raise MonitorInputError("ratio", "置换比例须 ≥ 1（等量或减量置换）",
-                                "the replacement ratio must be ≥ 1 (equal or reduced replacement)")
+        raise MonitorInputError(
+            "ratio",
+            "置换比例须 ≥ 1（等量或减量置换）",
+            "the replacement ratio must be ≥ 1 (equal or reduced replacement)",
+        )
     if not isinstance(new_capacity, (int, np.integer)) or new_capacity <= 0:
-        raise MonitorInputError("new_capacity", "新增产能须为正整数（吨/年）",
-                                "new capacity must be a positive whole number (t/a)")
+        raise MonitorInputError(
+            "new_capacity", "新增产能须为正整数（吨/年）", "new capacity must be a positive whole number (t/a)"
+        )
     plan = list(quotas)
     errors, seen = [], set()
     bal = balances(movements) if movements is not None else None
     for i, (qid, amount) in enumerate(plan):
         field = f"quotas[{i}] ({qid})"
         if qid in seen:
-            errors.append(MonitorInputError(field, "同一指标在方案中出现两次", "the same quota appears twice in the plan"))
+            errors.append(
+                MonitorInputError(field, "同一指标在方案中出现两次", "the same quota appears twice in the plan")
+            )
         seen.add(qid)
         if not isinstance(amount, (int, np.integer)) or amount <= 0:
-            errors.append(MonitorInputError(field, "数量须为正整数（吨/年）", "amount must be a positive whole number (t/a)"))
+            errors.append(
+                MonitorInputError(field, "数量须为正整数（吨/年）", "amount must be a positive whole number (t/a)")
+            )
         elif bal is not None:
             avail = bal.get((qid, holder or ""), 0)
             if amount > avail:
-                errors.append(MonitorInputError(field, f"超出可用余额 {avail}", f"exceeds the available balance {avail}"))
+                errors.append(
+                    MonitorInputError(field, f"超出可用余额 {avail}", f"exceeds the available balance {avail}")
+                )
     offered = sum(int(a) for _, a in plan if isinstance(a, (int, np.integer)) and a > 0)
     required = new_capacity * float(ratio)
-    return ReplacementCheck(int(new_capacity), float(ratio), required, offered,
-                            offered >= required and not errors, max(required - offered, 0.0),
-                            tuple(errors))
+    return ReplacementCheck(
+        int(new_capacity),
+        float(ratio),
+        required,
+        offered,
+        offered >= required and not errors,
+        max(required - offered, 0.0),
+        tuple(errors),
+    )

@@ -19,7 +19,7 @@ import numpy as np
 DATA = "data/owid-metal-production"
 METAL_FILE = "metal_production_clio_infra_usgs.csv"
 METAL_PACKAGE = "metal_production_clio_infra_usgs.datapackage.json"
-SOURCE_SWITCH_YEAR = 2013       # first year taken from USGS
+SOURCE_SWITCH_YEAR = 2013  # first year taken from USGS
 
 
 @lru_cache(maxsize=4)
@@ -58,5 +58,8 @@ def measures() -> dict[str, str]:
     (e.g. "Copper mine production (copper content)")."""
     path = resources.files(__package__).joinpath(DATA, METAL_PACKAGE)
     fields = json.loads(path.read_text("utf-8"))["resources"][0]["schema"]["fields"]
-    return {f["name"].split(" Production")[0].lower(): f["description"].split(" measured in")[0]
-            for f in fields if "Production" in f["name"]}
+    return {
+        f["name"].split(" Production")[0].lower(): f["description"].split(" measured in")[0]
+        for f in fields
+        if "Production" in f["name"]
+    }

@@ -37,8 +37,9 @@ def cagr(v0: float, v1: float, years: float) -> float:
     if years <= 0:
         raise MonitorInputError("years", "年数须为正", "the number of years must be positive")
     if v0 <= 0 or v1 <= 0:
-        raise MonitorInputError("value", "复合增长率需要正数起止值",
-                                "compound growth needs positive start and end values")
+        raise MonitorInputError(
+            "value", "复合增长率需要正数起止值", "compound growth needs positive start and end values"
+        )
     return (v1 / v0) ** (1.0 / years) - 1.0
 
 
@@ -46,11 +47,11 @@ def cagr(v0: float, v1: float, years: float) -> float:
 class GrowthCheck:
     """A stated growth rate checked against the values it is said to connect."""
 
-    computed_pct: float          # CAGR from the values as written
-    low_pct: float               # smallest CAGR the values allow within their rounding
-    high_pct: float              # largest
+    computed_pct: float  # CAGR from the values as written
+    low_pct: float  # smallest CAGR the values allow within their rounding
+    high_pct: float  # largest
     stated_pct: float
-    consistent: bool             # stated ± half its last digit overlaps [low, high]
+    consistent: bool  # stated ± half its last digit overlaps [low, high]
 
 
 def _half_unit(text: str) -> float:
@@ -58,8 +59,7 @@ def _half_unit(text: str) -> float:
     return 0.5 * 10.0 ** int(exp)
 
 
-def check_stated_growth(v0: str | float, v1: str | float, years: int,
-                        stated_pct: str | float) -> GrowthCheck:
+def check_stated_growth(v0: str | float, v1: str | float, years: int, stated_pct: str | float) -> GrowthCheck:
     """Does a plan's stated annual growth follow from its two values, allowing for rounding?
 
     Pass the figures as written in the document (strings keep their decimals: "15.0" is
@@ -87,13 +87,12 @@ class PlanTarget:
     target_year: int
     target_value: float
     unit: str
-    comparison: str = ">="       # ">=": at least the target; "<=": at most
+    comparison: str = ">="  # ">=": at least the target; "<=": at most
     citation_id: str = ""
 
     def __post_init__(self):
         if self.comparison not in COMPARISONS:
-            raise MonitorInputError("comparison", f"须为 {COMPARISONS} 之一",
-                                    f"must be one of {COMPARISONS}")
+            raise MonitorInputError("comparison", f"须为 {COMPARISONS} 之一", f"must be one of {COMPARISONS}")
         if self.target_year <= self.baseline_year:
             raise MonitorInputError("target_year", "须晚于基准年", "must be after the baseline year")
 
@@ -106,13 +105,13 @@ class TargetEvaluation:
     target_id: str
     citation_id: str
     status: str
-    required_growth: float | None     # CAGR the plan implies, baseline → target
-    actual_growth: float | None       # CAGR achieved, baseline → latest actual
-    needed_growth: float | None       # CAGR still needed, latest actual → target
+    required_growth: float | None  # CAGR the plan implies, baseline → target
+    actual_growth: float | None  # CAGR achieved, baseline → latest actual
+    needed_growth: float | None  # CAGR still needed, latest actual → target
     latest_year: int | None
     latest_value: float | None
-    projection: float | None          # central projection for the target year
-    lower: float | None               # prediction interval at ``level``
+    projection: float | None  # central projection for the target year
+    lower: float | None  # prediction interval at ``level``
     upper: float | None
     level: float
     model: str
@@ -136,12 +135,12 @@ def _project(x, y, x0, level, log):
         half = stats.t.ppf((1 + level) / 2, n - 2) * se
         lo, hi = centre - half, centre + half
     back = np.exp if log else (lambda v: v)
-    return (float(back(centre)), None if lo is None else float(back(lo)),
-            None if hi is None else float(back(hi)))
+    return (float(back(centre)), None if lo is None else float(back(lo)), None if hi is None else float(back(hi)))
 
 
-def evaluate_target(target: PlanTarget, years, values, *, level: float = 0.9,
-                    model: str = "loglinear") -> TargetEvaluation:
+def evaluate_target(
+    target: PlanTarget, years, values, *, level: float = 0.9, model: str = "loglinear"
+) -> TargetEvaluation:
     """Evaluate ``target`` against the actuals (``years``, ``values``) reported so far.
 
     The baseline is included in the fit as the first point; actuals in or before the baseline
@@ -161,12 +160,21 @@ def evaluate_target(target: PlanTarget, years, values, *, level: float = 0.9,
         raise MonitorInputError("values", "对数线性模型需要正数", "the log-linear model needs positive values")
     t0, v0, t1 = target.baseline_year, target.baseline_value, target.target_year
     required = _growth(v0, target.target_value, t1 - t0)
-    common = dict(target_id=target.id, citation_id=target.citation_id, required_growth=required,
-                  level=level, model=model)
+    common = dict(
+        target_id=target.id, citation_id=target.citation_id, required_growth=required, level=level, model=model
+    )
     if len(yr) == 0:
-        return TargetEvaluation(status="insufficient_data", actual_growth=None, needed_growth=None,
-                                latest_year=None, latest_value=None, projection=None, lower=None,
-                                upper=None, **common)
+        return TargetEvaluation(
+            status="insufficient_data",
+            actual_growth=None,
+            needed_growth=None,
+            latest_year=None,
+            latest_value=None,
+            projection=None,
+            lower=None,
+            upper=None,
+            **common,
+        )
     latest_year, latest = int(yr[-1]), float(val[-1])
     x = np.concatenate([[t0], yr])
     y = np.concatenate([[v0], val])
@@ -184,7 +192,13 @@ def evaluate_target(target: PlanTarget, years, values, *, level: float = 0.9,
     else:
         status = "at_risk"
     return TargetEvaluation(
-        status=status, actual_growth=_growth(v0, latest, latest_year - t0),
+        status=status,
+        actual_growth=_growth(v0, latest, latest_year - t0),
         needed_growth=_growth(latest, target.target_value, t1 - latest_year),
-        latest_year=latest_year, latest_value=latest, projection=centre, lower=lo, upper=hi,
-        **common)
+        latest_year=latest_year,
+        latest_value=latest,
+        projection=centre,
+        lower=lo,
+        upper=hi,
+        **common,
+    )

@@ -25,10 +25,14 @@ def factor(from_unit: str, to_unit: str, field: str = "unit") -> float:
     table = unit_table()
     for u in (from_unit, to_unit):
         if u not in table:
-            raise MonitorInputError(field, f"未知单位 {u!r}（见 policy/units.yaml）",
-                                    f"unknown unit {u!r} (see policy/units.yaml)")
+            raise MonitorInputError(
+                field, f"未知单位 {u!r}（见 policy/units.yaml）", f"unknown unit {u!r} (see policy/units.yaml)"
+            )
     (b1, f1), (b2, f2) = table[from_unit], table[to_unit]
     if b1 != b2:
-        raise MonitorInputError(field, f"单位 {from_unit!r} 与 {to_unit!r} 不可换算",
-                                f"unit {from_unit!r} cannot be converted to {to_unit!r}")
+        raise MonitorInputError(
+            field,
+            f"单位 {from_unit!r} 与 {to_unit!r} 不可换算",
+            f"unit {from_unit!r} cannot be converted to {to_unit!r}",
+        )
     return f1 / f2

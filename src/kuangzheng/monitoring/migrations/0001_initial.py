@@ -5,142 +5,252 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_postgis_indexes'),
+        ("registry", "0002_postgis_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True)),
-                ('period', models.CharField(max_length=7)),
-                ('division', models.CharField(max_length=6)),
-                ('title_zh', models.CharField(max_length=200)),
-                ('title_en', models.CharField(max_length=200)),
-                ('items', models.JSONField(default=list)),
-                ('published_by', models.CharField(max_length=150)),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=40, unique=True)),
+                ("period", models.CharField(max_length=7)),
+                ("division", models.CharField(max_length=6)),
+                ("title_zh", models.CharField(max_length=200)),
+                ("title_en", models.CharField(max_length=200)),
+                ("items", models.JSONField(default=list)),
+                ("published_by", models.CharField(max_length=150)),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-published_at'],
+                "ordering": ["-published_at"],
             },
         ),
         migrations.CreateModel(
-            name='Quota',
+            name="Quota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='指标编号')),
-                ('amount', models.PositiveBigIntegerField(verbose_name='退出产能(吨/年)')),
-                ('is_generated', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.division')),
-                ('retired_facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.facility')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="指标编号")),
+                ("amount", models.PositiveBigIntegerField(verbose_name="退出产能(吨/年)")),
+                ("is_generated", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.division"
+                    ),
+                ),
+                (
+                    "retired_facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.facility",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LedgerMovement',
+            name="LedgerMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('request_id', models.CharField(max_length=64, unique=True, verbose_name='申请编号')),
-                ('kind', models.CharField(choices=[('retire', '退出产能登记'), ('transfer', '指标转让'), ('consume', '新项目使用')], max_length=10)),
-                ('amount', models.PositiveBigIntegerField()),
-                ('province', models.CharField(max_length=6)),
-                ('to_province', models.CharField(blank=True, max_length=6)),
-                ('document_ref', models.CharField(blank=True, max_length=120)),
-                ('actor', models.CharField(max_length=150)),
-                ('is_generated', models.BooleanField(default=False)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.facility')),
-                ('to_holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise')),
-                ('quota', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='monitoring.quota')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("request_id", models.CharField(max_length=64, unique=True, verbose_name="申请编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("retire", "退出产能登记"), ("transfer", "指标转让"), ("consume", "新项目使用")],
+                        max_length=10,
+                    ),
+                ),
+                ("amount", models.PositiveBigIntegerField()),
+                ("province", models.CharField(max_length=6)),
+                ("to_province", models.CharField(blank=True, max_length=6)),
+                ("document_ref", models.CharField(blank=True, max_length=120)),
+                ("actor", models.CharField(max_length=150)),
+                ("is_generated", models.BooleanField(default=False)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.enterprise"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.facility",
+                    ),
+                ),
+                (
+                    "to_holder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                    ),
+                ),
+                (
+                    "quota",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="movements", to="monitoring.quota"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='RateStandard',
+            name="RateStandard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mining_recovery', models.FloatField(blank=True, null=True)),
-                ('processing_recovery', models.FloatField(blank=True, null=True)),
-                ('comprehensive_utilisation', models.FloatField(blank=True, null=True)),
-                ('is_generated', models.BooleanField(default=False)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('facility', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rate_standard', to='registry.facility')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("mining_recovery", models.FloatField(blank=True, null=True)),
+                ("processing_recovery", models.FloatField(blank=True, null=True)),
+                ("comprehensive_utilisation", models.FloatField(blank=True, null=True)),
+                ("is_generated", models.BooleanField(default=False)),
+                ("source", models.CharField(blank=True, max_length=200)),
+                (
+                    "facility",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rate_standard",
+                        to="registry.facility",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WarningRecord',
+            name="WarningRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=80)),
-                ('citation_id', models.CharField(max_length=120)),
-                ('severity', models.CharField(max_length=16)),
-                ('indicator', models.CharField(max_length=60)),
-                ('division', models.CharField(max_length=6)),
-                ('metal', models.CharField(blank=True, max_length=16)),
-                ('period', models.CharField(max_length=7)),
-                ('value', models.FloatField()),
-                ('threshold', models.FloatField()),
-                ('unit', models.CharField(max_length=24)),
-                ('comparison', models.CharField(max_length=2)),
-                ('message_zh', models.CharField(blank=True, max_length=300)),
-                ('message_en', models.CharField(blank=True, max_length=300)),
-                ('active', models.BooleanField(default=True)),
-                ('first_seen', models.DateTimeField(auto_now_add=True)),
-                ('last_seen', models.DateTimeField(auto_now=True)),
-                ('acknowledged_by', models.CharField(blank=True, max_length=150)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('ack_note', models.CharField(blank=True, max_length=500)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rule_id", models.CharField(max_length=80)),
+                ("citation_id", models.CharField(max_length=120)),
+                ("severity", models.CharField(max_length=16)),
+                ("indicator", models.CharField(max_length=60)),
+                ("division", models.CharField(max_length=6)),
+                ("metal", models.CharField(blank=True, max_length=16)),
+                ("period", models.CharField(max_length=7)),
+                ("value", models.FloatField()),
+                ("threshold", models.FloatField()),
+                ("unit", models.CharField(max_length=24)),
+                ("comparison", models.CharField(max_length=2)),
+                ("message_zh", models.CharField(blank=True, max_length=300)),
+                ("message_en", models.CharField(blank=True, max_length=300)),
+                ("active", models.BooleanField(default=True)),
+                ("first_seen", models.DateTimeField(auto_now_add=True)),
+                ("last_seen", models.DateTimeField(auto_now=True)),
+                ("acknowledged_by", models.CharField(blank=True, max_length=150)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("ack_note", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['-period', 'rule_id', 'division'],
-                'constraints': [models.UniqueConstraint(fields=('rule_id', 'division', 'metal', 'period'), name='warning_unique_key')],
+                "ordering": ["-period", "rule_id", "division"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("rule_id", "division", "metal", "period"), name="warning_unique_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuotaBalance',
+            name="QuotaBalance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(default=0)),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise')),
-                ('quota', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='balances', to='monitoring.quota')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.BigIntegerField(default=0)),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.enterprise"
+                    ),
+                ),
+                (
+                    "quota",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="balances", to="monitoring.quota"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('quota', 'holder'), name='quota_balance_holder'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='quota_balance_nonneg')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("quota", "holder"), name="quota_balance_holder"),
+                    models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="quota_balance_nonneg"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('report_type', models.CharField(max_length=40, verbose_name='报表类型')),
-                ('period', models.CharField(max_length=7, verbose_name='报告期')),
-                ('metal', models.CharField(max_length=16, verbose_name='品种')),
-                ('values', models.JSONField(default=dict, verbose_name='数值')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='提示')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已报送'), ('returned', '已退回'), ('accepted', '已受理')], default='draft', max_length=12, verbose_name='状态')),
-                ('reasons', models.JSONField(blank=True, default=list, verbose_name='退回理由')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('is_generated', models.BooleanField(default=False, verbose_name='演示生成数据')),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.division')),
-                ('enterprise', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise')),
-                ('facility', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_reports', to='registry.facility')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("report_type", models.CharField(max_length=40, verbose_name="报表类型")),
+                ("period", models.CharField(max_length=7, verbose_name="报告期")),
+                ("metal", models.CharField(max_length=16, verbose_name="品种")),
+                ("values", models.JSONField(default=dict, verbose_name="数值")),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="提示")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已报送"),
+                            ("returned", "已退回"),
+                            ("accepted", "已受理"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reasons", models.JSONField(blank=True, default=list, verbose_name="退回理由")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("is_generated", models.BooleanField(default=False, verbose_name="演示生成数据")),
+                ("source", models.CharField(blank=True, max_length=200)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.division"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monitoring_reports",
+                        to="registry.facility",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period', 'facility_id'],
-                'indexes': [models.Index(fields=['report_type', 'status', 'period'], name='monitoring__report__6623b7_idx')],
-                'constraints': [models.UniqueConstraint(fields=('facility', 'report_type', 'period', 'metal'), name='report_unique_key')],
+                "ordering": ["-period", "facility_id"],
+                "indexes": [
+                    models.Index(fields=["report_type", "status", "period"], name="monitoring__report__6623b7_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("facility", "report_type", "period", "metal"), name="report_unique_key"
+                    )
+                ],
             },
         ),
     ]

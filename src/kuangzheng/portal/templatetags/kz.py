@@ -25,7 +25,7 @@ def label(context, code, choices_name=""):
         return ""
     if _lang(context) == "en":
         return vocab.EN.get(code, code)
-    for name in ([choices_name] if choices_name else [n for n in dir(vocab) if n.isupper() and n != "EN"]):
+    for name in [choices_name] if choices_name else [n for n in dir(vocab) if n.isupper() and n != "EN"]:
         d = dict(getattr(vocab, name))
         if code in d:
             return d[code]

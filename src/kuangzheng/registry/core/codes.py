@@ -18,12 +18,16 @@ def credit_code_problem(code: str) -> tuple[str, str] | None:
         return (f"应为18位，实为{len(code)}位", f"must have 18 characters, has {len(code)}")
     bad = sorted({c for c in code if c not in CREDIT_CHARSET})
     if bad:
-        return (f"含有不允许的字符 {''.join(bad)}（不得使用 I、O、S、V、Z 及小写字母）",
-                f"contains characters not allowed: {''.join(bad)} (no I, O, S, V, Z or lower case)")
+        return (
+            f"含有不允许的字符 {''.join(bad)}（不得使用 I、O、S、V、Z 及小写字母）",
+            f"contains characters not allowed: {''.join(bad)} (no I, O, S, V, Z or lower case)",
+        )
     expected = credit_check_char(code[:17])
     if code[17] != expected:
-        return (f"校验码错误：第18位应为 {expected}，实为 {code[17]}",
-                f"wrong check character: position 18 should be {expected}, is {code[17]}")
+        return (
+            f"校验码错误：第18位应为 {expected}，实为 {code[17]}",
+            f"wrong check character: position 18 should be {expected}, is {code[17]}",
+        )
     return None
 
 

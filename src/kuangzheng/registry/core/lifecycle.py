@@ -7,21 +7,31 @@ from kuangzheng.errors import FieldProblem
 
 # event -> state it leads to
 RESULT = {
-    "applied": "applied", "granted": "valid", "renewed": "valid", "transferred": "valid", "reduced": "valid",
-    "suspended": "suspended", "expired": "expired", "merged": "merged", "cancelled": "cancelled",
-    "exited": "exited", "closed": "closed",
+    "applied": "applied",
+    "granted": "valid",
+    "renewed": "valid",
+    "transferred": "valid",
+    "reduced": "valid",
+    "suspended": "suspended",
+    "expired": "expired",
+    "merged": "merged",
+    "cancelled": "cancelled",
+    "exited": "exited",
+    "closed": "closed",
 }
 
 # state (None = not yet registered) -> events allowed from it
 ALLOWED = {
     None: {"applied", "granted"},
     "applied": {"granted", "cancelled"},
-    "valid": {"renewed", "transferred", "merged", "reduced", "suspended", "expired", "cancelled", "exited",
-              "closed"},
+    "valid": {"renewed", "transferred", "merged", "reduced", "suspended", "expired", "cancelled", "exited", "closed"},
     # a suspension ends by renewal (restoring validity) or by leaving the register
     "suspended": {"renewed", "expired", "cancelled", "exited", "closed"},
     "expired": {"cancelled", "exited", "closed"},
-    "merged": set(), "cancelled": set(), "exited": set(), "closed": set(),
+    "merged": set(),
+    "cancelled": set(),
+    "exited": set(),
+    "closed": set(),
 }
 
 TERMINAL = {s for s, nxt in ALLOWED.items() if s and not nxt}

@@ -59,21 +59,53 @@ FACILITY = [
     F("process", "工艺", "process", max_length=200, public=False),
     F("capacity", "产能", "capacity", "float", minimum=0, public=False),
     F("capacity_unit", "产能单位", "capacity unit", "choice", choices=_choices(vocab.CAPACITY_UNITS), public=False),
-    F("single_series_capacity", "单系列产能(万吨/年)", "single-series capacity (10^4 t/a)", "float", minimum=0,
-      public=False),
+    F(
+        "single_series_capacity",
+        "单系列产能(万吨/年)",
+        "single-series capacity (10^4 t/a)",
+        "float",
+        minimum=0,
+        public=False,
+    ),
     F("daily_capacity", "处理能力(吨/日)", "daily capacity (t/d)", "float", minimum=0, public=False),
     F("cell_current_ka", "槽电流(kA)", "cell current (kA)", "float", minimum=0, maximum=1000, public=False),
-    F("ac_molten_kwh_t", "铝液电解交流电耗(kWh/t)", "AC consumption, molten aluminium (kWh/t)", "float",
-      minimum=0, maximum=30000, public=False),
-    F("ac_ingot_kwh_t", "铝锭综合交流电耗(kWh/t)", "AC consumption, ingot (kWh/t)", "float", minimum=0,
-      maximum=30000, public=False),
-    F("current_efficiency_pct", "电流效率(%)", "current efficiency (%)", "float", minimum=0, maximum=100,
-      public=False),
+    F(
+        "ac_molten_kwh_t",
+        "铝液电解交流电耗(kWh/t)",
+        "AC consumption, molten aluminium (kWh/t)",
+        "float",
+        minimum=0,
+        maximum=30000,
+        public=False,
+    ),
+    F(
+        "ac_ingot_kwh_t",
+        "铝锭综合交流电耗(kWh/t)",
+        "AC consumption, ingot (kWh/t)",
+        "float",
+        minimum=0,
+        maximum=30000,
+        public=False,
+    ),
+    F("current_efficiency_pct", "电流效率(%)", "current efficiency (%)", "float", minimum=0, maximum=100, public=False),
     F("capital_ratio_pct", "资本金比例(%)", "capital ratio (%)", "float", minimum=0, maximum=100, public=False),
-    F("self_supply_pct", "自给资源保障(%)", "self-supplied resources (%)", "float", minimum=0, maximum=100,
-      public=False),
-    F("equipment_level", "装备工艺水平", "equipment level", "choice", choices=_choices(vocab.EQUIPMENT_LEVELS),
-      public=False),
+    F(
+        "self_supply_pct",
+        "自给资源保障(%)",
+        "self-supplied resources (%)",
+        "float",
+        minimum=0,
+        maximum=100,
+        public=False,
+    ),
+    F(
+        "equipment_level",
+        "装备工艺水平",
+        "equipment level",
+        "choice",
+        choices=_choices(vocab.EQUIPMENT_LEVELS),
+        public=False,
+    ),
     F("mining_method", "开采方式", "mining method", "choice", choices=_choices(vocab.MINING_METHODS)),
     F("coal_rank", "煤种", "coal rank", max_length=24),
     F("commissioned", "投产年份", "year commissioned", "int", minimum=1900, maximum=2100),
@@ -91,11 +123,17 @@ RIGHT = [
     F("valid_to", "有效期止", "valid to", "date", required=True),
     F("obtained_by", "取得方式", "how obtained", "choice", required=True, choices=_choices(vocab.OBTAINED_BY)),
     F("designed_scale", "设计规模", "designed scale", "float", minimum=0, public=False),
-    F("designed_scale_unit", "规模单位", "scale unit", "choice", choices=_choices(vocab.CAPACITY_UNITS),
-      public=False),
+    F("designed_scale_unit", "规模单位", "scale unit", "choice", choices=_choices(vocab.CAPACITY_UNITS), public=False),
     F("elevation_top", "开采标高上限(m)", "top elevation (m)", "float", minimum=-9000, maximum=9000, public=False),
-    F("elevation_bottom", "开采标高下限(m)", "bottom elevation (m)", "float", minimum=-9000, maximum=9000,
-      public=False),
+    F(
+        "elevation_bottom",
+        "开采标高下限(m)",
+        "bottom elevation (m)",
+        "float",
+        minimum=-9000,
+        maximum=9000,
+        public=False,
+    ),
     F("boundary", "边界", "boundary", "geometry"),
 ]
 
@@ -128,28 +166,38 @@ def _one(f: F, raw, resolve):
     if _missing(raw):
         if f.required:
             return None, FieldProblem(f.name, f"「{f.zh}」为必填项", f"'{f.en}' is required")
-        return ([] if f.type == "list" else {} if f.type == "json" else "" if f.type in ("str", "choice")
-                else None), None
+        return (
+            [] if f.type == "list" else {} if f.type == "json" else "" if f.type in ("str", "choice") else None
+        ), None
     try:
         if f.type == "str":
             v = str(raw).strip()
             if f.max_length and len(v) > f.max_length:
-                return None, FieldProblem(f.name, f"「{f.zh}」不能超过{f.max_length}个字符",
-                                          f"'{f.en}' is longer than {f.max_length} characters")
+                return None, FieldProblem(
+                    f.name,
+                    f"「{f.zh}」不能超过{f.max_length}个字符",
+                    f"'{f.en}' is longer than {f.max_length} characters",
+                )
             return v, None
         if f.type in ("int", "float"):
             v = int(raw) if f.type == "int" else float(raw)
             if f.minimum is not None and v < f.minimum or f.maximum is not None and v > f.maximum:
-                return None, FieldProblem(f.name, f"「{f.zh}」应在 {f.minimum} 到 {f.maximum} 之间，实为 {v}",
-                                          f"'{f.en}' must be between {f.minimum} and {f.maximum}, is {v}")
+                return None, FieldProblem(
+                    f.name,
+                    f"「{f.zh}」应在 {f.minimum} 到 {f.maximum} 之间，实为 {v}",
+                    f"'{f.en}' must be between {f.minimum} and {f.maximum}, is {v}",
+                )
             return v, None
         if f.type == "date":
             return (raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw).strip())), None
         if f.type == "choice":
             v = str(raw).strip()
             if v not in f.choices:
-                return None, FieldProblem(f.name, f"「{f.zh}」的值「{v}」不在允许范围内（{'、'.join(f.choices)}）",
-                                          f"'{f.en}' value '{v}' is not one of {', '.join(f.choices)}")
+                return None, FieldProblem(
+                    f.name,
+                    f"「{f.zh}」的值「{v}」不在允许范围内（{'、'.join(f.choices)}）",
+                    f"'{f.en}' value '{v}' is not one of {', '.join(f.choices)}",
+                )
             return v, None
         if f.type == "list":
             items = raw if isinstance(raw, (list, tuple)) else str(raw).replace("，", ",").replace("、", ",").split(",")
@@ -158,8 +206,12 @@ def _one(f: F, raw, resolve):
             return (raw if isinstance(raw, dict) else json.loads(raw)), None
         return resolve(f, raw)
     except (ValueError, TypeError) as exc:
-        kind_zh = {"int": "整数", "float": "数值", "date": "日期（YYYY-MM-DD）", "json": "JSON 对象"}.get(f.type, f.type)
-        return None, FieldProblem(f.name, f"「{f.zh}」应为{kind_zh}：{raw!r}", f"'{f.en}' must be a {f.type}: {raw!r} ({exc})")
+        kind_zh = {"int": "整数", "float": "数值", "date": "日期（YYYY-MM-DD）", "json": "JSON 对象"}.get(
+            f.type, f.type
+        )
+        return None, FieldProblem(
+            f.name, f"「{f.zh}」应为{kind_zh}：{raw!r}", f"'{f.en}' must be a {f.type}: {raw!r} ({exc})"
+        )
 
 
 def clean(specs: list[F], data: dict, resolve, partial: bool = False) -> tuple[dict, list[FieldProblem]]:

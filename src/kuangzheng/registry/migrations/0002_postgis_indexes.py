@@ -16,8 +16,10 @@ def forwards(apps, schema_editor):
             return
         cur.execute("create extension if not exists postgis")
         for t in TABLES:
-            cur.execute(f"create index if not exists {t}_boundary_gist on {t} "
-                        f"using gist (st_geomfromwkb(boundary, 4490)) where boundary is not null")
+            cur.execute(
+                f"create index if not exists {t}_boundary_gist on {t} "
+                f"using gist (st_geomfromwkb(boundary, 4490)) where boundary is not null"
+            )
 
 
 def backwards(apps, schema_editor):

@@ -4,5 +4,30 @@ Importing this package registers every rule with `kuangzheng.compliance.core.eng
 once over numpy columns; docs/compliance.md lists them with the seed passages they implement.
 """
 
-from . import agreement, aluminium, backward, concentrator, exploration, fees, integration, mine_scale, \
-    mineral_policy, planning, smelting  # noqa: F401
+from . import (
+    agreement,
+    aluminium,
+    backward,
+    concentrator,
+    exploration,
+    fees,
+    integration,
+    mine_scale,
+    mineral_policy,
+    planning,
+    smelting,
+)
+
+__all__ = [
+    "agreement",
+    "aluminium",
+    "backward",
+    "concentrator",
+    "exploration",
+    "fees",
+    "integration",
+    "mine_scale",
+    "mineral_policy",
+    "planning",
+    "smelting",
+]

@@ -10,9 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule, \
-    threshold_result
-from ..vocabulary import entry, entry_col, entry_rows, flag_result, is_project, of_kind, in_force
+from ..engine import (
+    FAIL,
+    MISSING,
+    NA,
+    PASS,
+    R_MISSING,
+    R_PASS,
+    WARN,
+    Batch,
+    Result,
+    compare,
+    const,
+    resolve,
+    rule,
+    threshold_result,
+)
+from ..vocabulary import entry, entry_col, entry_rows, flag_result, in_force, is_project, of_kind
 
 LINE = "facility"
 
@@ -24,61 +38,128 @@ def _names(batch: Batch, suffix: str) -> dict:
     return {f"al.new.{suffix}": project, f"al.existing.{suffix}": ~project}
 
 
-@rule("al.cell_current", LINE, "M24", ("电解铝预焙槽槽电流", "Electrolytic aluminium: prebaked-cell current"),
-      labels={"cell_current_ka": ("槽电流", "cell current")}, applies=AL)
+@rule(
+    "al.cell_current",
+    LINE,
+    "M24",
+    ("电解铝预焙槽槽电流", "Electrolytic aluminium: prebaked-cell current"),
+    labels={"cell_current_ka": ("槽电流", "cell current")},
+    applies=AL,
+)
 def cell_current(b: Batch) -> Result:
-    return threshold_result(b, of_kind(b, "al_line"), b.num("cell_current_ka"), _names(b, "cell_current_min"),
-                            "kA", "cell_current_ka")
+    return threshold_result(
+        b, of_kind(b, "al_line"), b.num("cell_current_ka"), _names(b, "cell_current_min"), "kA", "cell_current_ka"
+    )
 
 
-@rule("al.ac_molten", LINE, "M24", ("铝液电解交流电耗", "Electrolytic aluminium: AC consumption of molten aluminium"),
-      labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")}, applies=AL)
+@rule(
+    "al.ac_molten",
+    LINE,
+    "M24",
+    ("铝液电解交流电耗", "Electrolytic aluminium: AC consumption of molten aluminium"),
+    labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")},
+    applies=AL,
+)
 def ac_molten(b: Batch) -> Result:
-    return threshold_result(b, of_kind(b, "al_line"), b.num("ac_molten_kwh_t"),
-                            _names(b, "ac_consumption_liquid_max"), "kWh/t", "ac_molten_kwh_t")
+    return threshold_result(
+        b,
+        of_kind(b, "al_line"),
+        b.num("ac_molten_kwh_t"),
+        _names(b, "ac_consumption_liquid_max"),
+        "kWh/t",
+        "ac_molten_kwh_t",
+    )
 
 
-@rule("al.ac_ingot", LINE, "M24", ("铝锭综合交流电耗", "Electrolytic aluminium: AC consumption of ingot"),
-      labels={"ac_ingot_kwh_t": ("铝锭综合交流电耗", "AC consumption of ingot")}, applies=AL)
+@rule(
+    "al.ac_ingot",
+    LINE,
+    "M24",
+    ("铝锭综合交流电耗", "Electrolytic aluminium: AC consumption of ingot"),
+    labels={"ac_ingot_kwh_t": ("铝锭综合交流电耗", "AC consumption of ingot")},
+    applies=AL,
+)
 def ac_ingot(b: Batch) -> Result:
-    return threshold_result(b, of_kind(b, "al_line"), b.num("ac_ingot_kwh_t"),
-                            _names(b, "ac_consumption_ingot_max"), "kWh/t", "ac_ingot_kwh_t")
+    return threshold_result(
+        b,
+        of_kind(b, "al_line"),
+        b.num("ac_ingot_kwh_t"),
+        _names(b, "ac_consumption_ingot_max"),
+        "kWh/t",
+        "ac_ingot_kwh_t",
+    )
 
 
-@rule("al.current_efficiency", LINE, "M24", ("电解铝电流效率（原则上）", "Electrolytic aluminium: current efficiency (in principle)"),
-      labels={"current_efficiency_pct": ("电流效率", "current efficiency")}, applies=AL)
+@rule(
+    "al.current_efficiency",
+    LINE,
+    "M24",
+    ("电解铝电流效率（原则上）", "Electrolytic aluminium: current efficiency (in principle)"),
+    labels={"current_efficiency_pct": ("电流效率", "current efficiency")},
+    applies=AL,
+)
 def current_efficiency(b: Batch) -> Result:
-    return threshold_result(b, of_kind(b, "al_line"), b.num("current_efficiency_pct"),
-                            _names(b, "current_efficiency_min"), "%", "current_efficiency_pct")
+    return threshold_result(
+        b,
+        of_kind(b, "al_line"),
+        b.num("current_efficiency_pct"),
+        _names(b, "current_efficiency_min"),
+        "%",
+        "current_efficiency_pct",
+    )
 
 
-@rule("al.capital_ratio", LINE, "M24", ("电解铝项目最低资本金比例", "Electrolytic aluminium project: minimum capital ratio"),
-      labels={"capital_ratio_pct": ("项目资本金比例", "capital ratio")}, applies=AL)
+@rule(
+    "al.capital_ratio",
+    LINE,
+    "M24",
+    ("电解铝项目最低资本金比例", "Electrolytic aluminium project: minimum capital ratio"),
+    labels={"capital_ratio_pct": ("项目资本金比例", "capital ratio")},
+    applies=AL,
+)
 def capital_ratio(b: Batch) -> Result:
-    return threshold_result(b, of_kind(b, "al_line") & is_project(b), b.num("capital_ratio_pct"),
-                            "al.project.capital_ratio_min", "%", "capital_ratio_pct")
+    return threshold_result(
+        b,
+        of_kind(b, "al_line") & is_project(b),
+        b.num("capital_ratio_pct"),
+        "al.project.capital_ratio_min",
+        "%",
+        "capital_ratio_pct",
+    )
 
 
 CATCH_UP = "000.al.existing.catch_up"
 R_CATCH_UP_DUE, R_DEADLINE_PASSED = 10, 11
 
 
-@rule("al.energy_catch_up", LINE, "M24", ("现有电解铝生产线能耗达标期限", "Existing aluminium lines: energy catch-up deadline"),
-      reasons={
-          R_PASS: ("现有生产线的铝液电耗 {ac_molten_kwh_t} 与铝锭电耗 {ac_ingot_kwh_t} kWh/t 已达到新建和改造企业能耗水平"
-                   "（低于 {new_molten}、{new_ingot} kWh/t）",
-                   "the existing line already meets the new-line energy level (molten {ac_molten_kwh_t} < {new_molten},"
-                   " ingot {ac_ingot_kwh_t} < {new_ingot} kWh/t)"),
-          R_CATCH_UP_DUE: ("现有生产线尚未达到新建和改造企业能耗水平（铝液低于 {new_molten}、铝锭低于 {new_ingot} kWh/t），"
-                           "须在 {deadline}（“十二五”末）前通过技术改造达到",
-                           "the existing line does not yet meet the new-line energy level (molten < {new_molten}, "
-                           "ingot < {new_ingot} kWh/t) and must reach it by {deadline} (end of the 12th FYP)"),
-          R_DEADLINE_PASSED: ("达标期限 {deadline} 已过：现有生产线的电耗已按新建水平由 al.ac_molten / al.ac_ingot 审查",
-                              "the deadline {deadline} has passed: existing lines are now held to the new-line "
-                              "values by al.ac_molten / al.ac_ingot"),
-          R_MISSING: ("缺少铝液或铝锭交流电耗数据，无法判断", "AC consumption (molten or ingot) is not recorded"),
-      },
-      labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")}, applies=AL)
+@rule(
+    "al.energy_catch_up",
+    LINE,
+    "M24",
+    ("现有电解铝生产线能耗达标期限", "Existing aluminium lines: energy catch-up deadline"),
+    reasons={
+        R_PASS: (
+            "现有生产线的铝液电耗 {ac_molten_kwh_t} 与铝锭电耗 {ac_ingot_kwh_t} kWh/t 已达到新建和改造企业能耗水平"
+            "（低于 {new_molten}、{new_ingot} kWh/t）",
+            "the existing line already meets the new-line energy level (molten {ac_molten_kwh_t} < {new_molten},"
+            " ingot {ac_ingot_kwh_t} < {new_ingot} kWh/t)",
+        ),
+        R_CATCH_UP_DUE: (
+            "现有生产线尚未达到新建和改造企业能耗水平（铝液低于 {new_molten}、铝锭低于 {new_ingot} kWh/t），"
+            "须在 {deadline}（“十二五”末）前通过技术改造达到",
+            "the existing line does not yet meet the new-line energy level (molten < {new_molten}, "
+            "ingot < {new_ingot} kWh/t) and must reach it by {deadline} (end of the 12th FYP)",
+        ),
+        R_DEADLINE_PASSED: (
+            "达标期限 {deadline} 已过：现有生产线的电耗已按新建水平由 al.ac_molten / al.ac_ingot 审查",
+            "the deadline {deadline} has passed: existing lines are now held to the new-line "
+            "values by al.ac_molten / al.ac_ingot",
+        ),
+        R_MISSING: ("缺少铝液或铝锭交流电耗数据，无法判断", "AC consumption (molten or ingot) is not recorded"),
+    },
+    labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")},
+    applies=AL,
+)
 def energy_catch_up(b: Batch) -> Result:
     """Before the deadline an existing line that meets its own limits but not the new-line level is
     warned of the deadline; after it the catalogue's dated values make the energy rules fail it."""
@@ -100,9 +181,13 @@ def energy_catch_up(b: Batch) -> Result:
         res.set(live & known & ~meets, WARN, R_CATCH_UP_DUE)
     else:
         res.set(live, NA, R_DEADLINE_PASSED)
-    res.facts.update(ac_molten_kwh_t=(molten, "kWh/t"), ac_ingot_kwh_t=(ingot, "kWh/t"),
-                     new_molten=(m.value, "kWh/t"), new_ingot=(g.value, "kWh/t"),
-                     deadline=(const(n, e.deadline.isoformat()), None))
+    res.facts.update(
+        ac_molten_kwh_t=(molten, "kWh/t"),
+        ac_ingot_kwh_t=(ingot, "kWh/t"),
+        new_molten=(m.value, "kWh/t"),
+        new_ingot=(g.value, "kWh/t"),
+        deadline=(const(n, e.deadline.isoformat()), None),
+    )
     res.entries += [entry_col(b, CATCH_UP, live), m.entry, g.entry]
     return res
 
@@ -111,18 +196,29 @@ REPLACEMENT = "al.new_project.capacity_replacement"
 R_SHORT = 10
 
 
-@rule("al.capacity_replacement", LINE, "M27", ("电解铝产能等量或减量置换", "Aluminium capacity replacement (equal or reduced)"),
-      reasons={
-          R_PASS: ("置换退出产能 {replacement_retired} 万吨/年 ≥ 新增产能 {capacity} 万吨/年，符合等量或减量置换",
-                   "retired capacity {replacement_retired} ≥ new capacity {capacity} (10^4 t/a): equal or reduced "
-                   "replacement"),
-          R_SHORT: ("置换退出产能 {replacement_retired} 万吨/年 少于新增产能 {capacity} 万吨/年，不符合等量或减量置换",
-                    "retired capacity {replacement_retired} is less than the new capacity {capacity} (10^4 t/a): "
-                    "not an equal or reduced replacement"),
-          R_MISSING: ("缺少项目产能或产能置换方案（退出产能），无法判断",
-                      "the project capacity or its replacement plan (retired capacity) is not recorded"),
-      },
-      labels={"replacement_retired": ("置换退出产能", "retired capacity")}, applies=AL)
+@rule(
+    "al.capacity_replacement",
+    LINE,
+    "M27",
+    ("电解铝产能等量或减量置换", "Aluminium capacity replacement (equal or reduced)"),
+    reasons={
+        R_PASS: (
+            "置换退出产能 {replacement_retired} 万吨/年 ≥ 新增产能 {capacity} 万吨/年，符合等量或减量置换",
+            "retired capacity {replacement_retired} ≥ new capacity {capacity} (10^4 t/a): equal or reduced replacement",
+        ),
+        R_SHORT: (
+            "置换退出产能 {replacement_retired} 万吨/年 少于新增产能 {capacity} 万吨/年，不符合等量或减量置换",
+            "retired capacity {replacement_retired} is less than the new capacity {capacity} (10^4 t/a): "
+            "not an equal or reduced replacement",
+        ),
+        R_MISSING: (
+            "缺少项目产能或产能置换方案（退出产能），无法判断",
+            "the project capacity or its replacement plan (retired capacity) is not recorded",
+        ),
+    },
+    labels={"replacement_retired": ("置换退出产能", "retired capacity")},
+    applies=AL,
+)
 def capacity_replacement(b: Batch) -> Result:
     """Σ retired ≥ new: 等量 (equal) or 减量 (reduced) — the catalogue lists both as admissible."""
     n = len(b)
@@ -144,14 +240,23 @@ def capacity_replacement(b: Batch) -> Result:
 ZANGQING = "002.al.no_new_in_zangqing_park"
 
 
-@rule("al.zangqing_park", LINE, "M27", ("藏青工业园不引进电解铝新（改、扩）建项目",
-                                        "No new aluminium projects in the Zang-Qing industrial park"),
-      reasons={R_PASS: ("项目不在藏青工业园内", "the project is not in the Zang-Qing industrial park"),
-               2: ("项目位于藏青工业园内：该园区不引进电解铝新（改、扩）建项目",
-                   "the project is in the Zang-Qing industrial park, which admits no new, retrofitted or expanded "
-                   "electrolytic aluminium projects"),
-               R_MISSING: ("缺少项目位置或所在园区，无法判断", "the project's location or park is not recorded")},
-      labels={"in_zangqing_park": ("位于藏青工业园", "in the Zang-Qing park")}, applies=AL)
+@rule(
+    "al.zangqing_park",
+    LINE,
+    "M27",
+    ("藏青工业园不引进电解铝新（改、扩）建项目", "No new aluminium projects in the Zang-Qing industrial park"),
+    reasons={
+        R_PASS: ("项目不在藏青工业园内", "the project is not in the Zang-Qing industrial park"),
+        2: (
+            "项目位于藏青工业园内：该园区不引进电解铝新（改、扩）建项目",
+            "the project is in the Zang-Qing industrial park, which admits no new, retrofitted or expanded "
+            "electrolytic aluminium projects",
+        ),
+        R_MISSING: ("缺少项目位置或所在园区，无法判断", "the project's location or park is not recorded"),
+    },
+    labels={"in_zangqing_park": ("位于藏青工业园", "in the Zang-Qing park")},
+    applies=AL,
+)
 def zangqing_park(b: Batch) -> Result:
     applies = of_kind(b, "al_line") & is_project(b)
     return flag_result(b, applies, entry_rows(b, ZANGQING), b.flag("in_zangqing_park"), "in_zangqing_park", ZANGQING)

@@ -19,9 +19,9 @@ import re
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule
 from .. import minerals as mn
-from ..vocabulary import entry, entry_rows, of_kind, in_force
+from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule
+from ..vocabulary import entry, entry_rows, in_force, of_kind
 from .mine_scale import annual_scale
 
 # entry id -> (metal keys the item is listed under, keywords from the item's wording)
@@ -29,8 +29,7 @@ KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "004.backward.cu.2011": (("copper",), ("鼓风炉", "电炉", "反射炉")),
     "004.backward.cu.other": (("copper",), ("铜线杆（黑杆）", "黑杆", "无烟气治理措施的再生铜焚烧")),
     "004.backward.al.2011": (("aluminium",), ("自焙电解槽", "自焙")),
-    "004.backward.al.other": (("aluminium", "lead"), ("坩埚炉",
-                                                      "湿法氟化盐")),
+    "004.backward.al.other": (("aluminium", "lead"), ("坩埚炉", "湿法氟化盐")),
     "004.backward.pb": (("lead",), ("烧结锅", "烧结盘", "简易高炉", "烧结-鼓风炉", "未配套制酸")),
     "004.backward.zn": (("zinc",), ("马弗炉", "马槽炉", "横罐", "小竖罐", "简易冷凝设施进行收尘")),
     "004.backward.sb": (("antimony",), ("地坑炉", "坩埚炉", "赫氏炉")),
@@ -39,8 +38,27 @@ KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 COPPER_FURNACES = "004.backward.cu.2011"  # its keywords are furnaces, matched as the copper-smelting step
 # a step naming one of these gives the furnace another job than smelting copper
-NOT_SMELTING = ("贫化", "沉降", "吹炼", "精炼", "还原", "焙烧", "挥发", "烟化", "熔化", "熔铸", "铸造", "保温", "感应",
-                "中频", "工频", "再生", "炼铅", "炼锌", "炼锑")
+NOT_SMELTING = (
+    "贫化",
+    "沉降",
+    "吹炼",
+    "精炼",
+    "还原",
+    "焙烧",
+    "挥发",
+    "烟化",
+    "熔化",
+    "熔铸",
+    "铸造",
+    "保温",
+    "感应",
+    "中频",
+    "工频",
+    "再生",
+    "炼铅",
+    "炼锌",
+    "炼锑",
+)
 STEP = re.compile(r"[-—–－‐‑―~～，,、；;/／＋+→]|及|和|与")
 PLAIN = str.maketrans("()", "（）", "-—–－‐‑―~～ \u3000\t·")  # dashes and spaces out, brackets full-width
 # scale floors: (metal, process marker, parameter, column, unit)
@@ -64,8 +82,11 @@ def _scale_label(metal: str, col: str) -> str:
 
 
 # every item a facility can match, numbered for a bit mask: keywords, the cell-current item, scale floors
-ITEMS = [_label(e, w) for e, (_, words) in KEYWORDS.items() for w in words] + ["100KA及以下预焙槽"] + \
-    [_scale_label(m, c) for m, _, _, c, _ in SCALE_FLOORS]
+ITEMS = (
+    [_label(e, w) for e, (_, words) in KEYWORDS.items() for w in words]
+    + ["100KA及以下预焙槽"]
+    + [_scale_label(m, c) for m, _, _, c, _ in SCALE_FLOORS]
+)
 BIT = {item: np.int64(1) << np.int64(i) for i, item in enumerate(ITEMS)}
 SCALE_ITEMS = {_scale_label(m, c) for m, _, _, c, _ in SCALE_FLOORS}
 
@@ -76,8 +97,10 @@ def plain(text: str) -> str:
 
 def smelts_copper_in(text: str, furnace: str) -> bool:
     """A step of the process names `furnace` and no other job for it than smelting (熔炼/炼铜)."""
-    return any(furnace in step and not any(job in step for job in NOT_SMELTING)
-               for step in STEP.split(text.replace(" ", "").replace("\u3000", "")))
+    return any(
+        furnace in step and not any(job in step for job in NOT_SMELTING)
+        for step in STEP.split(text.replace(" ", "").replace("\u3000", ""))
+    )
 
 
 def _derive(facts: dict) -> dict:
@@ -86,22 +109,40 @@ def _derive(facts: dict) -> dict:
     def shown(item: str) -> str:  # a scale item with the recorded figure beside it
         col, unit = ("capacity", "万吨/年") if "规模" in item else ("furnace_t", "吨")
         return f"{item}（{facts[col][0]:g} {unit}）" if item in SCALE_ITEMS and facts[col][0] is not None else item
+
     return {"matched": "；".join(shown(item) for item, bit in BIT.items() if bits & int(bit))}
 
 
-@rule("backward.catalogue", "facility", "M37", ("落后产能淘汰目录", "Backward-capacity elimination catalogue"),
-      reasons={R_PASS: ("未见落后产能淘汰目录所列工艺或设备（工艺：{process}；槽电流：{cell_current_ka} kA）",
-                        "nothing on the elimination catalogue (process: {process}; cell current: {cell_current_ka} kA)"),
-               R_LISTED: ("属于落后产能淘汰目录：{matched}", "on the backward-capacity elimination catalogue: {matched}"),
-               R_DUE: ("属于落后产能淘汰目录，须在 {deadline} 前淘汰：{matched}",
-                       "on the elimination catalogue, to be eliminated by {deadline}: {matched}"),
-               R_FURNACE: ("再生金属反射炉未记录炉容（吨），无法对照目录", "the recycled-metal reverberatory furnace's "
-                           "size (t) is not recorded, so the catalogue cannot be applied"),
-               R_SCALE: ("再生金属项目未记录以万吨/年或吨/年计的产能，无法对照目录的规模下限",
-                         "the recycled-metal plant's capacity is not recorded in 10^4 t/a or t/a, so the "
-                         "catalogue's scale floor cannot be applied"),
-               R_MISSING: ("缺少工艺数据，无法对照淘汰目录", "the process is not recorded")},
-      labels={"process": ("工艺", "process")}, derive=_derive, applies=lambda b: of_kind(b, *KINDS))
+@rule(
+    "backward.catalogue",
+    "facility",
+    "M37",
+    ("落后产能淘汰目录", "Backward-capacity elimination catalogue"),
+    reasons={
+        R_PASS: (
+            "未见落后产能淘汰目录所列工艺或设备（工艺：{process}；槽电流：{cell_current_ka} kA）",
+            "nothing on the elimination catalogue (process: {process}; cell current: {cell_current_ka} kA)",
+        ),
+        R_LISTED: ("属于落后产能淘汰目录：{matched}", "on the backward-capacity elimination catalogue: {matched}"),
+        R_DUE: (
+            "属于落后产能淘汰目录，须在 {deadline} 前淘汰：{matched}",
+            "on the elimination catalogue, to be eliminated by {deadline}: {matched}",
+        ),
+        R_FURNACE: (
+            "再生金属反射炉未记录炉容（吨），无法对照目录",
+            "the recycled-metal reverberatory furnace's size (t) is not recorded, so the catalogue cannot be applied",
+        ),
+        R_SCALE: (
+            "再生金属项目未记录以万吨/年或吨/年计的产能，无法对照目录的规模下限",
+            "the recycled-metal plant's capacity is not recorded in 10^4 t/a or t/a, so the "
+            "catalogue's scale floor cannot be applied",
+        ),
+        R_MISSING: ("缺少工艺数据，无法对照淘汰目录", "the process is not recorded"),
+    },
+    labels={"process": ("工艺", "process")},
+    derive=_derive,
+    applies=lambda b: of_kind(b, *KINDS),
+)
 def catalogue(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
@@ -117,8 +158,8 @@ def catalogue(b: Batch) -> Result:
         return found[proc.codes]
 
     matched = np.zeros(n, dtype=np.int64)
-    due = np.zeros(n, dtype=bool)       # matched only items whose deadline is still ahead
-    hard = np.zeros(n, dtype=bool)      # matched an item whose deadline has passed or that has none
+    due = np.zeros(n, dtype=bool)  # matched only items whose deadline is still ahead
+    hard = np.zeros(n, dtype=bool)  # matched an item whose deadline has passed or that has none
     used = []
 
     def hit(rows, entry_id, item):
@@ -168,8 +209,13 @@ def catalogue(b: Batch) -> Result:
     res.set(live & unknown["furnace_t"], MISSING, R_FURNACE)
     res.set(live & due & ~hard, WARN, R_DUE)
     res.set(live & hard, FAIL, R_LISTED)
-    res.facts.update(process=(proc, None), cell_current_ka=(cur, "kA"), capacity=(scale, "10^4 t/a"),
-                     furnace_t=(b.num("furnace_t"), "t"), matched_bits=(matched, None),
-                     deadline=(const(n, entry(b, "004.backward.al.2011").deadline.isoformat()), None))
+    res.facts.update(
+        process=(proc, None),
+        cell_current_ka=(cur, "kA"),
+        capacity=(scale, "10^4 t/a"),
+        furnace_t=(b.num("furnace_t"), "t"),
+        matched_bits=(matched, None),
+        deadline=(const(n, entry(b, "004.backward.al.2011").deadline.isoformat()), None),
+    )
     res.entries += used
     return res

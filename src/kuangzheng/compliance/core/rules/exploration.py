@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from kuangzheng.policy.catalogue import Catalogue, load_catalogue
+
 from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
-from ..vocabulary import entry_col, of_kind, in_force
+from ..vocabulary import entry_col, in_force, of_kind
 
 TERM = "integrated_exploration.contract_term_max"
 OUTCOME_ENTRY = "000.exploration.integrated.outcome"
@@ -33,12 +34,23 @@ OTHER_WAYS = ("application", "auction", "listing", "agreement")  # acquisitions 
 EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
 
 
-@rule("ie.zone_area", "zone", "M01", ("集中勘查区面积一般控制在1000平方公里以内",
-                                     "Integrated exploration zones: normally at most 1000 km²"),
-      labels={"area_km2": ("勘查区面积", "zone area")}, applies=lambda b: of_kind(b, "integrated_exploration_zone"))
+@rule(
+    "ie.zone_area",
+    "zone",
+    "M01",
+    ("集中勘查区面积一般控制在1000平方公里以内", "Integrated exploration zones: normally at most 1000 km²"),
+    labels={"area_km2": ("勘查区面积", "zone area")},
+    applies=lambda b: of_kind(b, "integrated_exploration_zone"),
+)
 def zone_area(b: Batch) -> Result:
-    return threshold_result(b, of_kind(b, "integrated_exploration_zone"), b.num("area_km2"),
-                            "integrated_exploration.zone_area_max", "km2", "area_km2")
+    return threshold_result(
+        b,
+        of_kind(b, "integrated_exploration_zone"),
+        b.num("area_km2"),
+        "integrated_exploration.zone_area_max",
+        "km2",
+        "area_km2",
+    )
 
 
 def add_years(start: np.ndarray, years) -> np.ndarray:
@@ -50,11 +62,13 @@ def add_years(start: np.ndarray, years) -> np.ndarray:
 
 R_RUNNING, R_FINDINGS, R_NO_FINDINGS, R_INTEGRATE, R_NO_START = 10, 11, 12, 13, 14
 SHARED_REASONS = {
-    R_INTEGRATE: ("该探矿权不是依整装勘查协议持有（整装勘查区内原有的社会探矿权，或非招标取得）：按照事先约定的整合方式进行整合，"
-                  "5年期限、期间不得转让与无成果退出只约束中标主体",
-                  "the right is not held under an integrated-exploration agreement (a pre-existing social right in the "
-                  "zone, or not obtained by the tender): it is integrated on the terms agreed beforehand (整合); the "
-                  "5-year term, the ban on transfer and the exit bind the tender winner only"),
+    R_INTEGRATE: (
+        "该探矿权不是依整装勘查协议持有（整装勘查区内原有的社会探矿权，或非招标取得）：按照事先约定的整合方式进行整合，"
+        "5年期限、期间不得转让与无成果退出只约束中标主体",
+        "the right is not held under an integrated-exploration agreement (a pre-existing social right in the "
+        "zone, or not obtained by the tender): it is integrated on the terms agreed beforehand (整合); the "
+        "5-year term, the ban on transfer and the exit bind the tender winner only",
+    ),
     R_NO_START: ("缺少探矿权起始日期，无法判断", "the right's start date is not recorded"),
 }
 
@@ -92,16 +106,30 @@ def _term(b: Batch):
     return res, live, lk, start, add_years(start, years)
 
 
-@rule("ie.term", "right", "M03", ("整装勘查5年期限与退出", "Integrated exploration: 5-year term and exit"),
-      reasons={R_RUNNING: ("整装勘查期限至 {term_end}，尚在期限内", "the integrated-exploration term runs to {term_end}"),
-               R_FINDINGS: ("期限已满（{term_end}），有找矿成果，转入下一阶段勘查开发",
-                            "the term ended on {term_end} with findings: the right moves to the next stage"),
-               R_NO_FINDINGS: ("期限已满（{term_end}）且无找矿成果：应全面退出该区域",
-                               "the term ended on {term_end} without findings: the holder must exit the zone entirely"),
-               R_MISSING: ("期限已满（{term_end}），但未记录有无找矿成果，无法判断",
-                           "the term ended on {term_end}, but whether there were findings is not recorded"),
-               **SHARED_REASONS},
-      labels={"term_end": ("整装勘查期限", "end of term")}, applies=EXPLORATION)
+@rule(
+    "ie.term",
+    "right",
+    "M03",
+    ("整装勘查5年期限与退出", "Integrated exploration: 5-year term and exit"),
+    reasons={
+        R_RUNNING: ("整装勘查期限至 {term_end}，尚在期限内", "the integrated-exploration term runs to {term_end}"),
+        R_FINDINGS: (
+            "期限已满（{term_end}），有找矿成果，转入下一阶段勘查开发",
+            "the term ended on {term_end} with findings: the right moves to the next stage",
+        ),
+        R_NO_FINDINGS: (
+            "期限已满（{term_end}）且无找矿成果：应全面退出该区域",
+            "the term ended on {term_end} without findings: the holder must exit the zone entirely",
+        ),
+        R_MISSING: (
+            "期限已满（{term_end}），但未记录有无找矿成果，无法判断",
+            "the term ended on {term_end}, but whether there were findings is not recorded",
+        ),
+        **SHARED_REASONS,
+    },
+    labels={"term_end": ("整装勘查期限", "end of term")},
+    applies=EXPLORATION,
+)
 def term(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)
     running = live & (b.today < end)
@@ -119,12 +147,22 @@ def term(b: Batch) -> Result:
 R_TRANSFERRED = 10
 
 
-@rule("ie.no_transfer", "right", "M03", ("整装勘查期间探矿权不得转让", "Integrated exploration: no transfer during the term"),
-      reasons={R_TRANSFERRED: ("探矿权于 {first_transfer} 转让，处于整装勘查期限（至 {term_end}）内",
-                               "the right was transferred on {first_transfer}, within the term (to {term_end})"),
-               1: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
-               **SHARED_REASONS},
-      labels={"first_transfer": ("首次转让日期", "first transfer")}, applies=EXPLORATION)
+@rule(
+    "ie.no_transfer",
+    "right",
+    "M03",
+    ("整装勘查期间探矿权不得转让", "Integrated exploration: no transfer during the term"),
+    reasons={
+        R_TRANSFERRED: (
+            "探矿权于 {first_transfer} 转让，处于整装勘查期限（至 {term_end}）内",
+            "the right was transferred on {first_transfer}, within the term (to {term_end})",
+        ),
+        1: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
+        **SHARED_REASONS,
+    },
+    labels={"first_transfer": ("首次转让日期", "first transfer")},
+    applies=EXPLORATION,
+)
 def no_transfer(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)
     moved = b.date("first_transfer")
@@ -171,17 +209,34 @@ def rank_bids(bids: list[dict], weights: Weights = Weights(), catalogue: Catalog
         p1 = weights.investment_share * x / top + (1 - weights.investment_share) * bool(b.get("deep_drilling"))
         p2 = float(bool(b.get("state_geological_unit_with_social_capital")))
         p3 = float(bool(b.get("explorer_with_deep_processor")))
-        score = weights.investment_and_drilling * p1 + weights.state_unit_with_capital * p2 + \
-            weights.explorer_with_processor * p3
-        rows.append({"name": b.get("name"), "score": round(score, 6),
-                     "priorities": {"investment_and_drilling": round(p1, 6), "state_unit_with_capital": p2,
-                                    "explorer_with_processor": p3}, "investment_yuan": x})
+        score = (
+            weights.investment_and_drilling * p1
+            + weights.state_unit_with_capital * p2
+            + weights.explorer_with_processor * p3
+        )
+        rows.append(
+            {
+                "name": b.get("name"),
+                "score": round(score, 6),
+                "priorities": {
+                    "investment_and_drilling": round(p1, 6),
+                    "state_unit_with_capital": p2,
+                    "explorer_with_processor": p3,
+                },
+                "investment_yuan": x,
+            }
+        )
     rows.sort(key=lambda r: (-r["score"], -r["investment_yuan"], str(r["name"])))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
     e = cat.get(PRIORITIES)
-    return {"ranking": rows, "weights": weights.__dict__,
-            "weights_note": {"zh": "政策只规定“三优先”的次序原则，未给出权重；此处权重为可配置的假设（默认三项相等）",
-                             "en": "the seed names the three priorities but gives no weights; these weights are a "
-                                   "configurable assumption (equal by default)"},
-            "citations": [{"id": x.id, "doc": x.doc, "quote": x.quote} for x in (e, cat.get(SELECTION))]}
+    return {
+        "ranking": rows,
+        "weights": weights.__dict__,
+        "weights_note": {
+            "zh": "政策只规定“三优先”的次序原则，未给出权重；此处权重为可配置的假设（默认三项相等）",
+            "en": "the seed names the three priorities but gives no weights; these weights are a "
+            "configurable assumption (equal by default)",
+        },
+        "citations": [{"id": x.id, "doc": x.doc, "quote": x.quote} for x in (e, cat.get(SELECTION))],
+    }

@@ -21,9 +21,10 @@ import datetime as dt
 import numpy as np
 
 from kuangzheng.policy.catalogue import Catalogue, ParameterNotFound, load_catalogue
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, resolve, rule
 from kuangzheng.policy.lookup import param
-from ..vocabulary import of_kind, in_force
+
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, resolve, rule
+from ..vocabulary import in_force, of_kind
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"
@@ -34,9 +35,17 @@ def _cite(e) -> dict:
     return {"id": e.id, "doc": e.doc, "quote": e.quote, "value": e.value, "unit": e.unit}
 
 
-def integrated_schedule(blank_km2: float, years: int, *, jurisdiction: str = "inner_mongolia",
-                        on: dt.date | None = None, start_year: int | None = None, state_funded_km2: float = 0.0,
-                        social_rights_km2: float = 0.0, catalogue: Catalogue | None = None) -> dict:
+def integrated_schedule(
+    blank_km2: float,
+    years: int,
+    *,
+    jurisdiction: str = "inner_mongolia",
+    on: dt.date | None = None,
+    start_year: int | None = None,
+    state_funded_km2: float = 0.0,
+    social_rights_km2: float = 0.0,
+    catalogue: Catalogue | None = None,
+) -> dict:
     """Yearly payments for the blank-area part of an integrated-exploration right."""
     if blank_km2 < 0 or years < 1:
         raise ValueError("空白区面积须≥0，年数须≥1 / blank area must be ≥ 0 and years ≥ 1")
@@ -46,31 +55,60 @@ def integrated_schedule(blank_km2: float, years: int, *, jurisdiction: str = "in
     n = np.arange(1, years + 1)
     rate = first.value + step.value * (n - 1)
     amount = rate * blank_km2
-    rows = [{"year": int(i) if start_year is None else start_year + int(i) - 1, "year_index": int(i),
-             "rate_yuan_per_km2": float(r), "amount_yuan": round(float(a), 2)} for i, r, a in zip(n, rate, amount)]
-    return {"blank_km2": blank_km2, "schedule": rows, "total_yuan": round(float(amount.sum()), 2),
-            "state_funded_km2": state_funded_km2, "state_funded_method": "评估 appraisal",
-            "social_rights_km2": social_rights_km2, "social_rights_method": "按事先约定的整合方式 integration on agreed terms",
-            "citations": [_cite(first), _cite(step)]}
+    rows = [
+        {
+            "year": int(i) if start_year is None else start_year + int(i) - 1,
+            "year_index": int(i),
+            "rate_yuan_per_km2": float(r),
+            "amount_yuan": round(float(a), 2),
+        }
+        for i, r, a in zip(n, rate, amount)
+    ]
+    return {
+        "blank_km2": blank_km2,
+        "schedule": rows,
+        "total_yuan": round(float(amount.sum()), 2),
+        "state_funded_km2": state_funded_km2,
+        "state_funded_method": "评估 appraisal",
+        "social_rights_km2": social_rights_km2,
+        "social_rights_method": "按事先约定的整合方式 integration on agreed terms",
+        "citations": [_cite(first), _cite(step)],
+    }
 
 
-def floor_price(area_km2: float, *, jurisdiction: str = "inner_mongolia", on: dt.date | None = None,
-                catalogue: Catalogue | None = None) -> dict:
+def floor_price(
+    area_km2: float,
+    *,
+    jurisdiction: str = "inner_mongolia",
+    on: dt.date | None = None,
+    catalogue: Catalogue | None = None,
+) -> dict:
     """The minimum transfer price of an exploration right outside integrated-exploration zones."""
     if area_km2 < 0:
         raise ValueError("面积须≥0 / area must be ≥ 0")
     e = param(FLOOR, jurisdiction, on or dt.date.today(), catalogue or load_catalogue())
-    return {"area_km2": area_km2, "floor_yuan_per_km2": e.value, "floor_yuan": round(e.value * area_km2, 2),
-            "citations": [_cite(e)]}
+    return {
+        "area_km2": area_km2,
+        "floor_yuan_per_km2": e.value,
+        "floor_yuan": round(e.value * area_km2, 2),
+        "citations": [_cite(e)],
+    }
 
 
 def schedule_for(right: dict, on: dt.date, jurisdiction: str, years: int = 5) -> dict | None:
     """The price schedule of one exploration right (dict with area_km2, blank_km2, in_integrated_zone)."""
     try:
         if right.get("in_integrated_zone"):
-            return {"kind": "integrated_exploration",
-                    **integrated_schedule(float(right.get("blank_km2") or 0.0), years, jurisdiction=jurisdiction,
-                                          on=on, start_year=right.get("start_year"))}
+            return {
+                "kind": "integrated_exploration",
+                **integrated_schedule(
+                    float(right.get("blank_km2") or 0.0),
+                    years,
+                    jurisdiction=jurisdiction,
+                    on=on,
+                    start_year=right.get("start_year"),
+                ),
+            }
         if right.get("area_km2") is not None:
             return {"kind": "floor_price", **floor_price(float(right["area_km2"]), jurisdiction=jurisdiction, on=on)}
     except ParameterNotFound:
@@ -82,17 +120,33 @@ R_BELOW, R_AT_LEAST, R_NOT_COMPETITIVE = 10, 11, 12
 COMPETITIVE = ("tender", "auction", "listing")
 
 
-@rule("fee.floor_price", "right", "M05", ("整装勘查区外探矿权出让底价", "Exploration rights outside zones: floor price"),
-      reasons={R_AT_LEAST: ("出让价款 {price_per_km2} 元/平方公里，不低于底价 {threshold} 元/平方公里",
-                            "the price {price_per_km2} yuan/km² is not below the floor {threshold} yuan/km²"),
-               R_BELOW: ("出让价款 {price_per_km2} 元/平方公里，低于底价 {threshold} 元/平方公里",
-                         "the price {price_per_km2} yuan/km² is below the floor {threshold} yuan/km²"),
-               R_MISSING: ("市场方式出让的探矿权未记录出让价款或面积，无法判断", "the transfer price or area of an exploration "
-                           "right transferred by market methods is not recorded"),
-               R_NOT_COMPETITIVE: ("出让底价是招标、拍卖、挂牌出让的底价；申请在先或协议出让的探矿权不适用",
-                                   "the floor (reserve) price belongs to competitive sales (tender, auction, listing); "
-                                   "it does not apply to a right obtained by application or by agreement")},
-      labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")}, applies=lambda b: of_kind(b, "exploration"))
+@rule(
+    "fee.floor_price",
+    "right",
+    "M05",
+    ("整装勘查区外探矿权出让底价", "Exploration rights outside zones: floor price"),
+    reasons={
+        R_AT_LEAST: (
+            "出让价款 {price_per_km2} 元/平方公里，不低于底价 {threshold} 元/平方公里",
+            "the price {price_per_km2} yuan/km² is not below the floor {threshold} yuan/km²",
+        ),
+        R_BELOW: (
+            "出让价款 {price_per_km2} 元/平方公里，低于底价 {threshold} 元/平方公里",
+            "the price {price_per_km2} yuan/km² is below the floor {threshold} yuan/km²",
+        ),
+        R_MISSING: (
+            "市场方式出让的探矿权未记录出让价款或面积，无法判断",
+            "the transfer price or area of an exploration right transferred by market methods is not recorded",
+        ),
+        R_NOT_COMPETITIVE: (
+            "出让底价是招标、拍卖、挂牌出让的底价；申请在先或协议出让的探矿权不适用",
+            "the floor (reserve) price belongs to competitive sales (tender, auction, listing); "
+            "it does not apply to a right obtained by application or by agreement",
+        ),
+    },
+    labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")},
+    applies=lambda b: of_kind(b, "exploration"),
+)
 def floor_price_rule(b: Batch) -> Result:
     res = Result.empty(len(b))
     outside = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0)
@@ -106,7 +160,11 @@ def floor_price_rule(b: Batch) -> Result:
     ok = compare(per, lk.op, lk.value, lk.ops)  # the entry's comparison: 不低于 is >=
     res.set(live & ~np.isnan(per) & ok, PASS, R_AT_LEAST)
     res.set(live & ~np.isnan(per) & ~ok, FAIL, R_BELOW)
-    res.facts.update(price_per_km2=(per, "yuan/km2"), threshold=(lk.value, "yuan/km2"),
-                     price_yuan=(b.num("price_yuan"), "yuan"), area_km2=(b.num("area_km2"), "km2"))
+    res.facts.update(
+        price_per_km2=(per, "yuan/km2"),
+        threshold=(lk.value, "yuan/km2"),
+        price_yuan=(b.num("price_yuan"), "yuan"),
+        area_km2=(b.num("area_km2"), "km2"),
+    )
     res.entries.append(lk.entry)
     return res

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, const, rule
+from ..vocabulary import entry, entry_col, entry_rows, of_kind
 from . import mine_scale
 from .exploration import add_years
-from ..vocabulary import entry, entry_col, entry_rows, of_kind
 
 LONG_YEARS = 3  # assumption: what "长期" (for long) means; not from the seed
 MINES = "000.integration.must_include.mines"
@@ -24,16 +24,24 @@ R_FLAGGED = 10
 
 # (flag column, Chinese reason, English reason)
 REASONS = {
-    "one_deposit_many_mines": ("一矿多开：与其他企业同矿种采矿权重叠", "one deposit, several mines: overlaps another "
-                               "enterprise's mining right for the same mineral"),
-    "in_fragile_area": ("位于地质环境脆弱区（矿山地质环境重点治理区）", "in a geologically fragile area (a key mine "
-                        "geo-environment treatment area)"),
+    "one_deposit_many_mines": (
+        "一矿多开：与其他企业同矿种采矿权重叠",
+        "one deposit, several mines: overlaps another enterprise's mining right for the same mineral",
+    ),
+    "in_fragile_area": (
+        "位于地质环境脆弱区（矿山地质环境重点治理区）",
+        "in a geologically fragile area (a key mine geo-environment treatment area)",
+    ),
     "long_below_min_scale": ("长期达不到最低开采规模", "long below the minimum mining scale"),
     "backward_methods": ("开采技术方法落后", "backward mining methods"),
-    "obstructs_integrated_exploration": ("影响整装勘查实施（跨越整装勘查区边界）", "obstructs integrated exploration "
-                                         "(straddles an integrated-exploration zone's boundary)"),
-    "outside_plan": ("不符合矿区规划和矿业权设置方案（不在勘查规划区块内）", "does not fit the mining-area plan and "
-                     "rights-setting scheme (in no exploration planning block)"),
+    "obstructs_integrated_exploration": (
+        "影响整装勘查实施（跨越整装勘查区边界）",
+        "obstructs integrated exploration (straddles an integrated-exploration zone's boundary)",
+    ),
+    "outside_plan": (
+        "不符合矿区规划和矿业权设置方案（不在勘查规划区块内）",
+        "does not fit the mining-area plan and rights-setting scheme (in no exploration planning block)",
+    ),
     "held_without_exploring": ("长期“圈而不探”", "held for long without exploring"),
 }
 
@@ -72,9 +80,11 @@ def _flags(b: Batch) -> dict[str, np.ndarray]:
     }
 
 
-CASES = {"mining": ("one_deposit_many_mines", "in_fragile_area", "long_below_min_scale"),
-         "mine": ("in_fragile_area", "long_below_min_scale", "backward_methods"),
-         "exploration": ("obstructs_integrated_exploration", "outside_plan", "held_without_exploring")}
+CASES = {
+    "mining": ("one_deposit_many_mines", "in_fragile_area", "long_below_min_scale"),
+    "mine": ("in_fragile_area", "long_below_min_scale", "backward_methods"),
+    "exploration": ("obstructs_integrated_exploration", "outside_plan", "held_without_exploring"),
+}
 BITS = {name: 1 << i for i, name in enumerate(REASONS)}
 
 
@@ -86,17 +96,31 @@ def spell(mask, lang: int) -> str:
 
 def _derive(facts: dict) -> dict:
     flags, checked = facts["flag_bits"][0], facts["checked_bits"][0]
-    return {"flags": spell(flags, 0), "flags_en": spell(flags, 1), "checked": spell(checked, 0),
-            "checked_en": spell(checked, 1)}
+    return {
+        "flags": spell(flags, 0),
+        "flags_en": spell(flags, 1),
+        "checked": spell(checked, 0),
+        "checked_en": spell(checked, 1),
+    }
 
 
-@rule("integration.must_include", ("facility", "right"), "M08", ("资源整合：必须纳入整合范围的情形",
-                                                                "Resource integration: cases that must be included"),
-      reasons={R_FLAGGED: ("须纳入资源整合范围：{flags}", "must be included in the integration scope: {flags_en}"),
-               PASS: ("未发现必须纳入整合范围的情形（已检查：{checked}）", "no must-include case found (checked: "
-                      "{checked_en})"),
-               R_MISSING: ("缺少判断整合情形所需的数据", "the data needed to test the integration cases is not recorded")},
-      labels={"flag_bits": ("整合情形", "integration cases")}, derive=_derive, applies=lambda b: of_kind(b, *CASES))
+@rule(
+    "integration.must_include",
+    ("facility", "right"),
+    "M08",
+    ("资源整合：必须纳入整合范围的情形", "Resource integration: cases that must be included"),
+    reasons={
+        R_FLAGGED: ("须纳入资源整合范围：{flags}", "must be included in the integration scope: {flags_en}"),
+        PASS: (
+            "未发现必须纳入整合范围的情形（已检查：{checked}）",
+            "no must-include case found (checked: {checked_en})",
+        ),
+        R_MISSING: ("缺少判断整合情形所需的数据", "the data needed to test the integration cases is not recorded"),
+    },
+    labels={"flag_bits": ("整合情形", "integration cases")},
+    derive=_derive,
+    applies=lambda b: of_kind(b, *CASES),
+)
 def must_include(b: Batch) -> Result:
     n = len(b)
     res = Result.empty(n)
@@ -118,6 +142,8 @@ def must_include(b: Batch) -> Result:
     res.set(live, MISSING, R_MISSING)
     res.set(live & (tested > 0), PASS, PASS)
     res.set(live & (flagged > 0), WARN, R_FLAGGED)
-    res.facts.update(flag_bits=(flagged, None), checked_bits=(tested, None), long_years_assumed=(const(n, LONG_YEARS), "a"))
+    res.facts.update(
+        flag_bits=(flagged, None), checked_bits=(tested, None), long_years_assumed=(const(n, LONG_YEARS), "a")
+    )
     res.entries += [entry_col(b, MINES, live & mines_rows), entry_col(b, EXPLORATION, live & ~mines_rows)]
     return res

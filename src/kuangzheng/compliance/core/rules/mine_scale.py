@@ -15,16 +15,44 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PASS, WARN, Batch, Result, choose, const, \
-    entry_for, in_unit, rule
 from .. import minerals as mn
-from ..vocabulary import entry, entry_col, entry_rows, in_window, of_kind, in_force
+from ..engine import (
+    FAIL,
+    MISSING,
+    NA,
+    PASS,
+    R_FAIL,
+    R_MISSING,
+    R_NOT_IN_FORCE,
+    R_PASS,
+    WARN,
+    Batch,
+    Result,
+    choose,
+    const,
+    entry_for,
+    in_unit,
+    rule,
+)
+from ..vocabulary import entry, entry_col, entry_rows, in_force, in_window, of_kind
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
 R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
 LIGNITE = ("褐煤", "lignite")
-OTHER_RANKS = ("烟煤", "无烟煤", "焦煤", "贫煤", "瘦煤", "肥煤", "气煤", "长焰煤", "bituminous", "anthracite", "coking coal")
+OTHER_RANKS = (
+    "烟煤",
+    "无烟煤",
+    "焦煤",
+    "贫煤",
+    "瘦煤",
+    "肥煤",
+    "气煤",
+    "长焰煤",
+    "bituminous",
+    "anthracite",
+    "coking coal",
+)
 
 
 def coal_grade(b: Batch) -> tuple[np.ndarray, np.ndarray]:
@@ -41,8 +69,9 @@ def annual_scale(b: Batch) -> np.ndarray:
     """Capacity (facility) or designed scale (right) in 10^4 t/a; NaN for units that cannot be converted
     (t/d would need a number of working days no seed gives)."""
     cap = b.num("capacity")
-    return np.where(b.isin("capacity_unit", ("10^4 t/a",)), cap,
-                    np.where(b.isin("capacity_unit", ("t/a",)), cap / 1e4, np.nan))
+    return np.where(
+        b.isin("capacity_unit", ("10^4 t/a",)), cap, np.where(b.isin("capacity_unit", ("t/a",)), cap / 1e4, np.nan)
+    )
 
 
 def mines(b: Batch) -> np.ndarray:
@@ -53,17 +82,29 @@ def is_new(b: Batch) -> np.ndarray:
     return b.eq("project_type", "new")
 
 
-@rule("mine.min_scale", ("facility", "right"), "M33", ("矿山最低开采规模", "Minimum mining scale"),
-      reasons={R_UPGRADE_OR_EXIT: ("现有矿山规模 {scale} 万吨/年 低于最低开采规模 {threshold} 万吨/年：应技术改造达到要求，"
-                                   "达不到的按市场淘汰规则逐步有序退出",
-                                   "the existing mine's scale {scale} is below the minimum {threshold} (10^4 t/a): it "
-                                   "must upgrade, or exit in order under market elimination rules"),
-               R_NON_COAL: ("非煤矿山的最低开采规模表未见于规划正文，无法判断（政策数据缺失）",
-                            "the plan's table of minimum scales for non-coal minerals is not in its text: "
-                            "cannot be decided (missing policy data)"),
-               R_NO_RANK: ("缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"),
-               R_UNIT: ("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded")},
-      labels={"scale": ("开采规模", "mining scale")}, applies=mines)
+@rule(
+    "mine.min_scale",
+    ("facility", "right"),
+    "M33",
+    ("矿山最低开采规模", "Minimum mining scale"),
+    reasons={
+        R_UPGRADE_OR_EXIT: (
+            "现有矿山规模 {scale} 万吨/年 低于最低开采规模 {threshold} 万吨/年：应技术改造达到要求，"
+            "达不到的按市场淘汰规则逐步有序退出",
+            "the existing mine's scale {scale} is below the minimum {threshold} (10^4 t/a): it "
+            "must upgrade, or exit in order under market elimination rules",
+        ),
+        R_NON_COAL: (
+            "非煤矿山的最低开采规模表未见于规划正文，无法判断（政策数据缺失）",
+            "the plan's table of minimum scales for non-coal minerals is not in its text: "
+            "cannot be decided (missing policy data)",
+        ),
+        R_NO_RANK: ("缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"),
+        R_UNIT: ("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded"),
+    },
+    labels={"scale": ("开采规模", "mining scale")},
+    applies=mines,
+)
 def min_scale(b: Batch) -> Result:
     if "min_scale" in b._cache:
         return b._cache["min_scale"]
@@ -78,8 +119,10 @@ def _min_scale(b: Batch) -> Result:
     idx = np.flatnonzero(in_force(res, applies, entry_rows(b, FLOOR)))  # the work is done on these rows only
     coal = mn.has(b.mask("metals_mask")[idx], mn.keys("coal"))
     lignite, ranked = (v[idx] for v in coal_grade(b))
-    ways = {"underground": b.isin("mining_method", ("underground", "mixed"))[idx],
-            "open_pit": b.isin("mining_method", ("open_pit", "mixed"))[idx]}
+    ways = {
+        "underground": b.isin("mining_method", ("underground", "mixed"))[idx],
+        "open_pit": b.isin("mining_method", ("open_pit", "mixed"))[idx],
+    }
     known = coal & ranked & (ways["underground"] | ways["open_pit"])
     thr = np.full(len(idx), np.nan)
     code = np.full(len(idx), -1, dtype=np.int16)
@@ -101,16 +144,24 @@ def _min_scale(b: Batch) -> Result:
     with np.errstate(invalid="ignore"):
         below = judged & (sc < thr)
         res.outcome[idx], res.reason[idx] = choose(
-            [~coal, ~known, np.isnan(sc), ~below, new], [MISSING, MISSING, MISSING, PASS, FAIL],
-            [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL], (WARN, R_UPGRADE_OR_EXIT))
+            [~coal, ~known, np.isnan(sc), ~below, new],
+            [MISSING, MISSING, MISSING, PASS, FAIL],
+            [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL],
+            (WARN, R_UPGRADE_OR_EXIT),
+        )
     thr_all = np.full(n, np.nan)
     thr_all[idx] = thr
     used = np.full(n, -1, dtype=np.int16)
     used[idx] = code
     exit_ = np.full(n, -1, dtype=np.int16)
     exit_[idx[below & ~new]] = b.entry_code(EXISTING)
-    res.facts.update(scale=(scale, "10^4 t/a"), threshold=(thr_all, "10^4 t/a"), op=(const(n, ">="), None),
-                     coal_rank=(b.coded("coal_rank"), None), mining_method=(b.coded("mining_method"), None))
+    res.facts.update(
+        scale=(scale, "10^4 t/a"),
+        threshold=(thr_all, "10^4 t/a"),
+        op=(const(n, ">="), None),
+        coal_rank=(b.coded("coal_rank"), None),
+        mining_method=(b.coded("mining_method"), None),
+    )
     res.entries += [used, exit_]
     return res
 
@@ -119,15 +170,26 @@ ONE_DEPOSIT = "003.scale.non_coal.mines_per_deposit"
 R_SHARED = 10
 
 
-@rule("mine.one_deposit_one_enterprise", "right", "M33", ("新建非煤矿山一个矿床设置一个矿山企业",
-                                                         "New non-coal mines: one deposit, one enterprise"),
-      reasons={R_PASS: ("申请范围未与其他企业同矿种的采矿权重叠", "the application overlaps no other enterprise's mining "
-                        "right for the same mineral"),
-               R_SHARED: ("申请范围与 {other_holder_rights} 个其他企业同矿种的采矿权重叠：一个矿床只设一个矿山企业",
-                          "the application overlaps {other_holder_rights} mining right(s) of other enterprises for the "
-                          "same mineral: one deposit, one enterprise"),
-               R_MISSING: ("缺少边界，无法判断", "the boundary is not recorded")},
-      labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")}, applies=mines)
+@rule(
+    "mine.one_deposit_one_enterprise",
+    "right",
+    "M33",
+    ("新建非煤矿山一个矿床设置一个矿山企业", "New non-coal mines: one deposit, one enterprise"),
+    reasons={
+        R_PASS: (
+            "申请范围未与其他企业同矿种的采矿权重叠",
+            "the application overlaps no other enterprise's mining right for the same mineral",
+        ),
+        R_SHARED: (
+            "申请范围与 {other_holder_rights} 个其他企业同矿种的采矿权重叠：一个矿床只设一个矿山企业",
+            "the application overlaps {other_holder_rights} mining right(s) of other enterprises for the "
+            "same mineral: one deposit, one enterprise",
+        ),
+        R_MISSING: ("缺少边界，无法判断", "the boundary is not recorded"),
+    },
+    labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")},
+    applies=mines,
+)
 def one_deposit(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = mines(b) & is_new(b) & ~mn.has(b.mask("metals_mask"), mn.keys("coal"))
@@ -161,12 +223,22 @@ def moratorium_window(b: Batch):
     return start, start.replace(year=start.year + years)
 
 
-@rule("coal.new_mine_moratorium", ("facility", "right"), "M28", ("规划期前3年原则上停止审批新建煤矿", "No new coal mines approved in the plan's first 3 years (in principle)"),
-      reasons={R_FROZEN: ("{as_of} 处于规划期前3年（{window}）：原则上停止审批新建煤矿项目（警示）",
-                          "{as_of} is within the plan's first 3 years ({window}): approval of new coal mines is "
-                          "stopped in principle (a warning)"),
-               R_OPEN: ("{as_of} 不在规划期前3年（{window}）内", "{as_of} is outside the plan's first 3 years ({window})")},
-      labels={"window": ("停批期", "moratorium")}, applies=mines)
+@rule(
+    "coal.new_mine_moratorium",
+    ("facility", "right"),
+    "M28",
+    ("规划期前3年原则上停止审批新建煤矿", "No new coal mines approved in the plan's first 3 years (in principle)"),
+    reasons={
+        R_FROZEN: (
+            "{as_of} 处于规划期前3年（{window}）：原则上停止审批新建煤矿项目（警示）",
+            "{as_of} is within the plan's first 3 years ({window}): approval of new coal mines is "
+            "stopped in principle (a warning)",
+        ),
+        R_OPEN: ("{as_of} 不在规划期前3年（{window}）内", "{as_of} is outside the plan's first 3 years ({window})"),
+    },
+    labels={"window": ("停批期", "moratorium")},
+    applies=mines,
+)
 def moratorium(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = _new_coal(b)
@@ -182,16 +254,29 @@ def moratorium(b: Batch) -> Result:
     return res
 
 
-@rule("coal.reduced_replacement", ("facility", "right"), "M28", ("新建煤矿一律实行减量置换", "New coal mines: reduced capacity replacement"),
-      reasons={R_PASS: ("置换退出产能 {replacement_retired} 万吨/年 大于新建规模 {scale} 万吨/年，为减量置换",
-                        "retired capacity {replacement_retired} exceeds the new scale {scale} (10^4 t/a): a reduced "
-                        "replacement"),
-               R_FAIL: ("置换退出产能 {replacement_retired} 万吨/年 不大于新建规模 {scale} 万吨/年，不是减量置换",
-                        "retired capacity {replacement_retired} does not exceed the new scale {scale} (10^4 t/a): not a "
-                        "reduced replacement"),
-               R_MISSING: ("缺少新建规模或减量置换方案（退出产能），无法判断",
-                           "the new scale or the replacement plan (retired capacity) is not recorded")},
-      labels={"replacement_retired": ("置换退出产能", "retired capacity")}, applies=mines)
+@rule(
+    "coal.reduced_replacement",
+    ("facility", "right"),
+    "M28",
+    ("新建煤矿一律实行减量置换", "New coal mines: reduced capacity replacement"),
+    reasons={
+        R_PASS: (
+            "置换退出产能 {replacement_retired} 万吨/年 大于新建规模 {scale} 万吨/年，为减量置换",
+            "retired capacity {replacement_retired} exceeds the new scale {scale} (10^4 t/a): a reduced replacement",
+        ),
+        R_FAIL: (
+            "置换退出产能 {replacement_retired} 万吨/年 不大于新建规模 {scale} 万吨/年，不是减量置换",
+            "retired capacity {replacement_retired} does not exceed the new scale {scale} (10^4 t/a): not a "
+            "reduced replacement",
+        ),
+        R_MISSING: (
+            "缺少新建规模或减量置换方案（退出产能），无法判断",
+            "the new scale or the replacement plan (retired capacity) is not recorded",
+        ),
+    },
+    labels={"replacement_retired": ("置换退出产能", "retired capacity")},
+    applies=mines,
+)
 def reduced_replacement(b: Batch) -> Result:
     res = Result.empty(len(b))
     applies = _new_coal(b)

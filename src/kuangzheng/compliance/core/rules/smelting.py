@@ -17,8 +17,8 @@ import re
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, rule, threshold_result
 from .. import minerals as mn
+from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, rule, threshold_result
 from ..vocabulary import entry_rows, flag_result, floor_lookups, held_to_all, in_force, is_project, of_kind
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
@@ -32,8 +32,11 @@ def _smelter(b: Batch, metals) -> np.ndarray:
 
 
 SERIES_METALS = {"铜": "copper", "锌": "zinc", "铅": "lead"}
-FLOOR_PARAM = {"copper": "smelting.cu.single_series_capacity_min", "zinc": "smelting.zn.single_series_capacity_min",
-               "lead": "smelting.pb.single_series_capacity_min"}
+FLOOR_PARAM = {
+    "copper": "smelting.cu.single_series_capacity_min",
+    "zinc": "smelting.zn.single_series_capacity_min",
+    "lead": "smelting.pb.single_series_capacity_min",
+}
 NAMED = re.compile(r"([铜锌铅]+)(?:冶炼|熔炼)|炼([铜锌铅]+)")
 R_SERIES = 11
 
@@ -48,13 +51,23 @@ def series_metal(b: Batch) -> np.ndarray:
     return np.array(named, dtype=object)[proc.codes]
 
 
-@rule("smelting.single_series", "facility", "M25", ("铜锌铅冶炼单系列产能", "Cu/Zn/Pb smelting: single-series capacity"),
-      reasons={R_SERIES: ("单系列产能 {single_series_capacity} 万吨达到冶炼项目所含金属中较低的下限，但未达到最高下限 "
-                          "{threshold} 万吨；未记录该系列冶炼的是哪种金属，无法判断",
-                          "the single-series capacity {single_series_capacity} (10^4 t) meets the lower floor of the "
-                          "smelter's metals but not the highest, {threshold}; the series' metal is not recorded, so "
-                          "the rule cannot be decided")},
-      labels={"single_series_capacity": ("单系列产能", "single-series capacity")}, applies=SMELTER)
+@rule(
+    "smelting.single_series",
+    "facility",
+    "M25",
+    ("铜锌铅冶炼单系列产能", "Cu/Zn/Pb smelting: single-series capacity"),
+    reasons={
+        R_SERIES: (
+            "单系列产能 {single_series_capacity} 万吨达到冶炼项目所含金属中较低的下限，但未达到最高下限 "
+            "{threshold} 万吨；未记录该系列冶炼的是哪种金属，无法判断",
+            "the single-series capacity {single_series_capacity} (10^4 t) meets the lower floor of the "
+            "smelter's metals but not the highest, {threshold}; the series' metal is not recorded, so "
+            "the rule cannot be decided",
+        )
+    },
+    labels={"single_series_capacity": ("单系列产能", "single-series capacity")},
+    applies=SMELTER,
+)
 def single_series(b: Batch) -> Result:
     n = len(b)
     applies = _smelter(b, CU_ZN_PB) & is_project(b)
@@ -76,8 +89,12 @@ def single_series(b: Batch) -> Result:
     res.set(live & ok, PASS, R_PASS)
     res.set(live & bad, FAIL, R_FAIL)
     res.set(live & ~np.isnan(values) & ~ok & ~bad, MISSING, R_SERIES)
-    res.facts.update(single_series_capacity=(values, "10^4 t"), series_metal=(np.where(series == "", None, series), None),
-                     threshold=(top.value, "10^4 t"), op=(top.symbols, None))
+    res.facts.update(
+        single_series_capacity=(values, "10^4 t"),
+        series_metal=(np.where(series == "", None, series), None),
+        threshold=(top.value, "10^4 t"),
+        op=(top.symbols, None),
+    )
     res.entries += [lk.entry for lk in lks.values()]
     return res
 
@@ -86,13 +103,25 @@ EQUIPMENT = "000.smelting.cu_zn_pb.equipment_level"
 ADVANCED = ("domestic_advanced", "intl_advanced")  # international advanced is at least domestic advanced
 
 
-@rule("smelting.equipment", "facility", "M25", ("冶炼装备工艺国内先进水平", "Cu/Zn/Pb smelting: domestic advanced equipment"),
-      reasons={R_PASS: ("装备工艺水平为 {equipment_level}，达到国内先进水平", "equipment level {equipment_level} is at "
-                        "least domestic advanced"),
-               R_FAIL: ("装备工艺水平为 {equipment_level}，未达到国内先进水平", "equipment level {equipment_level} is "
-                        "below domestic advanced"),
-               R_MISSING: ("缺少装备工艺水平数据，无法判断", "the equipment level is not recorded")},
-      labels={"equipment_level": ("装备工艺水平", "equipment level")}, applies=SMELTER)
+@rule(
+    "smelting.equipment",
+    "facility",
+    "M25",
+    ("冶炼装备工艺国内先进水平", "Cu/Zn/Pb smelting: domestic advanced equipment"),
+    reasons={
+        R_PASS: (
+            "装备工艺水平为 {equipment_level}，达到国内先进水平",
+            "equipment level {equipment_level} is at least domestic advanced",
+        ),
+        R_FAIL: (
+            "装备工艺水平为 {equipment_level}，未达到国内先进水平",
+            "equipment level {equipment_level} is below domestic advanced",
+        ),
+        R_MISSING: ("缺少装备工艺水平数据，无法判断", "the equipment level is not recorded"),
+    },
+    labels={"equipment_level": ("装备工艺水平", "equipment level")},
+    applies=SMELTER,
+)
 def equipment(b: Batch) -> Result:
     applies = _smelter(b, CU_ZN_PB) & is_project(b)
     level = b.text("equipment_level")
@@ -105,11 +134,19 @@ def equipment(b: Batch) -> Result:
 PARK = "000.smelting.cu_pb_zn_mg.park_siting"
 
 
-@rule("smelting.park_siting", "facility", "M25", ("铜铅锌镁冶炼建在有色金属专业园区", "Cu/Pb/Zn/Mg smelters sited in a non-ferrous park"),
-      reasons={R_PASS: ("冶炼项目位于有色金属专业园区内", "the smelter is inside a non-ferrous specialised park"),
-               R_FAIL: ("冶炼项目不在有色金属专业园区内", "the smelter is not inside a non-ferrous specialised park"),
-               R_MISSING: ("缺少位置或所在园区，无法判断", "the location or park is not recorded")},
-      labels={"outside_nonferrous_park": ("不在有色金属专业园区", "outside a non-ferrous park")}, applies=SMELTER)
+@rule(
+    "smelting.park_siting",
+    "facility",
+    "M25",
+    ("铜铅锌镁冶炼建在有色金属专业园区", "Cu/Pb/Zn/Mg smelters sited in a non-ferrous park"),
+    reasons={
+        R_PASS: ("冶炼项目位于有色金属专业园区内", "the smelter is inside a non-ferrous specialised park"),
+        R_FAIL: ("冶炼项目不在有色金属专业园区内", "the smelter is not inside a non-ferrous specialised park"),
+        R_MISSING: ("缺少位置或所在园区，无法判断", "the location or park is not recorded"),
+    },
+    labels={"outside_nonferrous_park": ("不在有色金属专业园区", "outside a non-ferrous park")},
+    applies=SMELTER,
+)
 def park_siting(b: Batch) -> Result:
     applies = _smelter(b, CU_PB_ZN_MG) & b.isin("project_type", ("new", "expansion"))
     inside = b.flag("in_nonferrous_park")
@@ -117,8 +154,20 @@ def park_siting(b: Batch) -> Result:
     return flag_result(b, applies, entry_rows(b, PARK), outside, "outside_nonferrous_park", PARK)
 
 
-@rule("smelting.self_supply", "facility", "M25", ("冶炼企业自给资源保障", "Cu/Pb/Zn/Mg smelters: self-supplied resources"),
-      labels={"self_supply_pct": ("自给资源保障程度", "self-supplied resource share")}, applies=SMELTER)
+@rule(
+    "smelting.self_supply",
+    "facility",
+    "M25",
+    ("冶炼企业自给资源保障", "Cu/Pb/Zn/Mg smelters: self-supplied resources"),
+    labels={"self_supply_pct": ("自给资源保障程度", "self-supplied resource share")},
+    applies=SMELTER,
+)
 def self_supply(b: Batch) -> Result:
-    return threshold_result(b, _smelter(b, CU_PB_ZN_MG), b.num("self_supply_pct"),
-                            "smelting.self_supplied_resource_min", "%", "self_supply_pct")
+    return threshold_result(
+        b,
+        _smelter(b, CU_PB_ZN_MG),
+        b.num("self_supply_pct"),
+        "smelting.self_supplied_resource_min",
+        "%",
+        "self_supply_pct",
+    )

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 
 MIN_HISTORY = 3
-UNIT_SLIP_DECADES = 4.0     # 万 = 10⁴
-SLIP_WINDOW = 0.5           # decades either side
+UNIT_SLIP_DECADES = 4.0  # 万 = 10⁴
+SLIP_WINDOW = 0.5  # decades either side
 FAR_DECADES = 2.0
 
 
 @dataclass(frozen=True)
 class HistoryFlag:
-    kind: str               # "unit_error" | "far_from_history"
-    ratio: float            # value / median of history
+    kind: str  # "unit_error" | "far_from_history"
+    ratio: float  # value / median of history
     median: float
 
 

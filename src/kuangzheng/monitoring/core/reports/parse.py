@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 from openpyxl import load_workbook
@@ -23,12 +23,12 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 @dataclass(frozen=True)
 class ReportError:
     sheet: str
-    row: int                  # Excel row number (1-based); 0 for the whole workbook
-    column: str               # Excel column letters; "" for a whole row or workbook
-    field: str                # field key; "" when not about one field
+    row: int  # Excel row number (1-based); 0 for the whole workbook
+    column: str  # Excel column letters; "" for a whole row or workbook
+    field: str  # field key; "" when not about one field
     zh: str
     en: str
-    severity: str = "error"   # "error" blocks acceptance; "warning" asks for a second look
+    severity: str = "error"  # "error" blocks acceptance; "warning" asks for a second look
 
     def __str__(self) -> str:
         where = f"{self.sheet}!{self.column}{self.row}" if self.row else self.sheet or "workbook"
@@ -62,8 +62,10 @@ def _convert(f: Field, value):
     if f.type == "number":
         v = _number(value)
         if f.min is not None and v < f.min or f.max is not None and v > f.max:
-            raise _Problem(f"{v:g} 超出合理范围 {f.min:g}–{f.max:g}（{f.unit_zh}）",
-                           f"{v:g} is outside the plausible range {f.min:g}–{f.max:g} ({f.unit})")
+            raise _Problem(
+                f"{v:g} 超出合理范围 {f.min:g}–{f.max:g}（{f.unit_zh}）",
+                f"{v:g} is outside the plausible range {f.min:g}–{f.max:g} ({f.unit})",
+            )
         return v
     if f.type == "year":
         v = _number(value)
@@ -82,12 +84,16 @@ def _convert(f: Field, value):
         for code, zh in f.choices:
             if text in (code, zh):
                 return code
-        raise _Problem(f"“{text}”不在可选项中（{'、'.join(zh for _, zh in f.choices)}）",
-                       f"“{text}” is not one of the choices ({', '.join(c for c, _ in f.choices)})")
+        raise _Problem(
+            f"“{text}”不在可选项中（{'、'.join(zh for _, zh in f.choices)}）",
+            f"“{text}” is not one of the choices ({', '.join(c for c, _ in f.choices)})",
+        )
     text = str(value).strip()
     if not CODE_RE.match(text):
-        raise _Problem(f"编码“{text}”格式有误（字母数字、-、_，2–40 位）",
-                       f"code “{text}” is malformed (letters, digits, - or _, 2–40 characters)")
+        raise _Problem(
+            f"编码“{text}”格式有误（字母数字、-、_，2–40 位）",
+            f"code “{text}” is malformed (letters, digits, - or _, 2–40 characters)",
+        )
     return text
 
 
@@ -101,20 +107,29 @@ def _rule_problems(rt: ReportType, row: dict):
         p = r.params
         if r.kind == "le" and p["a"] in row and p["b"] in row and row[p["a"]] > row[p["b"]]:
             a, b = rt.field(p["a"]), rt.field(p["b"])
-            yield p["a"], f"{a.zh}（{row[p['a']]:g}）不应大于{b.zh}（{row[p['b']]:g}）", \
-                f"{a.en} ({row[p['a']]:g}) must not exceed {b.en} ({row[p['b']]:g})"
+            yield (
+                p["a"],
+                f"{a.zh}（{row[p['a']]:g}）不应大于{b.zh}（{row[p['b']]:g}）",
+                f"{a.en} ({row[p['a']]:g}) must not exceed {b.en} ({row[p['b']]:g})",
+            )
         elif r.kind == "sum" and all(k in row for k in [p["total"], *p["parts"]]):
             parts = sum(row[k] for k in p["parts"])
             if not _close(row[p["total"]], parts, p.get("tolerance", 0.0)):
                 t = rt.field(p["total"])
-                yield p["total"], f"{t.zh}（{row[p['total']]:g}）不等于各分项之和（{parts:g}）", \
-                    f"{t.en} ({row[p['total']]:g}) is not the sum of its parts ({parts:g})"
+                yield (
+                    p["total"],
+                    f"{t.zh}（{row[p['total']]:g}）不等于各分项之和（{parts:g}）",
+                    f"{t.en} ({row[p['total']]:g}) is not the sum of its parts ({parts:g})",
+                )
         elif r.kind == "balance" and all(k in row for k in (p["closing"], p["opening"], p["add"], p["sub"])):
             expect = row[p["opening"]] + row[p["add"]] - row[p["sub"]]
             if not _close(row[p["closing"]], expect, p.get("tolerance", 0.0)):
                 c = rt.field(p["closing"])
-                yield p["closing"], f"{c.zh}（{row[p['closing']]:g}）应为 年初 + 缴存 − 返还 = {expect:g}", \
-                    f"{c.en} ({row[p['closing']]:g}) should be opening + deposited − returned = {expect:g}"
+                yield (
+                    p["closing"],
+                    f"{c.zh}（{row[p['closing']]:g}）应为 年初 + 缴存 − 返还 = {expect:g}",
+                    f"{c.en} ({row[p['closing']]:g}) should be opening + deposited − returned = {expect:g}",
+                )
 
 
 def _open(file_or_bytes):
@@ -123,8 +138,9 @@ def _open(file_or_bytes):
     return load_workbook(file_or_bytes, data_only=True)
 
 
-def parse_workbook(file_or_bytes, report_type: str | ReportType, *,
-                   history: Mapping[str, Mapping[str, object]] | None = None):
+def parse_workbook(
+    file_or_bytes, report_type: str | ReportType, *, history: Mapping[str, Mapping[str, object]] | None = None
+):
     """Validate a filled-in template; return ``(rows, errors)``.
 
     ``rows`` are dicts (field key → value, plus ``_row``, the Excel row) for the data rows that
@@ -138,11 +154,27 @@ def parse_workbook(file_or_bytes, report_type: str | ReportType, *,
     try:
         wb = _open(file_or_bytes)
     except Exception as exc:  # openpyxl raises several types for a file that is not xlsx
-        return [], [ReportError("", 0, "", "", f"无法读取 Excel 文件（{type(exc).__name__}）",
-                                f"cannot read the Excel file ({type(exc).__name__})")]
+        return [], [
+            ReportError(
+                "",
+                0,
+                "",
+                "",
+                f"无法读取 Excel 文件（{type(exc).__name__}）",
+                f"cannot read the Excel file ({type(exc).__name__})",
+            )
+        ]
     if wb.properties.keywords and wb.properties.keywords != template_tag(rt):
-        errors.append(ReportError("", 0, "", "", f"模板不符：此文件为 {wb.properties.keywords}，应为 {template_tag(rt)}",
-                                  f"wrong template: file is {wb.properties.keywords}, expected {template_tag(rt)}"))
+        errors.append(
+            ReportError(
+                "",
+                0,
+                "",
+                "",
+                f"模板不符：此文件为 {wb.properties.keywords}，应为 {template_tag(rt)}",
+                f"wrong template: file is {wb.properties.keywords}, expected {template_tag(rt)}",
+            )
+        )
         return [], errors
     if DATA_SHEET not in wb.sheetnames:
         return [], [ReportError(DATA_SHEET, 0, "", "", f"缺少工作表“{DATA_SHEET}”", f"sheet “{DATA_SHEET}” is missing")]
@@ -150,15 +182,23 @@ def parse_workbook(file_or_bytes, report_type: str | ReportType, *,
     for col, f in enumerate(rt.fields, start=1):
         head = str(ws.cell(row=1, column=col).value or "").replace("*", "").strip()
         if head != f.zh:
-            errors.append(ReportError(DATA_SHEET, 1, get_column_letter(col), f.key,
-                                      f"表头应为“{f.zh}”，实为“{head}”（请勿改动模板列）",
-                                      f"header should be “{f.zh}”, found “{head}” (do not change the template's columns)"))
+            errors.append(
+                ReportError(
+                    DATA_SHEET,
+                    1,
+                    get_column_letter(col),
+                    f.key,
+                    f"表头应为“{f.zh}”，实为“{head}”（请勿改动模板列）",
+                    f"header should be “{f.zh}”, found “{head}” (do not change the template's columns)",
+                )
+            )
     if errors:
         return [], errors
 
     rows, parsed, total_row, seen = [], [], None, {}
-    for r, cells in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(rt.fields), values_only=True),
-                              start=FIRST_DATA_ROW):
+    for r, cells in enumerate(
+        ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(rt.fields), values_only=True), start=FIRST_DATA_ROW
+    ):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             continue
         is_total = str(cells[0]).strip() == TOTAL_LABEL
@@ -169,7 +209,9 @@ def parse_workbook(file_or_bytes, report_type: str | ReportType, *,
             letter = get_column_letter(col)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if f.required:
-                    errors.append(ReportError(DATA_SHEET, r, letter, f.key, f"“{f.zh}”为必填项", f"“{f.en}” is required"))
+                    errors.append(
+                        ReportError(DATA_SHEET, r, letter, f.key, f"“{f.zh}”为必填项", f"“{f.en}” is required")
+                    )
                     row_ok = False
                 continue
             try:
@@ -187,8 +229,16 @@ def parse_workbook(file_or_bytes, report_type: str | ReportType, *,
         key = tuple(row.get(k) for k in rt.key)
         if None not in key:
             if key in seen:
-                errors.append(ReportError(DATA_SHEET, r, "", "", f"与第 {seen[key]} 行重复（同一设施、期间、品种）",
-                                          f"duplicates row {seen[key]} (same facility, period and metal)"))
+                errors.append(
+                    ReportError(
+                        DATA_SHEET,
+                        r,
+                        "",
+                        "",
+                        f"与第 {seen[key]} 行重复（同一设施、期间、品种）",
+                        f"duplicates row {seen[key]} (same facility, period and metal)",
+                    )
+                )
                 row_ok = False
             seen.setdefault(key, r)
         errors.extend(_history_warnings(rt, row, history))
@@ -212,10 +262,14 @@ def _history_warnings(rt: ReportType, row: dict, history):
         if flag is None:
             continue
         if flag.kind == "unit_error":
-            zh = (f"{f.zh} {row[f.key]:g} 约为本设施以往中位数 {flag.median:g} 的 {flag.ratio:.3g} 倍，"
-                  f"疑似单位错误（如“吨”与“万吨”混用），应以{f.unit_zh}填报")
-            en = (f"{f.en} {row[f.key]:g} is {flag.ratio:.3g} × the facility's past median {flag.median:g}: "
-                  f"probably a unit error (e.g. 吨 and 万吨 mixed up); report in {f.unit}")
+            zh = (
+                f"{f.zh} {row[f.key]:g} 约为本设施以往中位数 {flag.median:g} 的 {flag.ratio:.3g} 倍，"
+                f"疑似单位错误（如“吨”与“万吨”混用），应以{f.unit_zh}填报"
+            )
+            en = (
+                f"{f.en} {row[f.key]:g} is {flag.ratio:.3g} × the facility's past median {flag.median:g}: "
+                f"probably a unit error (e.g. 吨 and 万吨 mixed up); report in {f.unit}"
+            )
         else:
             zh = f"{f.zh} {row[f.key]:g} 为本设施以往中位数 {flag.median:g} 的 {flag.ratio:.3g} 倍，请核实"
             en = f"{f.en} {row[f.key]:g} is {flag.ratio:.3g} × the facility's past median {flag.median:g}; please check"
@@ -228,6 +282,11 @@ def _total_problems(rt: ReportType, total: dict, rows: list[dict]):
             continue
         s = sum(r.get(f.key, 0.0) for r in rows)
         if not _close(total[f.key], s, 1e-6):
-            yield ReportError(DATA_SHEET, total["_row"], _letter(rt, f.key), f.key,
-                              f"合计行 {f.zh} {total[f.key]:g} 不等于各行之和 {s:g}",
-                              f"total row: {f.en} {total[f.key]:g} is not the sum of the rows, {s:g}")
+            yield ReportError(
+                DATA_SHEET,
+                total["_row"],
+                _letter(rt, f.key),
+                f.key,
+                f"合计行 {f.zh} {total[f.key]:g} 不等于各行之和 {s:g}",
+                f"total row: {f.en} {total[f.key]:g} is not the sum of the rows, {s:g}",
+            )

@@ -12,9 +12,9 @@ from .types import Field, ReportType, get_report_type
 
 DATA_SHEET = "数据"
 INSTRUCTIONS_SHEET = "说明"
-HEADER_ROWS = 3            # Chinese header, English header, units
+HEADER_ROWS = 3  # Chinese header, English header, units
 FIRST_DATA_ROW = HEADER_ROWS + 1
-MAX_ROWS = 5000            # rows covered by data validation
+MAX_ROWS = 5000  # rows covered by data validation
 TOTAL_LABEL = "合计"
 
 
@@ -28,20 +28,43 @@ def _validation(f: Field) -> DataValidation | None:
     if f.type == "number":
         lo = f.min if f.min is not None else -1e15
         hi = f.max if f.max is not None else 1e15
-        return DataValidation("decimal", operator="between", formula1=str(lo), formula2=str(hi),
-                              allow_blank=not f.required,
-                              error=f"须为 {lo:g}–{hi:g} 之间的数值（{f.unit_zh}）/ a number from {lo:g} to {hi:g} ({f.unit})",
-                              **err)
+        return DataValidation(
+            "decimal",
+            operator="between",
+            formula1=str(lo),
+            formula2=str(hi),
+            allow_blank=not f.required,
+            error=f"须为 {lo:g}–{hi:g} 之间的数值（{f.unit_zh}）/ a number from {lo:g} to {hi:g} ({f.unit})",
+            **err,
+        )
     if f.type == "choice":
         labels = ",".join(zh for _, zh in f.choices)
-        return DataValidation("list", formula1=f'"{labels}"', allow_blank=not f.required,
-                              error="请从下拉列表选择 / choose from the list", **err)
+        return DataValidation(
+            "list",
+            formula1=f'"{labels}"',
+            allow_blank=not f.required,
+            error="请从下拉列表选择 / choose from the list",
+            **err,
+        )
     if f.type == "year":
-        return DataValidation("whole", operator="between", formula1="1949", formula2="2100",
-                              allow_blank=not f.required, error="四位年份 / a 4-digit year", **err)
+        return DataValidation(
+            "whole",
+            operator="between",
+            formula1="1949",
+            formula2="2100",
+            allow_blank=not f.required,
+            error="四位年份 / a 4-digit year",
+            **err,
+        )
     if f.type == "month":
-        return DataValidation("textLength", operator="equal", formula1="7", allow_blank=not f.required,
-                              error="格式 YYYY-MM，如 2024-03 / format YYYY-MM", **err)
+        return DataValidation(
+            "textLength",
+            operator="equal",
+            formula1="7",
+            allow_blank=not f.required,
+            error="格式 YYYY-MM，如 2024-03 / format YYYY-MM",
+            **err,
+        )
     return None
 
 
@@ -70,8 +93,10 @@ def _instructions(ws, rt: ReportType) -> None:
         elif r.kind == "sum":
             lines.append(f"{rt.field(p['total']).zh} = " + " + ".join(rt.field(k).zh for k in p["parts"]))
         elif r.kind == "balance":
-            lines.append(f"{rt.field(p['closing']).zh} = {rt.field(p['opening']).zh} + "
-                         f"{rt.field(p['add']).zh} − {rt.field(p['sub']).zh}")
+            lines.append(
+                f"{rt.field(p['closing']).zh} = {rt.field(p['opening']).zh} + "
+                f"{rt.field(p['add']).zh} − {rt.field(p['sub']).zh}"
+            )
     for i, text in enumerate(lines, start=1):
         ws.cell(row=i, column=1, value=text)
     ws["A1"].font = Font(bold=True, size=13)

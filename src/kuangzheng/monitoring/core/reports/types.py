@@ -24,14 +24,14 @@ class Field:
     unit_zh: str = ""
     min: float | None = None
     max: float | None = None
-    choices: tuple[tuple[str, str], ...] = ()   # (code, zh label)
+    choices: tuple[tuple[str, str], ...] = ()  # (code, zh label)
     history: bool = False
     total: bool = False
 
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str                 # le | sum | balance
+    kind: str  # le | sum | balance
     params: dict
 
 
@@ -64,8 +64,9 @@ def report_types() -> dict[str, ReportType]:
     out = {}
     for t in yaml.safe_load(text)["types"]:
         rules = tuple(Rule(r["kind"], {k: v for k, v in r.items() if k != "kind"}) for r in t.get("rules", ()))
-        out[t["id"]] = ReportType(t["id"], t["zh"], t["en"], int(t["version"]), tuple(t["key"]),
-                                  tuple(_field(f) for f in t["fields"]), rules)
+        out[t["id"]] = ReportType(
+            t["id"], t["zh"], t["en"], int(t["version"]), tuple(t["key"]), tuple(_field(f) for f in t["fields"]), rules
+        )
     return out
 
 
@@ -74,6 +75,9 @@ def get_report_type(report_type: str | ReportType) -> ReportType:
         return report_type
     types = report_types()
     if report_type not in types:
-        raise MonitorInputError("report_type", f"未知报表类型 {report_type!r}，可选 {sorted(types)}",
-                                f"unknown report type {report_type!r}; choose from {sorted(types)}")
+        raise MonitorInputError(
+            "report_type",
+            f"未知报表类型 {report_type!r}，可选 {sorted(types)}",
+            f"unknown report type {report_type!r}; choose from {sorted(types)}",
+        )
     return types[report_type]
