@@ -1,5 +1,5 @@
 """Start-up shared by every `kz` command group: Django set up against the configured database, the
-user a command acts as, a progress bar. Domain command groups import these; nothing here knows a domain."""
+progress bar. Domain command groups import these; nothing here knows a domain."""
 
 from __future__ import annotations
 
@@ -43,18 +43,6 @@ def check_database() -> None:
             f"无法连接数据库 {where}（DATABASE_URL）/ cannot connect to the database {where} (DATABASE_URL): "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
         ) from None
-
-
-def actor_named(username: str):
-    """The actor a command acts as (`--as USER`)."""
-    from django.contrib.auth import get_user_model
-
-    from kuangzheng.access.actor import actor_for_user
-
-    u = get_user_model().objects.filter(username=username).first()
-    if u is None:
-        raise click.ClickException(f"用户 {username} 不存在 / no user {username}")
-    return actor_for_user(u)
 
 
 def progress(total: int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from kuangzheng.web import actor_of
+from kuangzheng.access.http import actor_of
 
 router = Router(tags=["用户 me"])
 

@@ -1,4 +1,4 @@
-"""`kz user …`: users bound to a role and scope."""
+"""`kz user …`: users bound to a role and scope; `actor_named` for every command that acts as a user."""
 
 from __future__ import annotations
 
@@ -29,3 +29,15 @@ def user_create(username, role, division, enterprise, password):
     except ServiceError as exc:
         raise click.ClickException(f"{exc.zh} / {exc.en}") from None
     click.echo(f"已创建 / created {username} ({role})")
+
+
+def actor_named(username: str):
+    """The actor a command acts as (`--as USER`)."""
+    from django.contrib.auth import get_user_model
+
+    from kuangzheng.access.actor import actor_for_user
+
+    u = get_user_model().objects.filter(username=username).first()
+    if u is None:
+        raise click.ClickException(f"用户 {username} 不存在 / no user {username}")
+    return actor_for_user(u)

@@ -9,8 +9,9 @@ from .models import Profile, Role
 
 
 def create_user(username: str, password: str, role: str, division: str | None = None, enterprise: int | None = None):
-    from kuangzheng.registry.models import Division, Enterprise
-
+    # the registry's models through the profile's relations: access sits below the registry
+    Division = Profile._meta.get_field("division").related_model
+    Enterprise = Profile._meta.get_field("enterprise").related_model
     problems = []
     if role not in Role.values:
         problems.append(FieldProblem("role", f"未知角色 {role}", f"unknown role {role}"))

@@ -1,7 +1,7 @@
 """The REST API (OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs).
 
 The root only mounts the routers each domain offers and turns service errors into responses; the
-handlers live with their domains, and who the caller is comes from `kuangzheng.web.actor_of`.
+handlers live with their domains, and who the caller is comes from `kuangzheng.access.http.actor_of`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 from kuangzheng.audit import service as audit
-from kuangzheng.web import actor_of
+from kuangzheng.access.http import actor_of
 
 router = Router(tags=["审计 audit"])
 

@@ -17,7 +17,7 @@ router = Router(tags=["合规审查 compliance"])
 
 
 def _actor(request, write=False):
-    from kuangzheng.web import actor_of
+    from kuangzheng.access.http import actor_of
 
     return actor_of(request, write=write)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from kuangzheng.runtime import actor_named, setup_django
+from kuangzheng.access.cli import actor_named
+from kuangzheng.runtime import setup_django
 
 
 def _date(value: str | None) -> dt.date | None:

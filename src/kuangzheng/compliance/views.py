@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.compliance.core import engine
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
-from kuangzheng.web import language
+from kuangzheng.access.http import language
 
 from . import services
 from .examples import EXAMPLES

@@ -10,7 +10,7 @@ from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
 from kuangzheng.monitoring.core.reports import report_types
-from kuangzheng.web import actor_of
+from kuangzheng.access.http import actor_of
 
 from . import disclosure, ledger, measures, reports, targets, warnings
 

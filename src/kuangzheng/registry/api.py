@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.responses import Response
 
 from kuangzheng.registry import services
-from kuangzheng.web import actor_of
+from kuangzheng.access.http import actor_of
 
 
 def _page(qs, page: int, size: int):

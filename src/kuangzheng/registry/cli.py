@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kuangzheng.runtime import actor_named, progress, setup_django
+from kuangzheng.access.cli import actor_named
+from kuangzheng.runtime import progress, setup_django
 
 ENTITY_CHOICE = click.Choice(["enterprise", "facility", "right", "zone"])
 

@@ -15,7 +15,7 @@ from kuangzheng.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from kuangzheng.registry import services
 from kuangzheng.registry.core import vocab
 from kuangzheng.registry.models import Division, Enterprise, Zone
-from kuangzheng.web import language, page_actor
+from kuangzheng.access.http import language, page_actor
 
 # list columns per entity: (field, zh, en)
 COLUMNS = {
