@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from kuangzheng.audit import service as audit
 from kuangzheng.access.http import actor_of
+from kuangzheng.audit import service as audit
 
 router = Router(tags=["审计 audit"])
 

@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng.access.actor import actor_for_user
+from kuangzheng.access.http import language
 from kuangzheng.compliance.core import engine
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
-from kuangzheng.access.http import language
 
 from . import services
 from .examples import EXAMPLES

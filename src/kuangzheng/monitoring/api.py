@@ -9,8 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
-from kuangzheng.monitoring.core.reports import report_types
 from kuangzheng.access.http import actor_of
+from kuangzheng.monitoring.core.reports import report_types
 
 from . import disclosure, ledger, measures, reports, targets, warnings
 

@@ -9,8 +9,8 @@ from ninja import Body, Router
 from ninja.errors import HttpError
 from ninja.responses import Response
 
-from kuangzheng.registry import services
 from kuangzheng.access.http import actor_of
+from kuangzheng.registry import services
 
 
 def _page(qs, page: int, size: int):

@@ -11,11 +11,11 @@ from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from kuangzheng.access.http import language, page_actor
 from kuangzheng.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from kuangzheng.registry import services
 from kuangzheng.registry.core import vocab
 from kuangzheng.registry.models import Division, Enterprise, Zone
-from kuangzheng.access.http import language, page_actor
 
 # list columns per entity: (field, zh, en)
 COLUMNS = {
