@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+from tests.support import on_postgres
+from tests.support.registry import login, reg  # noqa: F401  (fixtures shared by every domain's tests)
+
 
 def pytest_configure(config):
     url = os.environ.get("DATABASE_URL", "")
@@ -14,10 +17,6 @@ def pytest_configure(config):
             psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5).close()
         except psycopg.OperationalError as exc:
             pytest.exit(f"cannot connect to PostgreSQL at DATABASE_URL={url!r}: {str(exc).strip()}", returncode=3)
-
-
-def on_postgres() -> bool:
-    return os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
 @pytest.fixture(autouse=True)
@@ -121,19 +120,3 @@ def browser():
     drv.set_page_load_timeout(60)
     yield drv
     drv.quit()
-
-
-def wait_for_reload(driver, element, timeout: float = 60):
-    """Wait until `element` has left the document (the page reloaded after a submit). Chromium
-    reports a detached node either as a stale element or as an inspector error; both mean gone."""
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    def gone(_):
-        try:
-            element.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    WebDriverWait(driver, timeout).until(gone)

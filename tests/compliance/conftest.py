@@ -1,14 +1,10 @@
-"""The registry fixture of tests/registry plus an electrolytic-aluminium project in Baotou (enterprise
+"""The registry fixture (tests/support/registry.py) plus an electrolytic-aluminium project in Baotou (enterprise
 a) that fails the cell-current condition, so sweeps have something to find."""
-
-import datetime as dt
 
 import pytest
 
 from kuangzheng.registry import services
-from tests.registry.conftest import ADMIN, login, reg  # noqa: F401  (fixtures)
-
-AS_OF = dt.date(2018, 6, 1)
+from tests.support.registry import ADMIN
 
 
 @pytest.fixture

@@ -28,3 +28,7 @@ def d(s):
 
 
 IM, QH, XZ = "150200", "630000", "540000"
+
+
+# the date the compliance fixture's sweeps are run on
+AS_OF = dt.date(2018, 6, 1)

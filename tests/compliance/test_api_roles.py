@@ -8,7 +8,7 @@ import pytest
 from kuangzheng.compliance import services
 from kuangzheng.compliance.examples import EXAMPLES
 
-from .conftest import AS_OF
+from .helpers import AS_OF
 from .test_sweep import ADMIN
 
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]

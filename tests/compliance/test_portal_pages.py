@@ -60,7 +60,7 @@ def test_what_changed_in_both_languages(runs, login, client):  # noqa: F811
     registry.update(ADMIN, "facility", runs.al.pk, {"cell_current_ka": 400}, runs.al.version)
     from kuangzheng.compliance import services
 
-    from .conftest import AS_OF
+    from .helpers import AS_OF
 
     third = services.run_sweep(ADMIN, AS_OF)
     c = login("admin", runs)

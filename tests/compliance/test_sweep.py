@@ -13,7 +13,7 @@ from kuangzheng.compliance.models import SweepResult
 from kuangzheng.errors import Forbidden
 from kuangzheng.registry import services as registry
 
-from .conftest import AS_OF
+from .helpers import AS_OF
 
 ADMIN = Actor("t-admin", "admin")
 REG_BT = Actor("u-reg-bt", "regulator", division_code="150200")

@@ -19,8 +19,7 @@ def workbook(rows, report_type="monthly_production") -> bytes:
 
 def al_line(reg, division="150200", enterprise=None, capacity=50, project_type="existing"):
     from kuangzheng.registry import services
-
-    from .conftest import ADMIN
+    from tests.support.registry import ADMIN
 
     return services.create(
         ADMIN,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import on_postgres
+from tests.support import on_postgres
+
 from .race import QUOTA, race, setup_ledger
 
 ROOT = Path(__file__).resolve().parents[2]

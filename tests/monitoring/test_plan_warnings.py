@@ -31,8 +31,7 @@ def test_rules_read_their_thresholds_from_the_catalogue():
 
 def _qinghai_line_below_80(reg, util):
     from kuangzheng.registry import services
-
-    from .conftest import ADMIN as REG_ADMIN
+    from tests.support.registry import ADMIN as REG_ADMIN
 
     ent = services.create(REG_ADMIN, "enterprise", {"name": "青海测试铝业", "division": "630000"})
     fac = al_line(reg, division="630000", enterprise=ent)

@@ -12,8 +12,8 @@ from kuangzheng.monitoring import config, measures, reports, targets
 from kuangzheng.monitoring.core import owid
 from kuangzheng.monitoring.models import Report
 from kuangzheng.registry import services
+from tests.support.registry import ADMIN, PASSWORD
 
-from .conftest import ADMIN, PASSWORD
 from .helpers import workbook
 
 STAFF = Actor("a", "admin")

@@ -1,9 +1,10 @@
 """Growth rates recomputed: the three examples of issue 3, totals, ambiguities."""
 
 import pytest
-from policy_helpers import catalogue, entry, growth
 
 from kuangzheng.policy.consistency import cagr, check_growth, report
+
+from .helpers import catalogue, entry, growth
 
 
 def _value(id, value, year):

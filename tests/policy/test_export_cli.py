@@ -7,11 +7,12 @@ import json
 import pytest
 import yaml
 from click.testing import CliRunner
-from policy_helpers import find, planted
 
 from kuangzheng.policy.catalogue import PolicyError, load_catalogue
 from kuangzheng.policy.cli import policy
 from kuangzheng.policy.export import CSV_COLUMNS, dumps
+
+from .helpers import find, planted
 
 CONTRACT = {"id", "doc", "quote", "jurisdiction", "kind", "comparison", "value", "unit", "effective", "year"}
 

@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
-from policy_helpers import catalogue, entry
 
 from kuangzheng.policy.catalogue import ParameterNotFound, PolicyError
 from kuangzheng.policy.lookup import param, params, stricter
+
+from .helpers import catalogue, entry
 
 D2014 = dt.date(2014, 6, 1)
 

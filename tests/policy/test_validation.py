@@ -1,11 +1,12 @@
 """The shipped catalogue passes every check, and each kind of planted defect is caught."""
 
 import pytest
-from policy_helpers import copy_file, find, planted
 
 from kuangzheng.policy.catalogue import CATALOGUE_DIR, MAX_QUOTE, load_catalogue, locate
 from kuangzheng.policy.numbers import squash
 from kuangzheng.policy.validate import check
+
+from .helpers import copy_file, find, planted
 
 
 def test_shipped_catalogue_has_no_problems():

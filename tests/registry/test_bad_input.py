@@ -12,8 +12,7 @@ from kuangzheng.errors import InvalidInput
 from kuangzheng.registry import services
 from kuangzheng.registry.core.codes import credit_code_problem, make_credit_code
 from kuangzheng.registry.models import Enterprise, MineralRight
-
-from .conftest import ADMIN, CODE_A, GRANT, right_data
+from tests.support.registry import ADMIN, CODE_A, GRANT, right_data
 
 BAD_CASES = [
     # (entity, data change, field expected, Chinese fragment)

@@ -11,9 +11,8 @@ from kuangzheng.audit.models import AuditEntry
 from kuangzheng.errors import StaleVersion
 from kuangzheng.registry import services
 from kuangzheng.registry.models import Enterprise
-
-from ..conftest import on_postgres
-from .conftest import ADMIN
+from tests.support import on_postgres
+from tests.support.registry import ADMIN
 
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="needs DATABASE_URL=postgres://… (real row locks)")
 
@@ -39,7 +38,7 @@ def _run(workers):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_chain():
-    from .conftest import _divisions
+    from tests.support.registry import _divisions
 
     _divisions()
     ents = [services.create(ADMIN, "enterprise", {"name": f"并发企业{i}", "division": "150200"}) for i in range(4)]
@@ -62,7 +61,7 @@ def test_concurrent_writers_keep_one_chain():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_at_once_only_one_wins():
-    from .conftest import _divisions
+    from tests.support.registry import _divisions
 
     _divisions()
     e = services.create(ADMIN, "enterprise", {"name": "争用企业", "division": "150200"})

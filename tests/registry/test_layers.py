@@ -56,8 +56,7 @@ def test_rights_export_as_shapefile_in_scope_and_readable_back(reg, tmp_path):
 
 def test_overlapping_rights_are_found_with_area_and_share(reg):
     from kuangzheng.registry import services, spatial
-
-    from .conftest import ADMIN, GRANT, right_data
+    from tests.support.registry import ADMIN, GRANT, right_data
 
     # a new right covering the east half of r_bt (110.025–110.075 × 41.60–41.63)
     services.create(

@@ -5,8 +5,7 @@ import pytest
 from kuangzheng.errors import StaleVersion
 from kuangzheng.registry import services
 from kuangzheng.registry.models import Enterprise
-
-from .conftest import ADMIN
+from tests.support.registry import ADMIN
 
 
 def test_second_save_with_the_old_version_is_refused(reg):

@@ -7,8 +7,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.audit.models import AuditEntry
 from kuangzheng.cli import main
 from kuangzheng.registry import services
-
-from .conftest import ADMIN
+from tests.support.registry import ADMIN
 
 
 def test_every_write_is_recorded_with_before_and_after(reg):

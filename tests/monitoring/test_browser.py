@@ -10,8 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.test_portal import sign_in
-from tests.conftest import wait_for_reload
+from tests.support.browser import sign_in, wait_for_reload
 
 from .helpers import workbook
 

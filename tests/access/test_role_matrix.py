@@ -5,8 +5,7 @@ import pytest
 from shapely.geometry import box
 
 from kuangzheng.api.routes import api
-
-from .conftest import CODE_A, right_data
+from tests.support.registry import CODE_A, right_data
 
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
 STAFF_IN_SCOPE = {"admin", "reg_im", "reg_bt"}  # every test record lies in Baotou (150200) or Hohhot (150100)

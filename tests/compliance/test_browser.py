@@ -17,8 +17,7 @@ from selenium.webdriver.support.ui import Select
 
 from kuangzheng.compliance.examples import EXAMPLES
 from kuangzheng.policy.catalogue import load_catalogue
-from tests.browser.test_portal import sign_in, wait
-from tests.conftest import wait_for_reload
+from tests.support.browser import sign_in, wait, wait_for_reload
 
 pytestmark = pytest.mark.browser
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -5,25 +5,12 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from tests.conftest import wait_for_reload
+from tests.support.browser import sign_in, wait, wait_for_reload
 
 pytestmark = pytest.mark.browser
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
-
-
-def wait(drv, cond, t=30):
-    return WebDriverWait(drv, t).until(cond)
-
-
-def sign_in(drv, base, user):
-    drv.delete_all_cookies()
-    drv.get(base + "/login/")
-    drv.find_element(By.ID, "id_username").send_keys(user)
-    drv.find_element(By.ID, "id_password").send_keys("kz-demo-2026")
-    drv.find_element(By.ID, "login-submit").click()
-    wait(drv, EC.presence_of_element_located((By.ID, "whoami")))
 
 
 def test_map_shows_the_demo_features(portal_server, browser):
