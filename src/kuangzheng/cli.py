@@ -36,9 +36,9 @@ def init(demo):
 
 
 def _load_demo():
-    from kuangzheng.registry.models import Division
+    from kuangzheng.registry import services
 
-    if Division.objects.exists():
+    if services.divisions().exists():
         click.echo("演示数据已存在，跳过 / demo data already loaded, skipped")
         return
     from kuangzheng.monitoring import demo as monitoring_demo
@@ -58,11 +58,11 @@ DEMO_PASSWORD = "kz-demo-2026"
 
 def _demo_users():
     from kuangzheng.access import users
-    from kuangzheng.registry.models import MineralRight
+    from kuangzheng.registry import services
 
     holder = (
-        MineralRight.objects.filter(division__code__startswith="1502").order_by("pk").first()
-        or MineralRight.objects.order_by("pk").first()
+        services.records("right").filter(division__code__startswith="1502").order_by("pk").first()
+        or services.records("right").order_by("pk").first()
     )
     made = [
         users.create_user("admin", DEMO_PASSWORD, "admin"),

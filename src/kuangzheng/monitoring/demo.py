@@ -15,7 +15,6 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.registry import services
 from kuangzheng.registry.core.codes import make_credit_code
-from kuangzheng.registry.models import Enterprise, Facility, MineralRight
 
 from . import ledger, warnings
 from .models import RateStandard, Report
@@ -60,12 +59,12 @@ SMELTERS = [
 ]
 
 
-def _metal(fac: Facility) -> str:
+def _metal(fac) -> str:
     return next((METAL[m] for m in fac.metals if m in METAL), "other")
 
 
-def _enterprise(name: str, division: str, rng) -> Enterprise:
-    found = Enterprise.objects.filter(name=name).first()
+def _enterprise(name: str, division: str, rng):
+    found = services.records("enterprise").filter(name=name).first()
     if found:
         return found
     body = "91" + division + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
@@ -78,23 +77,23 @@ def _enterprise(name: str, division: str, rng) -> Enterprise:
     )
 
 
-def _demo_enterprise() -> Enterprise | None:
+def _demo_enterprise():
     """The enterprise of the demo user `qiye`, so that it has a line to report on."""
     user = get_user_model().objects.filter(username="qiye").select_related("kz_profile").first()
     if user is not None and getattr(user, "kz_profile", None) and user.kz_profile.enterprise_id:
         return user.kz_profile.enterprise
-    right = MineralRight.objects.filter(division__code__startswith="1502").order_by("pk").first()
+    right = services.records("right").filter(division__code__startswith="1502").order_by("pk").first()
     return right.holder if right else None
 
 
-def al_lines(rng) -> list[tuple[Facility, float]]:
+def al_lines(rng) -> list[tuple[object, float]]:
     out = []
     own = _demo_enterprise()
     for i, (name, div, cap, ptype, year, util) in enumerate(AL_LINES):
         ent = (
             own if (i == 0 and own is not None) else _enterprise(name.replace("（演示）", "有限公司（演示）"), div, rng)
         )
-        fac = Facility.objects.filter(name=name).first() or services.create(
+        fac = services.records("facility").filter(name=name).first() or services.create(
             LOADER,
             "facility",
             {
@@ -119,7 +118,7 @@ def al_lines(rng) -> list[tuple[Facility, float]]:
 
 def smelters(rng) -> None:
     for name, div, metal in SMELTERS:
-        if not Facility.objects.filter(name=name).exists():
+        if not services.records("facility").filter(name=name).exists():
             ent = _enterprise(name.replace("（演示）", "有限公司（演示）"), div, rng)
             services.create(
                 LOADER,
@@ -137,7 +136,7 @@ def smelters(rng) -> None:
             )
 
 
-def _monthly(fac: Facility, metal: str, cap_t: float, util: float, rng) -> list[Report]:
+def _monthly(fac, metal: str, cap_t: float, util: float, rng) -> list[Report]:
     rows = []
     growth = rng.choice([0.0, 0.0, 0.05, 0.1])  # some plants expand their rated capacity each year
     recycled = {"cu": rng.uniform(0.1, 0.4), "pb": rng.uniform(0.2, 0.5), "al": rng.uniform(0.0, 0.05)}.get(metal, 0.0)
@@ -182,7 +181,7 @@ def _monthly(fac: Facility, metal: str, cap_t: float, util: float, rng) -> list[
     return rows
 
 
-def _annual(fac: Facility, metal: str, rng) -> list[Report]:
+def _annual(fac, metal: str, rng) -> list[Report]:
     rows, bond = [], round(rng.uniform(200, 2000), 1)
     base = {k: rng.uniform(5, 400) for k in ("pb", "cd", "hg", "as", "cr")}
     drift = rng.uniform(-0.06, 0.05)
@@ -319,7 +318,8 @@ def load_demo(seed: int = 2019) -> dict:
         for fac, util in lines:
             reports += _monthly(fac, "al", float(fac.capacity) * 1e4, util, rng)
         others = (
-            Facility.objects.filter(division__code__regex=r"^(15|63|54)")
+            services.records("facility")
+            .filter(division__code__regex=r"^(15|63|54)")
             .exclude(metals__icontains="coal")
             .exclude(kind="al_line")
             .order_by("pk")

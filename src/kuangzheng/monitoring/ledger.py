@@ -11,13 +11,14 @@ ledger before the transaction without the lock — the race the test shows is th
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
 from kuangzheng.monitoring.core import ledger as rules
-from kuangzheng.registry.models import Enterprise, Facility
+from kuangzheng.registry import services as registry
 
 from .config import params
 from .models import LedgerMovement, Quota, QuotaBalance
@@ -48,14 +49,14 @@ def _problems(errors) -> InvalidInput:
     return InvalidInput([FieldProblem(e.field, e.zh, e.en) for e in errors])
 
 
-def _enterprise(pk, field) -> Enterprise:
+def _enterprise(pk, field):
     try:
-        return Enterprise.objects.get(pk=int(pk))
-    except (Enterprise.DoesNotExist, TypeError, ValueError):
+        return registry.records("enterprise").get(pk=int(pk))
+    except (ObjectDoesNotExist, TypeError, ValueError):
         raise InvalidInput([FieldProblem(field, f"企业“{pk}”不存在", f"enterprise “{pk}” does not exist")]) from None
 
 
-def _province(ent: Enterprise) -> str:
+def _province(ent) -> str:
     return ent.division_id[:2] + "0000"
 
 
@@ -149,7 +150,11 @@ def move(
     dst = _enterprise(to_holder, "to_holder") if kind == "transfer" else None
     proj = None
     if kind == "consume":
-        proj = Facility.objects.filter(pk=project, kind="al_line").first() if str(project or "").isdigit() else None
+        proj = (
+            registry.records("facility").filter(pk=project, kind="al_line").first()
+            if str(project or "").isdigit()
+            else None
+        )
         if proj is None:
             raise InvalidInput(
                 [FieldProblem("project", "须指定新建电解铝项目（设施）", "name the new aluminium project (facility)")]
@@ -210,7 +215,11 @@ def replace(actor: Actor, *, project, quotas: list[dict], holder, request_id: st
     """Cover a new project's capacity with retired capacity: equal-or-reduced replacement checked
     (Σ quotas ≥ new capacity × ratio from the catalogue), then every quota consumed, or none."""
     actor.require_staff()
-    proj = Facility.objects.filter(pk=project, kind="al_line").first() if str(project or "").isdigit() else None
+    proj = (
+        registry.records("facility").filter(pk=project, kind="al_line").first()
+        if str(project or "").isdigit()
+        else None
+    )
     if proj is None:
         raise InvalidInput(
             [FieldProblem("project", "须指定新建电解铝项目（设施）", "name the new aluminium project (facility)")]

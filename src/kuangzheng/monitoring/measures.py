@@ -22,7 +22,7 @@ import numpy as np
 from kuangzheng.monitoring.core import indicators as ind
 from kuangzheng.monitoring.core.columns import group
 from kuangzheng.monitoring.core.indicators import IndicatorTable
-from kuangzheng.registry.models import Facility
+from kuangzheng.registry import services as registry
 
 from .config import params
 from .models import LedgerMovement, RateStandard, Report
@@ -223,7 +223,7 @@ def _mine_tables(rows, division, year, ent) -> list[IndicatorTable]:
 
 def replacement_table(level: str = "province", prefix: str = "") -> list[IndicatorTable]:
     """New, expanded or rebuilt aluminium lines against the retired capacity locked to them."""
-    lines = Facility.objects.filter(kind="al_line", project_type__in=("new", "expansion", "retrofit"))
+    lines = registry.records("facility").filter(kind="al_line", project_type__in=("new", "expansion", "retrofit"))
     if prefix:
         lines = lines.filter(division__code__startswith=prefix)
     lines = list(lines)
@@ -243,7 +243,7 @@ def replacement_table(level: str = "province", prefix: str = "") -> list[Indicat
     return [_counted(table, by, np.array([f.enterprise_id or -f.pk for f in lines]))]
 
 
-def _tpa(f: Facility) -> float:
+def _tpa(f) -> float:
     factor = {"10^4 t/a": 1e4, "t/a": 1.0}.get(f.capacity_unit)
     return float(f.capacity or 0) * factor if factor else 0.0
 

@@ -3,8 +3,6 @@ electrolytic-aluminium capacity-replacement ledger. Writes go through services.p
 
 from django.db import models
 
-from kuangzheng.registry.models import Division, Enterprise, Facility
-
 REPORT_STATUSES = [("draft", "草稿"), ("submitted", "已报送"), ("returned", "已退回"), ("accepted", "已受理")]
 MOVEMENT_KINDS = [("retire", "退出产能登记"), ("transfer", "指标转让"), ("consume", "新项目使用")]
 
@@ -12,9 +10,9 @@ MOVEMENT_KINDS = [("retire", "退出产能登记"), ("transfer", "指标转让")
 class Report(models.Model):
     """One facility's report for one period, report type and metal; values keyed by field."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="monitoring_reports")
-    enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.PROTECT, related_name="+")
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey("registry.Facility", on_delete=models.PROTECT, related_name="monitoring_reports")
+    enterprise = models.ForeignKey("registry.Enterprise", null=True, on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey("registry.Division", on_delete=models.PROTECT, related_name="+")
     report_type = models.CharField("报表类型", max_length=40)
     period = models.CharField("报告期", max_length=7)  # "2024-03" (monthly) or "2024" (annual)
     metal = models.CharField("品种", max_length=16)
@@ -39,7 +37,7 @@ class Report(models.Model):
 class RateStandard(models.Model):
     """A mine's approved three-rate standards (%, 自治区主管部门核定标准); null = not applicable."""
 
-    facility = models.OneToOneField(Facility, on_delete=models.CASCADE, related_name="rate_standard")
+    facility = models.OneToOneField("registry.Facility", on_delete=models.CASCADE, related_name="rate_standard")
     mining_recovery = models.FloatField(null=True, blank=True)
     processing_recovery = models.FloatField(null=True, blank=True)
     comprehensive_utilisation = models.FloatField(null=True, blank=True)
@@ -98,15 +96,17 @@ class Quota(models.Model):
 
     code = models.CharField("指标编号", max_length=40, unique=True)
     amount = models.PositiveBigIntegerField("退出产能(吨/年)")
-    retired_facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    province = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    retired_facility = models.ForeignKey(
+        "registry.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey("registry.Division", on_delete=models.PROTECT, related_name="+")
     is_generated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
 
 class QuotaBalance(models.Model):
     quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="balances")
-    holder = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="+")
     amount = models.BigIntegerField(default=0)
 
     class Meta:
@@ -123,9 +123,11 @@ class LedgerMovement(models.Model):
     kind = models.CharField(max_length=10, choices=MOVEMENT_KINDS)
     quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="movements")
     amount = models.PositiveBigIntegerField()
-    holder = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
-    to_holder = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="+")
+    to_holder = models.ForeignKey(
+        "registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey("registry.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     province = models.CharField(max_length=6)
     to_province = models.CharField(max_length=6, blank=True)
     document_ref = models.CharField(max_length=120, blank=True)

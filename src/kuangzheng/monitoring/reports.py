@@ -14,7 +14,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 from kuangzheng.monitoring.core import reports as core
 from kuangzheng.monitoring.core.reports.template import DATA_SHEET, FIRST_DATA_ROW
-from kuangzheng.registry.models import Facility
+from kuangzheng.registry import services as registry
 
 from .models import Report
 from .scope import facility_code, facility_pk, scope_reports
@@ -82,12 +82,12 @@ def template_bytes(actor: Actor, rt_id: str) -> bytes:
     wb = core.build_template(rt)
     if actor.is_enterprise and actor.enterprise_id:
         ws = wb[DATA_SHEET]
-        for i, f in enumerate(Facility.objects.filter(enterprise_id=actor.enterprise_id).order_by("pk")):
+        for i, f in enumerate(registry.records("facility").filter(enterprise_id=actor.enterprise_id).order_by("pk")):
             ws.cell(row=FIRST_DATA_ROW + i, column=1, value=facility_code(f))
         notes = wb["说明"]
         start = notes.max_row + 2
         notes.cell(row=start, column=1, value="贵企业的设施编码 Your facilities' codes:")
-        for i, f in enumerate(Facility.objects.filter(enterprise_id=actor.enterprise_id).order_by("pk")):
+        for i, f in enumerate(registry.records("facility").filter(enterprise_id=actor.enterprise_id).order_by("pk")):
             notes.cell(row=start + 1 + i, column=1, value=f"{facility_code(f)}  {f.name}")
     buf = io.BytesIO()
     wb.save(buf)
@@ -136,7 +136,9 @@ def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> di
     warnings = [_err(p.row, p.column, p.field, p.zh, p.en, "warning") for p in problems if p.severity != "error"]
     facilities = {
         f.pk: f
-        for f in Facility.objects.filter(pk__in=[p for p in (facility_pk(r["facility_code"]) for r in rows) if p])
+        for f in registry.records("facility").filter(
+            pk__in=[p for p in (facility_pk(r["facility_code"]) for r in rows) if p]
+        )
     }
     existing = {}
     for row in rows:
@@ -218,7 +220,7 @@ def _snap(r: Report) -> dict:
     }
 
 
-def _may_report(actor: Actor, f: Facility) -> bool:
+def _may_report(actor: Actor, f) -> bool:
     if actor.is_admin:
         return True
     if actor.is_regulator:

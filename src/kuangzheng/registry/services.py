@@ -50,6 +50,13 @@ def entity(name: str) -> Entity:
 # ---------------------------------------------------------------- reading
 
 
+def records(name: str) -> QuerySet:
+    """Every record of one kind, for system jobs that show no viewer anything by themselves (indicators,
+    sweeps, the demo loader): what a user sees goes through `scoped`. Other domains read the registry
+    through this, never through its models."""
+    return entity(name).model.objects.all()
+
+
 def scoped(actor: Actor, name: str) -> QuerySet:
     """The records of one kind this actor may see at all (full or public view)."""
     qs = entity(name).model.objects.all()
