@@ -49,11 +49,30 @@ def _load_demo():
     click.echo(
         json.dumps({k: (v if not isinstance(v, list) else len(v)) for k, v in stats.items()}, ensure_ascii=False)
     )
+    for key, title in DEMO_REPORTS:
+        if stats.get(key):
+            click.echo(f"{title} ({len(stats[key])}):")
+            for line in stats[key]:
+                click.echo(f"  {line}")
     _demo_users()
     click.echo(json.dumps(monitoring_demo.load_demo(), ensure_ascii=False))
 
 
 DEMO_PASSWORD = "kz-demo-2026"
+# what the demo loader reports line by line: (stats key, heading)
+DEMO_REPORTS = [
+    ("names_not_recovered", "中文名无法从 GEM 恢复（保留英文名） / GEM mines whose Chinese name cannot be recovered"),
+    ("cross_source_matches", "ICMM 与 GEM 为同一煤矿（已合并） / ICMM coal mines matched to a GEM mine (merged)"),
+    ("cross_source_doubtful", "疑似同一矿山（未合并，请核对） / doubtful pairs (not merged; check)"),
+    ("gem_expansion_phases", "GEM 扩建期次（单独登记为扩建项目） / GEM expansion phases (facilities of their own)"),
+    ("minerals_not_in_vocabulary", "矿种词表未收录 / minerals not in the vocabulary"),
+    ("deliberate_conflicts", "有意设置的重叠 / overlaps the demo makes on purpose"),
+    ("overlaps", "演示数据中的全部重叠 / every overlap in the demo registry"),
+    (
+        "no_room_for_a_right",
+        "与其他矿山同址或过近、未生成矿业权 / mines without a generated right (same site as, or too close to, another)",
+    ),
+]
 
 
 def _demo_users():

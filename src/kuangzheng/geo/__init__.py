@@ -1,7 +1,7 @@
 """Geometry core (pure: no Django): corner-point text, CGCS2000 zones, official area,
 validation, the spatial index service and layer files. See docs/geo.md."""
 
-from .area import ellipsoidal_area_km2, official_area_km2, planar_area_km2
+from .area import ellipsoidal_area_km2, official_area_km2, official_area_lonlat_km2, planar_area_km2
 from .boundary import from_lonlat, official_area, to_lonlat
 from .cornerpoints import Boundary, CornerPoint, Ring, parse, write
 from .crs import Zone, gk_to_lonlat, lonlat_to_gk, zone_from_central_meridian, zone_from_number
@@ -24,6 +24,7 @@ __all__ = [
     "Zone",
     "check_text",
     "ellipsoidal_area_km2",
+    "official_area_lonlat_km2",
     "from_lonlat",
     "gk_to_lonlat",
     "lonlat_to_gk",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .crs import Zone, gk_to_lonlat
+from .crs import Zone, gk_to_lonlat, lonlat_to_gk, zone_for_longitude
 
 A = 6378137.0  # CGCS2000 semi-major axis (m)
 INV_F = 298.257222101  # CGCS2000 inverse flattening (GRS80 differs only in GM)
@@ -57,6 +57,42 @@ def gk_to_lonlat_geometry(geom, zone: Zone, densify_m: float | None = DENSIFY_M)
 def official_area_km2(geom_gk, zone: Zone, densify_m: float = DENSIFY_M) -> float:
     """Official area (km², 4 decimals) of a boundary given in the GK plane of ``zone``."""
     return round(float(ellipsoidal_area_km2(gk_to_lonlat_geometry(geom_gk, zone, densify_m))), 4)
+
+
+def _ring_gk_straight(coords: np.ndarray, zone: Zone, densify_m: float) -> np.ndarray:
+    """A lon/lat ring with every edge that is not a meridian or a parallel densified straight in the
+    GK plane of ``zone``; meridian and parallel edges are kept (they are straight in the equal-area
+    map already)."""
+    e, n = lonlat_to_gk(zone, coords[:, 0], coords[:, 1])
+    d = np.diff(coords, axis=0)
+    graticule = (np.abs(d[:, 0]) < 1e-12) | (np.abs(d[:, 1]) < 1e-12)
+    steps = np.where(graticule, 1, np.maximum(1, np.ceil(np.hypot(np.diff(e), np.diff(n)) / densify_m))).astype(int)
+    edge = np.repeat(np.arange(len(steps)), steps)
+    t = np.concatenate([np.arange(k) / k for k in steps])
+    pe = e[edge] + t * (e[edge + 1] - e[edge])
+    pn = n[edge] + t * (n[edge + 1] - n[edge])
+    lon, lat = gk_to_lonlat(zone, pe, pn)
+    lon[t == 0], lat[t == 0] = coords[edge[t == 0], 0], coords[edge[t == 0], 1]  # corners exactly as given
+    return np.vstack([np.column_stack([lon, lat]), coords[-1:]])
+
+
+def official_area_lonlat_km2(geom, densify_m: float = DENSIFY_M) -> float:
+    """Official area (km², 4 decimals) of a boundary given by its corner points in lon/lat (GeoJSON,
+    WKT, the registry's stored boundaries), which carry no zone: edges along a meridian or a parallel
+    are graticule edges (exploration blocks); every other edge is taken as straight in the
+    Gauss–Krüger plane of the 3° zone containing the boundary's centroid (where mining rights are
+    registered), densified there as corner-point text is. For a corner-point file drawn in that zone
+    this is the area ``official_area_km2`` gives."""
+    zone = zone_for_longitude(shapely.centroid(geom).x, 3)
+
+    def one(poly):
+        rings = [
+            _ring_gk_straight(np.asarray(r.coords)[:, :2], zone, densify_m) for r in [poly.exterior, *poly.interiors]
+        ]
+        return shapely.Polygon(rings[0], rings[1:])
+
+    parts = [one(p) for p in getattr(geom, "geoms", [geom])]
+    return round(float(sum(ellipsoidal_area_km2(p) for p in parts)), 4)
 
 
 def planar_area_km2(geom_gk) -> float:

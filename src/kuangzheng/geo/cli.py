@@ -9,7 +9,7 @@ import click
 import shapely
 from tqdm import tqdm
 
-from .area import ellipsoidal_area_km2
+from .area import official_area_lonlat_km2
 from .layers import Feature, layer_format, read_layer, write_layer
 from .problems import ERROR, GeoError, Problem
 
@@ -45,11 +45,20 @@ def geo():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="JSON output / 以JSON输出")
 def area(file, as_json):
-    """椭球面积（平方公里，4位小数） / Ellipsoidal area in km² (4 decimals) of each feature."""
+    """官方椭球面积（平方公里，4位小数） / Official ellipsoidal area in km² (4 decimals) of each feature.
+
+    Corner-point text: edges straight in the file's Gauss–Krüger zone (the area the file's check
+    computes). Other formats: edges along meridians and parallels as they are, every other edge
+    straight in the GK plane of the 3° zone of the feature's centroid — as the registry stores it."""
     feats, problems = _read(file, repair=True)
     rows = []
     for f in tqdm(feats, desc="面积 area", unit="feature", disable=None, file=sys.stderr):
-        value = None if f.geometry is None else round(float(ellipsoidal_area_km2(f.geometry)), 4)
+        if f.geometry is None:
+            value = None
+        elif f.properties.get("area_km2") is not None and file.lower().endswith(".txt"):
+            value = f.properties["area_km2"]  # corner-point text: the official area of its own zone
+        else:
+            value = official_area_lonlat_km2(f.geometry)
         rows.append({"row": f.row, "area_km2": value})
     if as_json:
         click.echo(json.dumps({"features": rows, "problems": [str(p) for p in problems]}, ensure_ascii=False))

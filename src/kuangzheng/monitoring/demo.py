@@ -14,6 +14,7 @@ from django.db import transaction
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.registry import services
+from kuangzheng.registry.core import minerals
 from kuangzheng.registry.core.codes import make_credit_code
 
 from . import ledger, warnings
@@ -60,7 +61,9 @@ SMELTERS = [
 
 
 def _metal(fac) -> str:
-    return next((METAL[m] for m in fac.metals if m in METAL), "other")
+    """The report metal of a facility, whatever language its minerals are written in."""
+    codes = [m.code for m in map(minerals.resolve, fac.metals) if m is not None]
+    return next((METAL[c] for c in codes if c in METAL), "other")
 
 
 def _enterprise(name: str, division: str, rng):
@@ -101,7 +104,7 @@ def al_lines(rng) -> list[tuple[object, float]]:
                 "kind": "al_line",
                 "division": div,
                 "enterprise": ent.pk,
-                "metals": ["aluminium"],
+                "metals": ["铝"],
                 "status": "operating",
                 "project_type": ptype,
                 "capacity": cap,
@@ -128,7 +131,7 @@ def smelters(rng) -> None:
                     "kind": "smelter",
                     "division": div,
                     "enterprise": ent.pk,
-                    "metals": [metal],
+                    "metals": [minerals.resolve(metal).zh],
                     "status": "operating",
                 },
                 generated=True,
@@ -321,6 +324,7 @@ def load_demo(seed: int = 2019) -> dict:
             services.records("facility")
             .filter(division__code__regex=r"^(15|63|54)")
             .exclude(metals__icontains="coal")
+            .exclude(metals__icontains="煤")
             .exclude(kind="al_line")
             .order_by("pk")
         )

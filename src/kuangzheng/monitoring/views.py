@@ -12,10 +12,11 @@ from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
 
 from kuangzheng.access.actor import actor_for_user
+from kuangzheng.access.http import language
 from kuangzheng.errors import InvalidInput, NotFound, ServiceError
 from kuangzheng.monitoring.core.reports import report_types
 
-from . import disclosure, ledger, measures, plan, reports, warnings
+from . import disclosure, labels, ledger, measures, plan, reports, warnings
 from .models import Release
 
 
@@ -34,15 +35,64 @@ def _indicator_rows(request) -> tuple[str, list[dict]]:
     return level, disclosure.apply(_actor(request), rows)
 
 
-# charted on the dashboard: (element id, indicator, title, monthly?, ×100 for %)
+# charted on the dashboard: (element id, indicator, title zh, title en, monthly?, ×100 for %)
 CHARTS = [
-    ("chart-util", "capacity_utilisation", "电解铝产能利用率（%，按月）", True, True),
-    ("chart-three", "three_rate_compliance", "矿山“三率”达标率（%，按年）", False, True),
-    ("chart-conversion", "processing_conversion_rate", "加工转化率（%，按年）", False, True),
-    ("chart-recycled", "recycled_share", "再生金属产量占比（%，按年）", False, True),
-    ("chart-lm", "large_medium_mine_share", "大中型矿山比例（%，按年）", False, True),
-    ("chart-lm-cap", "large_medium_capacity_share", "大中型矿山产能占比（%，按年）", False, True),
-    ("chart-green", "green_mine_count", "绿色矿山数（座，国家级与省级，按年）", False, False),
+    (
+        "chart-util",
+        "capacity_utilisation",
+        "电解铝产能利用率（%，按月）",
+        "Aluminium capacity utilisation (%, monthly)",
+        True,
+        True,
+    ),
+    (
+        "chart-three",
+        "three_rate_compliance",
+        "矿山“三率”达标率（%，按年）",
+        "Mines meeting the three rates (%, yearly)",
+        False,
+        True,
+    ),
+    (
+        "chart-conversion",
+        "processing_conversion_rate",
+        "加工转化率（%，按年）",
+        "Processing conversion rate (%, yearly)",
+        False,
+        True,
+    ),
+    (
+        "chart-recycled",
+        "recycled_share",
+        "再生金属产量占比（%，按年）",
+        "Recycled share of output (%, yearly)",
+        False,
+        True,
+    ),
+    (
+        "chart-lm",
+        "large_medium_mine_share",
+        "大中型矿山比例（%，按年）",
+        "Large and medium mines (%, yearly)",
+        False,
+        True,
+    ),
+    (
+        "chart-lm-cap",
+        "large_medium_capacity_share",
+        "大中型矿山产能占比（%，按年）",
+        "Capacity of large and medium mines (%, yearly)",
+        False,
+        True,
+    ),
+    (
+        "chart-green",
+        "green_mine_count",
+        "绿色矿山数（座，国家级与省级，按年）",
+        "Green mines (national and provincial, yearly)",
+        False,
+        False,
+    ),
 ]
 
 
@@ -50,12 +100,19 @@ def dashboard(request):
     level, rows = _indicator_rows(request)
     indicator = request.GET.get("indicator", "")
     shown = [r for r in rows if not indicator or r["indicator"] == indicator]
-    charted = {c[1]: c[3] for c in CHARTS}
+    lang = language(request)
+    names = labels.division_names(lang)
+    charted = {c[1]: c[4] for c in CHARTS}
     chart_rows = [
         {k: r.get(k) for k in ("indicator", "division", "metal", "period", "value", "withheld")}
+        | {"label": labels.legend(r, names, lang)}
         for r in rows
         if r["indicator"] in charted and (len(r["period"] or "") == 7) == charted[r["indicator"]]
     ]
+    for r in shown[:3000]:  # the table names divisions, metals and indicators too
+        r["division_label"] = names.get(r.get("division") or "", r.get("division") or "")
+        r["metal_label"] = labels.metal_name(r.get("metal"), lang)
+        r["indicator_label"] = labels.indicator_name(r["indicator"], lang)
     return render(
         request,
         "monitoring/dashboard.html",
@@ -64,9 +121,12 @@ def dashboard(request):
             "level": level,
             "rows": shown[:3000],
             "indicator": indicator,
-            "indicators": sorted({r["indicator"] for r in rows}),
+            "indicators": [(i, labels.indicator_name(i, lang)) for i in sorted({r["indicator"] for r in rows})],
+            "definitions": labels.definitions(lang),
             "chart_data": json.dumps(chart_rows, ensure_ascii=False),
-            "charts": json.dumps(CHARTS, ensure_ascii=False),
+            "charts": json.dumps(
+                [(c[0], c[1], c[3] if lang == "en" else c[2], c[4], c[5]) for c in CHARTS], ensure_ascii=False
+            ),
             "chart_ids": [c[0] for c in CHARTS],
             "any_withheld": any(r["withheld"] for r in shown),
             "note_zh": disclosure.NOTE_ZH,

@@ -9,25 +9,24 @@ through the service layer, so the demo data is validated and audited like any ot
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
 import random
 from importlib import resources
 
-from shapely.geometry import Polygon, box, shape
+from shapely.geometry import Polygon, shape
 from shapely.validation import make_valid
 
 from kuangzheng.access.actor import Actor
 from kuangzheng.errors import ServiceError
 
-from . import geometry, services
+from . import demo_sources, geometry, services
+from .core import demo_bounds, sites
 from .core.codes import CREDIT_CHARSET, make_credit_code
 from .models import Division, Enterprise, Facility, MineralRight
 
 LOADER = Actor(username="demo-loader", role="admin")
-PROVINCES = {"150000", "630000", "540000"}  # Inner Mongolia, Qinghai, Tibet
 GENERATED = "演示生成数据（非真实登记） generated demo record, not a real register entry"
 SRC_CTA = "CTAmap 2023 (Rui et al. 2024), via cn-atlas 0.1.2"
 SRC_ICMM = "ICMM Global Mining Dataset, September 2025 (V1), CC BY 4.0"
@@ -93,103 +92,26 @@ def _enterprise(name: str, division: str, source: str, cache: dict, generated=Fa
     return ent
 
 
-ICMM_KIND = {"Mine": "mine", "Smelter": "smelter", "Refinery": "refinery", "Plant": "processing_plant"}
-
-
-def load_icmm(cache: dict) -> list[Facility]:
+def load_sites(cache: dict, stats: dict) -> list[tuple[Facility, float | None]]:
+    """The real sites (GEM coal mines, ICMM mines and plants), one facility per real site."""
+    gem = demo_sources.gem_sites(stats)
+    icmm = demo_sources.merge_duplicates(demo_sources.icmm_sites(stats), gem, stats)
     out = []
-    with _data("icmm", "icmm_china_with_adcode.csv").open(encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            if r["province_adcode"] not in PROVINCES:
-                continue
-            kind = ICMM_KIND.get(r["Asset Type"].split(";")[0].strip(), "mine")
-            metals = [
-                m.strip()
-                for m in [r["Primary Commodity"], r["Secondary Commodity"], *r["Other Commodities"].split(";")]
-                if m.strip()
-            ]
-            division = _division_for(r["prefecture_adcode"], r["province_adcode"])
-            owner = r["Group Names"].split(";")[0].strip()
-            ent = _enterprise(owner, division, SRC_ICMM, cache) if owner and owner != r["Mine Name"] else None
-            out.append(
-                services.create(
-                    LOADER,
-                    "facility",
-                    {
-                        "name": r["Mine Name"],
-                        "kind": kind,
-                        "division": division,
-                        "enterprise": ent and ent.pk,
-                        "metals": list(dict.fromkeys(metals)),
-                        "status": "operating",
-                        "lon": r["Longitude"],
-                        "lat": r["Latitude"],
-                        "external_id": r["ICMMID"],
-                    },
-                    source=SRC_ICMM,
-                )
-            )
-    return out
-
-
-GEM_STATUS = {
-    "Operating": "operating",
-    "Proposed": "planned",
-    "Shelved": "suspended",
-    "Mothballed": "suspended",
-    "Cancelled": "closed",
-    "Retired": "closed",
-}
-GEM_METHOD = {"Underground": "underground", "Surface": "open_pit", "Underground & Surface": "mixed"}
-GEM_RANK = {"Lignite": "褐煤", "Bituminous": "烟煤", "Subbituminous": "次烟煤", "Anthracite": "无烟煤"}
-
-
-def load_gem(cache: dict, stats: dict) -> list[tuple[Facility, float | None]]:
-    out, seen = [], set()
-    with _data("gcmt", "gcmt_china_with_adcode.csv").open(encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            if r["province_adcode"] not in PROVINCES:
-                continue
-            if r["Mine IDs"] in seen:  # the tracker lists some mines once per phase under one id
-                stats.setdefault("gem_duplicate_ids", []).append(r["Mine IDs"])
-                continue
-            seen.add(r["Mine IDs"])
-            division = _division_for(r["prefecture_adcode"], r["province_adcode"])
-            owner = (r["Parent Company"] or r["Owners"]).split("(")[0].split(",")[0].strip()
-            ent = _enterprise(owner, division, SRC_GEM, cache) if owner else None
-            # In this export the number sits in the "Coal Output (Annual, Mt)" column, and the column named
-            # "Production or Capacity Data (Mtpa)" says whether it is a capacity or a production figure.
-            cap = r["Coal Output (Annual, Mt)"]
-            is_cap = r["Production or Capacity Data (Mtpa)"].strip() == "Capacity"
-            year = r["Opening Year"].strip()
-            fac = services.create(
-                LOADER,
-                "facility",
-                {
-                    "name": r["Mine Name"],
-                    "kind": "mine",
-                    "division": division,
-                    "enterprise": ent and ent.pk,
-                    "metals": ["coal"],
-                    "status": GEM_STATUS.get(r["Status"], "operating"),
-                    "lon": r["Longitude"],
-                    "lat": r["Latitude"],
-                    "external_id": r["Mine IDs"],
-                    "mining_method": GEM_METHOD.get(r["Mine Type"], ""),
-                    "coal_rank": GEM_RANK.get(r["Coal Type"], ""),
-                    "capacity": float(cap) * 100 if cap and is_cap else None,
-                    "capacity_unit": "10^4 t/a" if cap and is_cap else "",
-                    "commissioned": int(year) if year.isdigit() else None,
-                },
-                source=SRC_GEM,
-            )
-            size = r["Mine Size (Km2)"].strip()
-            out.append((fac, float(size) if size.replace(".", "", 1).isdigit() else None))
+    for site in gem + icmm:
+        division = _division_for(site.prefecture, site.province)
+        source = SRC_GEM if site.source == "gem" else SRC_ICMM
+        if len(site.values["source_ids"]) > 1:
+            source = f"{SRC_GEM}; {SRC_ICMM}"
+        ent = _enterprise(site.owner, division, source, cache) if site.owner else None
+        values = {**site.values, "division": division, "enterprise": ent and ent.pk}
+        out.append((services.create(LOADER, "facility", values, source=source), site.size_km2))
+    stats["facilities_gem"] = len(gem)
+    stats["facilities_icmm"] = len(icmm)
     return out
 
 
 def _polygon_around(lon, lat, area_km2, rng) -> Polygon:
-    """An irregular polygon of about `area_km2` centred near (lon, lat): a stand-in boundary."""
+    """An irregular polygon of about `area_km2` centred near (lon, lat): a stand-in zone boundary."""
     n = rng.randint(5, 9)
     r_km = math.sqrt(area_km2 / math.pi)
     pts = []
@@ -200,12 +122,17 @@ def _polygon_around(lon, lat, area_km2, rng) -> Polygon:
     return Polygon(pts)
 
 
-def _minute_block(lon, lat, rng):
-    """An exploration block aligned to whole minutes of the graticule, as exploration rights are."""
-    w, h = rng.randint(2, 6) / 60, rng.randint(2, 5) / 60
-    x0 = math.floor((lon + rng.uniform(0.05, 0.25)) * 60) / 60
-    y0 = math.floor((lat + rng.uniform(-0.2, 0.2)) * 60) / 60
-    return box(x0, y0, x0 + w, y0 + h)
+HOLDER_WORDS = ["鑫源", "宏达", "恒泰", "华瑞", "金石", "广汇", "兴盛", "昌隆", "永丰", "汇通", "德润", "瑞丰"]
+INDUSTRY = {"煤": "煤业", "铜": "铜业", "铁": "矿业", "锌": "锌业", "铅": "铅锌", "金": "黄金", "锂": "锂业"}
+
+
+def _holder_name(fac: Facility, rng) -> str:
+    """A plausible Chinese enterprise name for a mine's generated holder, marked （演示）."""
+    industry = INDUSTRY.get((fac.metals or [""])[0], "矿业")
+    if fac.name != fac.name_en:  # a Chinese name: the holder is named after the mine
+        return sites.enterprise_name_for(fac.name, industry) + "（演示）"
+    place = fac.division.name_zh.removesuffix("市").removesuffix("盟").removesuffix("地区")
+    return f"{place}{rng.choice(HOLDER_WORDS)}{industry}有限公司（演示）"
 
 
 def _register(rng, kind, fac, ent, geom, seq, source):
@@ -220,7 +147,7 @@ def _register(rng, kind, fac, ent, geom, seq, source):
     data = {
         "licence_no": licence,
         "kind": kind,
-        "name": (fac.name if kind == "mining" else f"{fac.name} 外围勘查"),
+        "name": (fac.name if kind == "mining" else f"{fac.name}外围勘查"),
         "holder": ent.pk,
         "division": division,
         "minerals": fac.metals or ["unknown"],
@@ -235,6 +162,7 @@ def _register(rng, kind, fac, ent, geom, seq, source):
     }
     if kind == "mining":
         data.update(
+            facility=fac.pk,  # the right of this mine: its coal and scale verdicts read the facility
             designed_scale=fac.capacity or round(rng.uniform(3, 120), 1),
             designed_scale_unit="10^4 t/a",
             elevation_top=rng.randint(900, 1500),
@@ -325,7 +253,12 @@ NAMED_ZONES = [
 ]
 
 
-def load_zones(rng, facilities: list[Facility]) -> list:
+CONFLICT_ZONES = ("prohibited_mining_area", "nature_reserve")  # a right inside one is a conflict
+
+
+def load_zones(rng, facilities: list[Facility], rights_layout: demo_bounds.Layout, deliberate: dict) -> list:
+    """Named zones of seed 003 and generated zones and blocks. Zones where mining is a conflict are
+    drawn around the rights (carved out of them), except the one the demo overlaps on purpose."""
     zones = []
     for code, name, kind, div, lon, lat, area, minerals in NAMED_ZONES:
         div = div if Division.objects.filter(pk=div).exists() else div[:4] + "00"
@@ -365,13 +298,30 @@ def load_zones(rng, facilities: list[Facility]) -> list:
     for i, (kind, zh, area) in enumerate(kinds * 3):
         f = im[i % len(im)]
         lon, lat = f.lon + rng.uniform(-0.4, 0.4), f.lat + rng.uniform(-0.3, 0.3)
+        geom = _polygon_around(lon, lat, area * rng.uniform(0.6, 1.4), rng)
+        division = f.division
+        if kind in CONFLICT_ZONES:
+            target = deliberate.get("zone_over") if kind == "nature_reserve" and "zone" not in deliberate else None
+            if target is not None:  # drawn over one mining right on purpose
+                division = target.division
+                c = deliberate["zone_geom"].centroid
+                geom = _polygon_around(c.x, c.y, area * 0.5, rng)
+                name = f"{division.name_zh}{zh}（演示{i + 1}）"
+                deliberate["zone"] = (
+                    f"采矿权位于自然保护区内 / a mining right inside a nature reserve: {deliberate['zone_over'].name} × {name}"
+                )
+            geom = demo_bounds.carve(
+                geom, [g for g in rights_layout.geoms if target is None or g is not deliberate["zone_geom"]]
+            )
+            if geom is None:
+                continue
         data = {
             "code": f"DEMO-{kind[:3].upper()}-{i:03d}",
-            "name": f"{f.division.name_zh}{zh}（演示{i + 1}）",
+            "name": f"{division.name_zh}{zh}（演示{i + 1}）",
             "kind": kind,
-            "division": f.division_id,
+            "division": division.pk,
             "plan": "003",
-            "boundary": _polygon_around(lon, lat, area * rng.uniform(0.6, 1.4), rng).wkt,
+            "boundary": geom.wkt,
         }
         if kind.endswith("planning_block"):
             data["release_date"] = dt.date(2016 + rng.randint(0, 4), rng.choice([3, 6, 9]), 1).isoformat()
@@ -379,42 +329,109 @@ def load_zones(rng, facilities: list[Facility]) -> list:
     return zones
 
 
+def _rights(rng, candidates, stats: dict) -> tuple[list, demo_bounds.Layout, dict]:
+    """A mining right per Inner Mongolian mine (linked to it), an exploration right beside some; no
+    two overlap except the two pairs made on purpose (reported in `stats['deliberate_conflicts']`)."""
+    layout, rights, seq, gen_cache, deliberate = demo_bounds.Layout(), [], 1, {}, {}
+    from tqdm import tqdm
+
+    todo = [
+        (fac, size)
+        for fac, size in candidates
+        if fac.lon is not None
+        and fac.division_id.startswith("15")
+        and fac.kind == "mine"
+        and "/" not in fac.external_id
+    ]  # an expansion phase ("M0175/Stage 2") works under its mine's right
+    radius = demo_bounds.room([(f.lon, f.lat) for f, _ in todo])
+    for (fac, size), max_km in tqdm(list(zip(todo, radius)), desc="演示矿业权 demo rights", unit="site", disable=None):
+        ent = fac.enterprise or _enterprise(
+            _holder_name(fac, rng), fac.division_id, GENERATED, gen_cache, generated=True, rng=rng
+        )
+        area = size if size and size < 120 else rng.uniform(0.5, 12)
+        geom = demo_bounds.place_mining(layout, fac.lon, fac.lat, area, rng, max_km)
+        named = fac.name != fac.name_en  # the deliberate cases are shown on mines with Chinese names
+        if geom is not None and named and "mining_pair" not in deliberate and 0.3 < max_km < 1.0 and len(rights) > 30:
+            # this crowded pair is kept, on purpose: a mining right reaching into its neighbour's
+            wide = demo_bounds.mining_polygon(fac.lon, fac.lat, 16 * max_km**2, rng)
+            if not layout.free(wide):
+                geom = wide
+                deliberate["mining_pair"] = (
+                    f"采矿权与相邻采矿权重叠 / a mining right overlapping its neighbour's: {fac.name}"
+                )
+        if geom is None:
+            stats.setdefault("no_room_for_a_right", []).append(f"{fac.external_id} {fac.name}")
+            continue
+        try:
+            right = _register(rng, "mining", fac, ent, geom, seq, GENERATED)
+        except ServiceError as exc:  # a generated boundary can fall outside China for edge sites
+            stats.setdefault("skipped", []).append(f"{fac.name}: {exc.en}")
+            continue
+        layout.add(geom)
+        rights.append(right)
+        seq += 1
+        if "zone_over" not in deliberate and named and len(rights) > 20:
+            deliberate["zone_over"], deliberate["zone_geom"] = right, geom
+        if rng.random() < 0.25:
+            block = demo_bounds.place_exploration(layout, fac.lon, fac.lat, rng)
+            own = demo_bounds.minute_block(fac.lon, fac.lat, 1, 1)  # the minute cell of the mine itself
+            if named and "exploration" not in deliberate and len(rights) > 10 and layout.free(own, allowed=(geom,)):
+                block = own  # an exploration right over its holder's own mining right, on purpose
+                deliberate["exploration"] = (
+                    f"探矿权与采矿权重叠 / an exploration right over a mining right: {fac.name}外围勘查 × {fac.name}"
+                )
+            if block is not None:
+                rights.append(_register(rng, "exploration", fac, ent, block, seq, GENERATED))
+                layout.add(block)
+                seq += 1
+    return rights, layout, deliberate
+
+
+def overlaps(min_km2: float = 1e-4) -> list[str]:
+    """Every overlap between two rights, or a right and a zone where mining is a conflict, in the
+    registry as loaded: what the demo shows as conflicts."""
+    from kuangzheng.geo.index import STRtreeIndex
+
+    rights = list(MineralRight.objects.exclude(boundary=None).values_list("id", "boundary", "licence_no", "name"))
+    zones = list(
+        services.records("zone")
+        .filter(kind__in=CONFLICT_ZONES)
+        .exclude(boundary=None)
+        .values_list("id", "boundary", "code", "name")
+    )
+    names = {("r", r[0]): f"{r[2]} {r[3]}" for r in rights} | {("z", z[0]): f"{z[2]} {z[3]}" for z in zones}
+    idx = STRtreeIndex(
+        {
+            "right": ([r[0] for r in rights], [bytes(r[1]) for r in rights]),
+            "zone": ([z[0] for z in zones], [bytes(z[1]) for z in zones]),
+        }
+    )
+    out = []
+    for p in idx.overlaps("right", "right").records():
+        if p["left"] < p["right"] and p["area_km2"] >= min_km2:
+            out.append(f"{names['r', p['left']]} × {names['r', p['right']]} ({p['area_km2']:.4f} km²)")
+    for p in idx.overlaps("zone", "right").records():
+        if p["area_km2"] >= min_km2:
+            out.append(f"{names['r', p['right']]} × {names['z', p['left']]} ({p['area_km2']:.4f} km²)")
+    return out
+
+
 def load(progress=None, seed: int = 2016) -> dict:
-    """Load the whole demo registry. Returns counts."""
+    """Load the whole demo registry. Returns counts and the reports of what was recovered, merged
+    and generated on purpose."""
     rng = random.Random(seed)
     stats = load_divisions()
     cache: dict = {}
-    icmm = load_icmm(cache)
-    gem = load_gem(cache, stats)
-    stats.update(facilities=len(icmm) + len(gem), enterprises=len(cache))
-    zones = load_zones(rng, icmm + [f for f, _ in gem])
+    facilities = load_sites(cache, stats)
+    stats.update(facilities=len(facilities), enterprises=len(cache))
+    mines = [(f, size) for f, size in facilities if f.kind == "mine"]
+    rights, layout, deliberate = _rights(rng, mines, stats)
+    zones = load_zones(rng, [f for f, _ in facilities], layout, deliberate)
     stats["zones"] = len(zones)
-    gen_cache: dict = {}
-    rights, seq = [], 1
-    candidates = [(f, None) for f in icmm if f.kind == "mine"] + gem
-    from tqdm import tqdm
-
-    for fac, size in tqdm(candidates, desc="演示矿业权 demo rights", unit="site", disable=None):
-        if fac.lon is None or not fac.division_id.startswith("15"):
-            continue
-        ent = fac.enterprise or _enterprise(
-            f"{fac.name}有限公司（演示）", fac.division_id, GENERATED, gen_cache, generated=True, rng=rng
-        )
-        try:
-            area = size if size and size < 120 else rng.uniform(0.5, 12)
-            rights.append(
-                _register(rng, "mining", fac, ent, _polygon_around(fac.lon, fac.lat, area, rng), seq, GENERATED)
-            )
-            seq += 1
-            if rng.random() < 0.25:
-                rights.append(
-                    _register(rng, "exploration", fac, ent, _minute_block(fac.lon, fac.lat, rng), seq, GENERATED)
-                )
-                seq += 1
-        except ServiceError as exc:  # a generated boundary can fall outside China for edge sites
-            stats.setdefault("skipped", []).append(f"{fac.name}: {exc.en}")
     enterprises = list(Enterprise.objects.all()[:400])
     for r in rights:
         _history(rng, r, enterprises)
     stats["rights"] = len(rights)
+    stats["deliberate_conflicts"] = [deliberate[k] for k in ("mining_pair", "exploration", "zone") if k in deliberate]
+    stats["overlaps"] = overlaps()
     return stats

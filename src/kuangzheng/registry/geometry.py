@@ -1,7 +1,7 @@
 """Boundaries as the registry stores them: WKB in EPSG:4490 plus a bounding box and the official area.
 
 Parsing accepts GeoJSON (dict or text) or WKT in longitude/latitude order. The official area comes
-from the geometry core so that the registry and `kz geo area` always agree.
+from the geometry core so that the registry, imports and `kz geo area` always agree.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)  # lon/lat envelope of the PRC and its sea
 
 
 def ellipsoidal_area_km2(geom) -> float:
-    """The official area (km², 4 decimals) on the CGCS2000 ellipsoid, by the geometry core's method."""
-    return round(float(geo_area.ellipsoidal_area_km2(geom)), 4)
+    """The official area (km², 4 decimals) on the CGCS2000 ellipsoid, by the geometry core's method:
+    graticule edges as they are, other edges straight in the Gauss–Krüger plane (docs/geo.md)."""
+    return geo_area.official_area_lonlat_km2(geom)
 
 
 def parse(value, field: str = "boundary"):

@@ -101,7 +101,10 @@ class Facility(Record):
         Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="facilities", verbose_name="企业"
     )
     external_id = models.CharField("外部编号", max_length=64, blank=True, db_index=True)
+    # the same real site in other sources (ICMM and GEM ids of one mine), external_id among them
+    source_ids = models.JSONField("各来源编号", default=list, blank=True)
     name = models.CharField("名称", max_length=200)
+    name_en = models.CharField("英文名称", max_length=200, blank=True)
     kind = models.CharField("类型", max_length=24, choices=vocab.FACILITY_KINDS)
     metals = models.JSONField("金属/矿种", default=list, blank=True)
     status = models.CharField("状态", max_length=24, choices=vocab.FACILITY_STATUS, default="operating")

@@ -18,7 +18,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 
 from . import geometry
-from .core import lifecycle, specs
+from .core import lifecycle, minerals, specs
 from .models import Division, Enterprise, Facility, MineralRight, RightEvent, Zone
 
 
@@ -104,7 +104,7 @@ def snapshot(name: str, obj) -> dict:
     """All spec'd fields as plain values (references as keys, the boundary as WKB)."""
     snap = {}
     for f in entity(name).specs:
-        v = getattr(obj, f.name + "_id") if f.type in ("division", "enterprise", "zone") else getattr(obj, f.name)
+        v = getattr(obj, f.name + "_id") if f.type in specs.REFERENCES else getattr(obj, f.name)
         snap[f.name] = bytes(v) if isinstance(v, memoryview) else _ref(v)
     if name in ("right", "zone"):
         snap["area_km2"] = float(obj.area_km2) if obj.area_km2 is not None else None
@@ -121,7 +121,7 @@ def serialize(actor: Actor, name: str, obj, with_boundary: bool = False) -> dict
     for f in entity(name).specs:
         if f.type == "geometry" or (not full and not f.public):
             continue
-        if f.type in ("division", "enterprise", "zone"):
+        if f.type in specs.REFERENCES:
             out[f.name] = getattr(obj, f.name + "_id")
         else:
             v = getattr(obj, f.name)
@@ -136,6 +136,9 @@ def serialize(actor: Actor, name: str, obj, with_boundary: bool = False) -> dict
         out["holder_name"] = obj.holder.name
     if name == "facility":
         out["enterprise_name"] = obj.enterprise.name if obj.enterprise_id else None
+    if name != "enterprise":  # minerals as the vocabulary names them, for each language of the interface
+        listed = obj.metals if name == "facility" else obj.minerals
+        out["mineral_names"] = {lang: minerals.display_list(listed, lang) for lang in ("zh", "en")}
     out["division_name"] = obj.division.name_zh
     if full:
         out["version"] = obj.version
@@ -174,12 +177,12 @@ def history(actor: Actor, name: str, obj) -> list[dict]:
 
 
 def _resolve(f, raw):
-    """Turn a reference (division code, enterprise or zone id, boundary text) into its object."""
+    """Turn a reference (division code, enterprise, zone or facility id, boundary text) into its object."""
     raw = _ref(raw)
     if f.type == "geometry":
         geom, p = geometry.parse(raw, f.name)
         return geom, p
-    model = {"division": Division, "enterprise": Enterprise, "zone": Zone}[f.type]
+    model = {"division": Division, "enterprise": Enterprise, "zone": Zone, "facility": Facility}[f.type]
     key = str(raw).strip()
     obj = model.objects.filter(pk=key).first() if (f.type == "division" or key.isdigit()) else None
     if obj is None and f.type == "division":
@@ -534,7 +537,7 @@ def divisions(level: str | None = None, parent: str | None = None) -> QuerySet:
 
 SEARCH_FIELDS = {
     "enterprise": ["name", "credit_code"],
-    "facility": ["name", "external_id"],
+    "facility": ["name", "name_en", "external_id"],
     "right": ["licence_no", "name", "holder__name"],
     "zone": ["code", "name"],
 }

@@ -270,9 +270,9 @@ def detail_view(request, name, pk):
 
 
 def _reference_names(obj) -> dict:
-    """Show references by name, not by key: holder, enterprise, park, division."""
+    """Show references by name, not by key: holder, enterprise, park, mine, division."""
     names = {"division": f"{obj.division_id} {obj.division.name_zh}"}
-    for f in ("holder", "enterprise", "park"):
+    for f in ("holder", "enterprise", "park", "facility"):
         ref = getattr(obj, f, None) if hasattr(obj, f + "_id") else None
         if ref is not None:
             names[f] = ref.name

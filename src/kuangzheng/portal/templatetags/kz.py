@@ -2,6 +2,7 @@
 
 from django import template
 
+from kuangzheng.registry.core import minerals as mineral_vocab
 from kuangzheng.registry.core import vocab
 
 register = template.Library()
@@ -40,3 +41,15 @@ def get(d, key):
 @register.filter
 def join_list(v):
     return "、".join(v) if isinstance(v, (list, tuple)) else (v if v is not None else "")
+
+
+@register.simple_tag(takes_context=True)
+def minerals(context, names):
+    """A list of minerals in the page's language, as the mineral vocabulary names them."""
+    return "、".join(mineral_vocab.display_list(names if isinstance(names, (list, tuple)) else [], _lang(context)))
+
+
+@register.simple_tag(takes_context=True)
+def mineral(context, name):
+    """One mineral or metal name in the page's language."""
+    return mineral_vocab.display(name, _lang(context)) if name not in (None, "") else ""

@@ -22,7 +22,9 @@ class F:
     name: str
     zh: str
     en: str
-    type: str = "str"  # str | int | float | date | choice | list | json | division | enterprise | zone | geometry
+    type: str = (
+        "str"  # str | int | float | date | choice | list | json | division | enterprise | zone | facility | geometry
+    )
     required: bool = False
     choices: tuple = ()
     max_length: int | None = None
@@ -47,6 +49,7 @@ ENTERPRISE = [
 
 FACILITY = [
     F("name", "名称", "name", required=True, max_length=200),
+    F("name_en", "英文名称", "English name", max_length=200),
     F("kind", "类型", "kind", "choice", required=True, choices=_choices(vocab.FACILITY_KINDS)),
     F("division", "所在区划", "division", "division", required=True),
     F("enterprise", "企业", "enterprise", "enterprise"),
@@ -110,6 +113,7 @@ FACILITY = [
     F("coal_rank", "煤种", "coal rank", max_length=24),
     F("commissioned", "投产年份", "year commissioned", "int", minimum=1900, maximum=2100),
     F("external_id", "外部编号", "external id", max_length=64),
+    F("source_ids", "各来源编号", "ids in every source", "list"),
 ]
 
 RIGHT = [
@@ -134,8 +138,11 @@ RIGHT = [
         maximum=9000,
         public=False,
     ),
+    F("facility", "对应矿山", "mine (facility)", "facility"),
     F("boundary", "边界", "boundary", "geometry"),
 ]
+
+REFERENCES = ("division", "enterprise", "zone", "facility")  # field types that name another record
 
 ZONE = [
     F("code", "编号", "code", required=True, max_length=64),
