@@ -14,12 +14,19 @@ from kuangzheng.geo import cli as geo_cli
 from kuangzheng.monitoring import cli as monitoring_cli
 from kuangzheng.policy import cli as policy_cli
 from kuangzheng.registry import cli as registry_cli
-from kuangzheng.runtime import setup_django
+from kuangzheng.runtime import load_env_file, production_env, security_warnings, setup_django
 
 
 @click.group()
-def main():
+@click.option(
+    "--env-file",
+    envvar="KZ_ENV_FILE",
+    type=click.Path(dir_okay=False),
+    help="Read settings (KZ_*, DATABASE_URL) from this file first, e.g. one `kz deploy-config` wrote.",
+)
+def main(env_file):
     """矿政 Kuangzheng: mining-rights administration and non-ferrous industry governance."""
+    load_env_file(env_file)
 
 
 @main.command()
@@ -111,11 +118,59 @@ def serve(host, port, threads):
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 
+    for warning in security_warnings():
+        click.secho("警告 / WARNING: " + warning, fg="red", bold=True, err=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     from kuangzheng.wsgi import application  # after collectstatic: WhiteNoise indexes files when it starts
 
     click.echo(f"矿政门户 / Kuangzheng portal: http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
-    waitress_serve(application, host=host, port=port, threads=threads)
+    proxy = (
+        {"trusted_proxy": settings.TRUSTED_PROXY, "trusted_proxy_headers": "x-forwarded-proto"}
+        if settings.TRUSTED_PROXY
+        else {}
+    )
+    waitress_serve(application, host=host, port=port, threads=threads, **proxy)
+
+
+@main.command("deploy-config")
+@click.option("--host", "hosts", multiple=True, required=True, help="A host name the site is reached at (repeatable).")
+@click.option("--session-age", default=8 * 3600, show_default=True, type=click.IntRange(min=60), help="Seconds.")
+@click.option("--behind-proxy/--no-proxy", default=True, show_default=True, help="TLS ends at a reverse proxy.")
+@click.option("--database-url", default="", help="DATABASE_URL to write into the file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (owner-only) instead of printing.")
+def deploy_config(hosts, session_age, behind_proxy, database_url, output):
+    """Write a production env file: a fresh secret key, HTTPS-only cookies, HSTS, a short session."""
+    text = production_env(list(hosts), session_age=session_age, behind_proxy=behind_proxy, database_url=database_url)
+    if not output:
+        click.echo(text, nl=False)
+        return
+    import os
+
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise click.ClickException(f"{output} 已存在，不会覆盖 / {output} exists; not overwritten") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"已写入 / written: {output}  (kz --env-file {output} serve)")
+
+
+@main.command("deploy-check")
+def deploy_check():
+    """Django's deployment check (`manage.py check --deploy`) on the current settings; any warning fails."""
+    import os
+
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuangzheng.settings")
+    try:
+        django.setup()
+        call_command("check", deploy=True, fail_level="WARNING")
+    except (SystemCheckError, ImproperlyConfigured, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 main.add_command(access_cli.user)

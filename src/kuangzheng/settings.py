@@ -3,12 +3,11 @@
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KZ_DATA_DIR", Path.cwd() / "var")).resolve()
 
-SECRET_KEY = os.environ.get("KZ_SECRET_KEY", "kuangzheng-local-development-key-change-me")
-DEBUG = os.environ.get("KZ_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("KZ_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -17,6 +16,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "kuangzheng.access",
     "kuangzheng.audit",
@@ -28,6 +28,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kuangzheng.portal.middleware.LanguageMiddleware",
@@ -102,3 +103,93 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+
+# ---- Security configuration (secret, hosts, cookies, HTTPS, Content-Security-Policy) --------------------
+# Everything comes from the environment; `kz deploy-config` writes a production env file and
+# docs/deployment.md explains each variable. Kept in one block so that it reads and merges as one.
+
+
+def _flag(name: str, default: str = "") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _seconds(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: 应为整数秒 / must be a whole number of seconds") from None
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r}: 不能为负数 / must not be negative")
+    return value
+
+
+# The built-in key only suits a laptop: anyone who reads this file can forge sessions with it.
+BUILTIN_SECRET_KEY = "kuangzheng-local-development-key-change-me"
+SECRET_KEY = os.environ.get("KZ_SECRET_KEY", "").strip() or BUILTIN_SECRET_KEY
+USING_BUILTIN_SECRET_KEY = SECRET_KEY == BUILTIN_SECRET_KEY
+PRODUCTION = _flag("KZ_PRODUCTION")
+DEBUG = _flag("KZ_DEBUG")
+if PRODUCTION:
+    if USING_BUILTIN_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "KZ_PRODUCTION=1 需要设置 KZ_SECRET_KEY（可用 `kz deploy-config` 生成）/ "
+            "KZ_PRODUCTION=1 needs KZ_SECRET_KEY (generate one with `kz deploy-config`)"
+        )
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "KZ_SECRET_KEY 太短：至少 50 个字符 / KZ_SECRET_KEY is too short: 50 characters or more"
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("KZ_PRODUCTION=1 不能与 KZ_DEBUG=1 同时使用 / KZ_DEBUG=1 is refused in production")
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("KZ_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
+
+# Sessions end after KZ_SESSION_AGE seconds (Django's default: two weeks).
+SESSION_COOKIE_AGE = _seconds("KZ_SESSION_AGE", 14 * 24 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("KZ_SESSION_EXPIRE_AT_BROWSER_CLOSE")
+# No page script reads the CSRF cookie (forms carry the token), so script cannot either.
+CSRF_COOKIE_HTTPONLY = True
+
+# KZ_SECURE=1: the site is reached over HTTPS only. Cookies are sent over HTTPS only, browsers are
+# told to keep to HTTPS (HSTS), and plain-HTTP requests are redirected (KZ_SSL_REDIRECT=0 when a
+# proxy in front already redirects). TLS usually ends at a reverse proxy: KZ_TRUSTED_PROXY names its
+# address, and `kz serve` (waitress) then takes the scheme from its X-Forwarded-Proto header and from
+# no one else. Under another WSGI server, KZ_PROXY_SSL_HEADER=1 makes Django trust that header —
+# only when the proxy overwrites it on every request.
+SECURE = _flag("KZ_SECURE")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE and _flag("KZ_SSL_REDIRECT", "1")
+SECURE_HSTS_SECONDS = _seconds("KZ_HSTS_SECONDS", 365 * 24 * 3600) if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE and _flag("KZ_HSTS_INCLUDE_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = SECURE and _flag("KZ_HSTS_PRELOAD", "1")
+TRUSTED_PROXY = os.environ.get("KZ_TRUSTED_PROXY", "").strip() or None
+if _flag("KZ_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("KZ_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site's own files — no
+# inline <script>, no on*= handlers, no <style> blocks or style= attributes, no eval. Page data
+# reaches scripts through json_script or data- attributes; ECharts tooltips render as rich text on
+# the canvas (renderMode "richText"), not as HTML. Libraries style elements through the CSSOM,
+# which the policy allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# ---- end of the security configuration ---------------------------------------------------------------

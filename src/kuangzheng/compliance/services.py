@@ -23,6 +23,7 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.compliance.core import engine
 from kuangzheng.errors import Forbidden, NotFound
+from kuangzheng.exports import inert_row
 from kuangzheng.registry import services as registry
 
 from . import context, store
@@ -297,7 +298,7 @@ def export_csv(actor: Actor, run: SweepRun, **filters) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(EXPORT_COLUMNS)
-    w.writerows(export_rows(actor, run, **filters))
+    w.writerows(inert_row(row) for row in export_rows(actor, run, **filters))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
 
 
@@ -308,7 +309,7 @@ def export_xlsx(actor: Actor, run: SweepRun, **filters) -> bytes:
     ws = wb.create_sheet(f"sweep {run.pk}")
     ws.append(EXPORT_COLUMNS)
     for row in export_rows(actor, run, **filters):
-        ws.append(row)
+        ws.append(inert_row(row))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

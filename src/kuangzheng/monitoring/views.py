@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.access.http import language
 from kuangzheng.errors import InvalidInput, NotFound, ServiceError
+from kuangzheng.exports import inert_record
 from kuangzheng.monitoring.core.reports import report_types
 
 from . import disclosure, labels, ledger, measures, plan, reports, warnings
@@ -123,10 +124,8 @@ def dashboard(request):
             "indicator": indicator,
             "indicators": [(i, labels.indicator_name(i, lang)) for i in sorted({r["indicator"] for r in rows})],
             "definitions": labels.definitions(lang),
-            "chart_data": json.dumps(chart_rows, ensure_ascii=False),
-            "charts": json.dumps(
-                [(c[0], c[1], c[3] if lang == "en" else c[2], c[4], c[5]) for c in CHARTS], ensure_ascii=False
-            ),
+            "chart_data": chart_rows,
+            "charts": [(c[0], c[1], c[3] if lang == "en" else c[2], c[4], c[5]) for c in CHARTS],
             "chart_ids": [c[0] for c in CHARTS],
             "any_withheld": any(r["withheld"] for r in shown),
             "note_zh": disclosure.NOTE_ZH,
@@ -135,28 +134,35 @@ def dashboard(request):
     )
 
 
-def indicators_csv(request):
-    level, rows = _indicator_rows(request)
+INDICATOR_CSV_COLUMNS = [
+    "indicator",
+    "unit",
+    "division",
+    "metal",
+    "period",
+    "cycle",
+    "value",
+    "numerator",
+    "denominator",
+    "enterprises",
+    "withheld",
+    "note_zh",
+    "note_en",
+]
+
+
+def indicator_csv_text(rows: list[dict]) -> str:
+    """The dashboard's cells as CSV (with a BOM, so that Excel reads UTF-8); text cells made inert."""
     buf = io.StringIO()
-    cols = [
-        "indicator",
-        "unit",
-        "division",
-        "metal",
-        "period",
-        "cycle",
-        "value",
-        "numerator",
-        "denominator",
-        "enterprises",
-        "withheld",
-        "note_zh",
-        "note_en",
-    ]
-    w = csv.DictWriter(buf, cols, extrasaction="ignore")
+    w = csv.DictWriter(buf, INDICATOR_CSV_COLUMNS, extrasaction="ignore")
     w.writeheader()
-    w.writerows(rows)
-    resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    w.writerows(inert_record(r) for r in rows)
+    return "\ufeff" + buf.getvalue()
+
+
+def indicators_csv(request):
+    _level, rows = _indicator_rows(request)
+    resp = HttpResponse(indicator_csv_text(rows), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = 'attachment; filename="indicators.csv"'
     return resp
 
@@ -341,6 +347,6 @@ def forecast_view(request):
             "metal": metal,
             "metals": backtest.METALS,
             "rows": rows,
-            "chart": json.dumps([{"method": r.method, "origin": r.origin, "mape": r.mape} for r in rows]),
+            "chart": [{"method": r.method, "origin": r.origin, "mape": r.mape} for r in rows],
         },
     )

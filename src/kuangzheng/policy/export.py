@@ -12,6 +12,8 @@ import json
 
 import yaml
 
+from kuangzheng.exports import inert
+
 from .catalogue import Catalogue, Entry, PolicyError, load_catalogue
 
 FORMATS = ("json", "csv", "yaml")
@@ -71,7 +73,7 @@ def dumps(fmt: str, entries: list[Entry] | None = None, catalogue: Catalogue | N
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(CSV_COLUMNS)
         for d in data:
-            w.writerow([_cell(d.get(c)) for c in CSV_COLUMNS])
+            w.writerow([_cell(inert(d.get(c))) for c in CSV_COLUMNS])
         return buf.getvalue()
     raise PolicyError(
         f"导出格式 {fmt!r} 无效，应为 {'、'.join(FORMATS)} 之一",

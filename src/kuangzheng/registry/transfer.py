@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
+from kuangzheng.exports import inert
 
 from . import geometry, services
 
@@ -175,8 +176,8 @@ def export_text(actor, name: str, fmt: str) -> str:
     for r in rows:
         w.writerow(
             {
-                k: (
-                    "、".join(v)
+                k: inert(
+                    "、".join(map(str, v))  # minerals, and the bounding box's numbers
                     if isinstance(v, list)
                     else json.dumps(v, ensure_ascii=False)
                     if isinstance(v, dict)

@@ -251,7 +251,7 @@ def detail_view(request, name, pk):
         "obj": obj,
         "data": data,
         "status_vocab": STATUS_VOCAB.get(name, ""),
-        "boundary_json": json.dumps(boundary) if boundary else "",
+        "boundary": boundary,
         "fields": [(f, data.get(f.name)) for f in services.entity(name).specs if f.name in data],
         "full": data["full_view"],
         "ref_names": _reference_names(obj),
