@@ -100,6 +100,7 @@ def serve(host, port, threads):
 
 
 main.add_command(access_cli.user)
+main.add_command(access_cli.token)
 main.add_command(audit_cli.audit)
 main.add_command(policy_cli.policy)
 main.add_command(geo_cli.geo)
