@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("kuangzheng.compliance.urls")),
     path("", include("kuangzheng.registry.urls")),
     path("", include("kuangzheng.access.urls")),
+    path("", include("kuangzheng.audit.urls")),
     path("", include("kuangzheng.portal.urls")),
 ]

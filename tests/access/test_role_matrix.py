@@ -195,6 +195,17 @@ def test_misc_endpoints(role, reg, login):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_audit_checkpoint_is_public(role, reg, login):
+    from kuangzheng.audit import anchor
+
+    c = login(role, reg)
+    assert c.get("/api/v1/audit/checkpoint").status_code == 404
+    cp = anchor.checkpoint()
+    assert c.get("/api/v1/audit/checkpoint").json()["hash"] == cp.hash
+    assert c.get("/audit/checkpoint/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", ["/", "/rights/", "/enterprises/", "/facilities/", "/zones/", "/login/"])
 def test_pages(page, role, reg, login):
     c = login(role, reg)
@@ -233,6 +244,7 @@ def test_matrix_covers_every_api_endpoint():
                     served.add((m, (prefix.rstrip("/") + "/" + path.lstrip("/")).rstrip("/").replace("//", "/")))
     covered = {("GET", "/me"), ("GET", "/divisions"), ("GET", "/audit/verify")}
     covered |= {("GET", "/me/tokens"), ("POST", "/me/tokens"), ("DELETE", "/me/tokens/{token_id}")}
+    covered |= {("GET", "/audit/checkpoint")}
     for kind in VISIBLE:
         covered |= {
             ("GET", f"/{kind}"),

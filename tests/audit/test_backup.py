@@ -29,6 +29,12 @@ def two_databases(tmp_path):
     envs = []
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base["PYTHONPATH"] = str(ROOT)
+    # the drill: the restored database is verified with the production key and checkpoint log; no
+    # checkpoint is due during the test's writes besides the day's first (one made after the backup
+    # would rightly show the restored chain as missing its entries)
+    base["KZ_AUDIT_KEY_FILE"] = str(tmp_path / "keys" / "audit.key")
+    base["KZ_AUDIT_CHECKPOINT_LOG"] = str(tmp_path / "keys" / "checkpoints.jsonl")
+    base["KZ_AUDIT_CHECKPOINT_EVERY"] = "1000000"
     names = []
     for which in ("live", "restored"):
         env = {**base, "KZ_DATA_DIR": str(tmp_path / which)}
@@ -99,6 +105,7 @@ def test_backup_under_concurrent_writes_restores_everything_committed(two_databa
     assert before <= ids, f"lost {len(before - ids)} of {len(before)} records committed before the backup"
     verify = subprocess.run([KZ, "audit", "verify"], env=restored, capture_output=True, text=True)
     assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout + verify.stderr
+    assert "1 signed checkpoints" in verify.stdout  # the day's first write anchored the chain
     # every restored enterprise has its creation in the restored chain, and no entry lacks its record
     created = _rows(
         restored, "select entity_id from audit_auditentry where entity = 'enterprise' and action = 'create'"
