@@ -25,6 +25,19 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_key_per_test(settings, tmp_path):
+    """Each test signs audit checkpoints with its own key and log: a log shared between test
+    databases would name checkpoints that the next database's chain does not hold."""
+    from kuangzheng.audit import anchor
+
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit-key" / "audit.key"
+    settings.AUDIT_CHECKPOINT_LOG = tmp_path / "audit-key" / "checkpoints.jsonl"
+    anchor.forget()
+    yield
+    anchor.forget()
+
+
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 

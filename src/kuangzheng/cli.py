@@ -9,6 +9,7 @@ import click
 
 from kuangzheng.access import cli as access_cli
 from kuangzheng.audit import cli as audit_cli
+from kuangzheng.backup import backup_command, restore_command
 from kuangzheng.compliance import cli as compliance_cli
 from kuangzheng.geo import cli as geo_cli
 from kuangzheng.monitoring import cli as monitoring_cli
@@ -174,6 +175,9 @@ def deploy_check():
 
 
 main.add_command(access_cli.user)
+main.add_command(access_cli.token)
+main.add_command(backup_command)
+main.add_command(restore_command)
 main.add_command(audit_cli.audit)
 main.add_command(policy_cli.policy)
 main.add_command(geo_cli.geo)

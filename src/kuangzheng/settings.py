@@ -193,3 +193,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # ---- end of the security configuration ---------------------------------------------------------------
+# ---------------------------------------------------------------- sign-in throttling and audit anchoring
+# (kept apart from the security block above/below: this block is owned by access and audit; see
+# docs/operations.md for every variable)
+import datetime as _dt  # noqa: E402
+
+# django-axes: after KZ_LOGIN_FAILURE_LIMIT failed sign-ins for one username from one address (the
+# portal, the admin, the API's password grant for tokens), that pair is locked for
+# KZ_LOGIN_COOLOFF_MINUTES; a success before the limit resets the count. Locking the pair rather than
+# the username alone keeps an attacker from locking real users out from elsewhere. The client address
+# is REMOTE_ADDR: behind a reverse proxy, set AXES_IPWARE_* here to the proxy's trusted header.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("KZ_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("KZ_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kuangzheng.access.lockout.response"
+AXES_VERBOSE = False
+
+# The audit chain's checkpoints are signed with an Ed25519 key kept outside the database, and
+# appended to a log file outside it too (kuangzheng.audit.anchor). Put both on storage the database's
+# users cannot write, and copy the log elsewhere (docs/operations.md).
+AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("KZ_AUDIT_KEY_FILE", DATA_DIR / "audit-signing.key"))
+AUDIT_CHECKPOINT_LOG = Path(os.environ.get("KZ_AUDIT_CHECKPOINT_LOG", DATA_DIR / "audit-checkpoints.jsonl"))
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("KZ_AUDIT_CHECKPOINT_EVERY", "1000"))  # entries; and daily

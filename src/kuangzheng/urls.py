@@ -13,5 +13,7 @@ urlpatterns = [
     path("monitoring/", include("kuangzheng.monitoring.urls")),
     path("", include("kuangzheng.compliance.urls")),
     path("", include("kuangzheng.registry.urls")),
+    path("", include("kuangzheng.access.urls")),
+    path("", include("kuangzheng.audit.urls")),
     path("", include("kuangzheng.portal.urls")),
 ]

@@ -195,6 +195,17 @@ def test_misc_endpoints(role, reg, login):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_audit_checkpoint_is_public(role, reg, login):
+    from kuangzheng.audit import anchor
+
+    c = login(role, reg)
+    assert c.get("/api/v1/audit/checkpoint").status_code == 404
+    cp = anchor.checkpoint()
+    assert c.get("/api/v1/audit/checkpoint").json()["hash"] == cp.hash
+    assert c.get("/audit/checkpoint/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", ["/", "/rights/", "/enterprises/", "/facilities/", "/zones/", "/login/"])
 def test_pages(page, role, reg, login):
     c = login(role, reg)
@@ -232,6 +243,8 @@ def test_matrix_covers_every_api_endpoint():
                 for m in op.methods:
                     served.add((m, (prefix.rstrip("/") + "/" + path.lstrip("/")).rstrip("/").replace("//", "/")))
     covered = {("GET", "/me"), ("GET", "/divisions"), ("GET", "/audit/verify")}
+    covered |= {("GET", "/me/tokens"), ("POST", "/me/tokens"), ("DELETE", "/me/tokens/{token_id}")}
+    covered |= {("GET", "/audit/checkpoint")}
     for kind in VISIBLE:
         covered |= {
             ("GET", f"/{kind}"),
@@ -282,15 +295,30 @@ def test_api_session_writes_need_csrf(reg):
     assert r.status_code == 403
 
 
-def test_api_basic_auth(reg, client):
-    import base64
+def test_api_token_auth(reg, client):
+    from tests.support.access import bearer
 
-    tok = base64.b64encode(b"u-reg-bt:test-pass-123").decode()
-    r = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Basic {tok}")
+    r = client.get("/api/v1/me", **bearer(reg.users["reg_bt"]))
     assert r.json()["role"] == "regulator" and r.json()["division"] == "150200"
-    bad = base64.b64encode(b"u-reg-bt:wrong").decode()
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Basic {bad}").status_code == 401
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer kz_wrong").status_code == 401
     _ = CODE_A
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_api_tokens(role, reg, login):
+    """Every signed-in role manages its own tokens and no one else's; the public has none."""
+    from kuangzheng.access import tokens
+
+    others = tokens.create(reg.users["reg_qh" if role != "reg_qh" else "admin"], "not yours")
+    c = login(role, reg)
+    listed = c.get("/api/v1/me/tokens")
+    made = c.post("/api/v1/me/tokens", {"name": "script"}, content_type="application/json")
+    foreign = c.delete(f"/api/v1/me/tokens/{others.token.pk}")
+    if role == "public":
+        assert (listed.status_code, made.status_code, foreign.status_code) == (401, 401, 401)
+        return
+    assert listed.status_code == 200 and made.status_code == 201 and foreign.status_code == 404
+    assert c.delete(f"/api/v1/me/tokens/{made.json()['id']}").status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES)

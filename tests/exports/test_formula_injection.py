@@ -84,9 +84,9 @@ def test_compliance_sweep_excel_export(hostile_sweep, client):
 
 
 def test_compliance_export_over_http(hostile_sweep, client):
-    from tests.support.registry import PASSWORD
+    from django.contrib.auth import get_user_model
 
-    client.login(username="u-admin", password=PASSWORD)
+    client.force_login(get_user_model().objects.get(username="u-admin"))
     r = client.get(f"/api/v1/compliance/runs/{hostile_sweep.pk}/export?format=csv")
     assert r.status_code == 200
     assert "'" + LINK in {row["subject_name"] for row in _csv(r.content.decode("utf-8"))}

@@ -3,8 +3,6 @@ large/medium mine shares, green mines — from report fields (v2 templates), han
 wiring to plan targets; the real national series as actuals; and the disclosure rule (a cell
 from fewer than 3 enterprises withheld from the public, shown to regulators in scope)."""
 
-import base64
-
 import pytest
 
 from kuangzheng.access.actor import Actor
@@ -12,7 +10,8 @@ from kuangzheng.monitoring import config, measures, reports, targets
 from kuangzheng.monitoring.core import owid
 from kuangzheng.monitoring.models import Report
 from kuangzheng.registry import services
-from tests.support.registry import ADMIN, PASSWORD
+from tests.support.access import bearer
+from tests.support.registry import ADMIN
 
 from .helpers import workbook
 
@@ -186,7 +185,7 @@ def test_dashboard_withholds_cells_of_fewer_than_3_enterprises(role, sees, data,
     assert "0.3947" in _value_cell(conv, "processing_conversion_rate|150000|cu|2018")
 
 
-def test_csv_and_api_apply_the_rule(data, client):
+def test_csv_and_api_apply_the_rule(data, reg, client):
     csv = client.get("/monitoring/indicators.csv").content.decode("utf-8-sig").splitlines()
     header = csv[0].split(",")
     rec = next(
@@ -196,8 +195,7 @@ def test_csv_and_api_apply_the_rule(data, client):
     public = client.get("/api/v1/monitoring/indicators?annual=true").json()
     cell = next(r for r in public if r["indicator"] == "recycled_share" and r["period"] == "2018")
     assert cell["withheld"] and cell["value"] is None and cell["note_en"] == "fewer than 3 enterprises: withheld"
-    auth = "Basic " + base64.b64encode(f"u-reg-im:{PASSWORD}".encode()).decode()
-    staff = client.get("/api/v1/monitoring/indicators?annual=true", HTTP_AUTHORIZATION=auth).json()
+    staff = client.get("/api/v1/monitoring/indicators?annual=true", **bearer(reg.users["reg_im"])).json()
     cell = next(r for r in staff if r["indicator"] == "recycled_share" and r["period"] == "2018")
     assert not cell["withheld"] and cell["value"] == pytest.approx(0.05)
 

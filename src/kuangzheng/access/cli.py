@@ -41,3 +41,67 @@ def actor_named(username: str):
     if u is None:
         raise click.ClickException(f"用户 {username} 不存在 / no user {username}")
     return actor_for_user(u)
+
+
+@click.group()
+def token():
+    """API tokens for scripts (sent as `Authorization: Bearer …`)."""
+
+
+def _user_named(username: str):
+    from django.contrib.auth import get_user_model
+
+    u = get_user_model().objects.filter(username=username).first()
+    if u is None:
+        raise click.ClickException(f"用户 {username} 不存在 / no user {username}")
+    return u
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="script", show_default=True, help="what the token is for")
+@click.option("--days", default=90, show_default=True, type=int, help="days until it expires (1–366)")
+def token_create(username, name, days):
+    """Make a token for USERNAME and print its secret (shown this once only)."""
+    setup_django()
+    from kuangzheng.access import tokens
+    from kuangzheng.errors import ServiceError
+
+    try:
+        made = tokens.create(_user_named(username), name, days)
+    except ServiceError as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    click.echo(
+        f"令牌 / token #{made.token.pk} for {username}, expires {made.token.expires:%Y-%m-%d}"
+        " — 仅显示一次 / shown once:",
+        err=True,
+    )
+    click.echo(made.secret)
+
+
+@token.command("list")
+@click.argument("username")
+def token_list(username):
+    """List USERNAME's tokens (never their secrets)."""
+    setup_django()
+    from kuangzheng.access import tokens
+
+    for t in tokens.of_user(_user_named(username)):
+        d = tokens.describe(t)
+        state = "active" if d["active"] else ("revoked" if d["revoked"] else "expired")
+        click.echo(f"#{d['id']}\t{d['prefix']}…\t{d['name']}\t{state}\texpires {d['expires']}\tused {d['last_used']}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id):
+    """Revoke a token by its number (any user's: this is the administrator's command)."""
+    setup_django()
+    from kuangzheng.access import tokens
+    from kuangzheng.errors import ServiceError
+
+    try:
+        t = tokens.revoke(None, token_id, any_user=True)
+    except ServiceError as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    click.echo(f"已吊销 / revoked #{t.pk} ({t.user.username}, {t.name})")

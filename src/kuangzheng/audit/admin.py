@@ -1,13 +1,10 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditCheckpoint, AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("seq", "at", "actor", "role", "action", "entity", "entity_id")
-    list_filter = ("entity", "action")
-    search_fields = ("actor", "entity_id")
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """The audit log and its checkpoints are shown, never added, changed or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -17,3 +14,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(AppendOnlyAdmin):
+    list_display = ("seq", "at", "actor", "role", "action", "entity", "entity_id")
+    list_filter = ("entity", "action")
+    search_fields = ("actor", "entity_id")
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(AppendOnlyAdmin):
+    list_display = ("seq", "at", "head_hash", "key_id")

@@ -38,3 +38,27 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at one moment, signed with a key kept outside the database (Ed25519) and also
+    appended to a log file outside it. A forger who truncates the chain or rewrites an entry and
+    recomputes every later hash cannot make the head match a checkpoint below it, nor sign a new one."""
+
+    seq = models.BigIntegerField("序号", unique=True)
+    head_hash = models.CharField(max_length=64)
+    at = models.DateTimeField("时间")
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = verbose_name_plural = "审计检查点"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit checkpoints are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit checkpoints are append-only")

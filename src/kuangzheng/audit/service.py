@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import anchor, state
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -68,6 +69,8 @@ def record(actor, action: str, entity: str, entity_id, before: dict | None, afte
             hash=h,
         )
         AuditHead.objects.filter(id=1).update(hash=h)
+        seq = head.seq
+        transaction.on_commit(lambda: anchor.after_commit(seq))
         return entry
 
 
@@ -76,13 +79,21 @@ class ChainReport:
     ok: bool
     checked: int
     problems: list[str]
+    warnings: list[str] = field(default_factory=list)
+    checkpoints: int = 0
+    records: int = 0  # registry records compared with their last audited state
 
 
-def verify() -> ChainReport:
-    """Recompute every hash in order; report gaps in the sequence, broken links and altered entries."""
+def verify(records: bool = True) -> ChainReport:
+    """Recompute every hash in order (gaps, broken links, altered entries); check the chain against
+    its signed checkpoints (truncation, recomputed chains); and, with `records`, compare the current
+    records with their last audited state (direct edits of the tables)."""
     problems: list[str] = []
+    anchored, hash_at = anchor.seqs(), {}
     prev, expected_seq, n = GENESIS, 1, 0
     for e in AuditEntry.objects.order_by("seq").iterator():
+        if e.seq in anchored:
+            hash_at[e.seq] = e.hash
         n += 1
         if e.seq != expected_seq:
             problems.append(f"seq {expected_seq}–{e.seq - 1}: entries missing (deleted?) / 条目缺失（可能被删除）")
@@ -100,7 +111,11 @@ def verify() -> ChainReport:
             f"chain head says seq {head.seq}, log ends at {expected_seq - 1}: entries missing at the end"
             " / 链头与日志末尾不一致（末尾条目可能被删除）"
         )
-    return ChainReport(ok=not problems, checked=n, problems=problems)
+    anchor_problems, warnings, checkpoints = anchor.check(hash_at, expected_seq - 1)
+    problems += anchor_problems
+    state_problems, compared = state.compare(jsonable) if records else ([], 0)
+    problems += state_problems
+    return ChainReport(not problems, n, problems, warnings, checkpoints, compared)
 
 
 def _iso(at) -> str:

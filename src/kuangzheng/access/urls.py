@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("me/tokens/", views.tokens_page, name="tokens")]
