@@ -70,7 +70,8 @@ def sweep(as_of, as_user):
     from tqdm import tqdm
 
     from kuangzheng.compliance.core import engine
-    from kuangzheng.policy import rules as _rules  # noqa: F401
+
+    engine.load_rules()
 
     day = _date(as_of) or dt.date.today()  # bad input is reported before any work (and any progress bar)
     setup_django()

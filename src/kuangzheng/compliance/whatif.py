@@ -9,7 +9,7 @@ import re
 
 import shapely
 
-from kuangzheng.errors import FieldProblem, InvalidInput
+from kuangzheng.errors import FieldProblem, InvalidInput, unknown_field
 from kuangzheng.geo import GeoError, to_lonlat
 from kuangzheng.geo import parse as parse_corners
 from kuangzheng.geo.area import ellipsoidal_area_km2
@@ -76,6 +76,40 @@ AGREEMENT_CASES = (
     "mining_right_expansion",
     "exploration_right_expansion",
 )
+
+
+DOCUMENT = ("subject", "as_of", "record", "context", "tender")
+LISTS = {"facility": "metals", "right": "minerals", "zone": "minerals"}
+RECORD_EXTRAS = {
+    "facility": ("park",),
+    "right": ("boundary", "corner_points", "holder", "valid_from", "valid_to", "first_transfer"),
+    "zone": ("boundary", "corner_points", "release_date"),
+}
+REPLACEMENT_PLAN = ("retired_capacity", "sources")  # sources: the retired lines, kept for the reader
+AGREEMENT = ("case", "has_deep_processing", "original_licence_no", "original_boundary", "original_corner_points")
+
+
+def record_fields(subject: str) -> tuple[str, ...]:
+    """The fields a what-if record of `subject` may have (docs/check-input.md)."""
+    return (
+        "division",
+        LISTS[subject],
+        *NUMBERS[subject],
+        *TEXTS[subject],
+        *CHOICES[subject],
+        *RECORD_EXTRAS[subject],
+    )
+
+
+CONTEXT_FIELDS = (*CONTEXT_FLAGS, *CONTEXT_NUMBERS, "replacement_plan", "agreement")
+
+
+def _refuse_unknown(data: dict, known, prefix: str, probs) -> None:
+    """Each field not in `known` is a problem naming it and the nearest known name: a misspelt field
+    would otherwise be ignored, and the rules that need it would silently not apply."""
+    for key in data:
+        if key not in known:
+            probs.append(unknown_field(f"{prefix}{key}", key, known))
 
 
 class _Problems(list):
@@ -167,6 +201,12 @@ def parse(data, as_of: dt.date | None = None) -> dict:
     if not isinstance(ctx, dict):
         probs.add("context", "应为 JSON 对象", "must be a JSON object")
         ctx = {}
+    _refuse_unknown(data, DOCUMENT, "", probs)
+    _refuse_unknown(raw, record_fields(subject), "record.", probs)
+    _refuse_unknown(ctx, CONTEXT_FIELDS, "context.", probs)
+    for name, known in (("replacement_plan", REPLACEMENT_PLAN), ("agreement", AGREEMENT)):
+        if isinstance(ctx.get(name), dict):
+            _refuse_unknown(ctx[name], known, f"context.{name}.", probs)
     when = as_of or _date(data.get("as_of"), "as_of", probs) or dt.date.today()
     rec: dict = {"id": -1, "division": _division(raw.get("division"), "record.division", probs)}
     for name in NUMBERS[subject]:

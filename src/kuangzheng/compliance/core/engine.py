@@ -16,6 +16,7 @@ from the policy catalogue through `kuangzheng.policy.lookup`, as of the batch's 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ import numpy as np
 
 from kuangzheng.policy.catalogue import Catalogue, Entry, ParameterNotFound, load_catalogue, to_base
 from kuangzheng.policy.lookup import param as lookup_param
+
+from . import schema
 
 NA, PASS, WARN, FAIL, MISSING = 0, 1, 2, 3, 4
 OUTCOMES = ("not_applicable", "pass", "warning", "fail", "missing_data")
@@ -166,16 +169,23 @@ class Batch:
     as_of: dt.date
     catalogue: Catalogue | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+    reading: Rule | None = field(default=None, repr=False)  # the rule being evaluated: it reads what it declares
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def _read(self, name: str):
+        """The column `name` (None when absent), after checking that the rule being evaluated declared it."""
+        if self.reading is not None and name not in self.reading.reads:
+            raise UndeclaredRead(f"rule {self.reading.id} reads column {name!r} but does not declare it (reads=…)")
+        return self.cols.get(name)
+
     def num(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return np.full(len(self), np.nan) if v is None else np.asarray(v, dtype=float)
 
     def text(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         if isinstance(v, Coded):
             key = ("text", name)
             if key not in self._cache:
@@ -184,8 +194,8 @@ class Batch:
         return np.full(len(self), "", dtype="<U1") if v is None else np.asarray(v, dtype=str)
 
     def coded(self, name: str) -> Coded:
-        """A text column as codes (encoded once; batches from `rules.batch.finish` come encoded)."""
-        v = self.cols.get(name)
+        """A text column as codes (encoded once; batches from `batch.finish` come encoded)."""
+        v = self._read(name)
         if isinstance(v, Coded):
             return v
         key = ("coded", name)
@@ -198,11 +208,11 @@ class Batch:
         return self._cache[key]
 
     def flag(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return np.full(len(self), -1, dtype=np.int8) if v is None else np.asarray(v, dtype=np.int8)
 
     def date(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return (
             np.full(len(self), np.datetime64("NaT"), dtype="datetime64[D]")
             if v is None
@@ -210,7 +220,7 @@ class Batch:
         )
 
     def mask(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return np.zeros(len(self), dtype=np.uint64) if v is None else np.asarray(v, dtype=np.uint64)
 
     @property
@@ -246,14 +256,24 @@ class Batch:
     def isin(self, name: str, values: tuple) -> np.ndarray:
         """text column `name` in `values` (cached: several rules ask the same question)."""
         key = ("isin", name, values)
+        v = self._read(name)
         if key not in self._cache:
-            v = self.cols.get(name)
             self._cache[key] = v.isin(values) if isinstance(v, Coded) else np.isin(self.text(name), values)
         return self._cache[key]
 
     def eq(self, name: str, value: str) -> np.ndarray:
         """text column `name` == `value`."""
         return self.isin(name, (value,))
+
+    def check_entry(self, entry_id: str) -> None:
+        """The rule being evaluated cites catalogue entry `entry_id` by id: it must have declared it."""
+        if self.reading is not None and entry_id not in self.reading.entries:
+            raise UndeclaredRead(f"rule {self.reading.id} reads entry {entry_id!r} but does not declare it (entries=…)")
+
+    def check_param(self, name: str) -> None:
+        """The rule being evaluated looks parameter `name` up: it must have declared it."""
+        if self.reading is not None and name not in self.reading.params:
+            raise UndeclaredRead(f"rule {self.reading.id} reads parameter {name!r} but does not declare it (params=…)")
 
     @property
     def entry_table(self) -> list[str]:
@@ -268,6 +288,7 @@ class Batch:
         return index[entry_id]
 
     def entry_column(self, entry_id: str, where: np.ndarray) -> np.ndarray:
+        self.check_entry(entry_id)
         return np.where(where, np.int16(self.entry_code(entry_id)), np.int16(-1))
 
     def subset(self, idx: np.ndarray) -> Batch:
@@ -332,6 +353,15 @@ def choose(cases: list[np.ndarray], outcomes: list[int], reasons: list[int], def
     )
 
 
+class RuleDeclarationError(Exception):
+    """A rule declares a column the subject schema does not have, or a catalogue parameter or entry the
+    catalogue does not have: raised when the rule is registered, i.e. when the rules are imported."""
+
+
+class UndeclaredRead(Exception):
+    """A rule read a column, parameter or entry it did not declare (raised while it is evaluated)."""
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -344,12 +374,38 @@ class Rule:
     labels: dict = field(default_factory=dict)  # fact name -> (zh, en)
     derive: Callable[[dict], dict] | None = None  # facts -> extra text facts (codes spelt out for people)
     applies: Callable[[Batch], np.ndarray] | None = None  # rows the rule can concern; the rest are n/a
+    reads: frozenset = frozenset()  # the columns it reads (subject schema, `schema.py`)
+    params: tuple = ()  # the catalogue parameters it looks up by name
+    entries: tuple = ()  # the catalogue entries it reads by id
 
     def reason_text(self, code: int) -> tuple[str, str]:
         return self.reasons.get(code) or COMMON_REASONS.get(code) or ("", "")
 
 
 RULES: dict[tuple[str, str], Rule] = {}  # (subject kind, rule id) -> rule
+ALWAYS_READ = ("division", "jurisdiction", "live")  # the engine reads these for every rule
+
+
+def _nearest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_declaration(
+    rule_id: str, kinds: tuple[str, ...], reads, params, entries, catalogue: Catalogue | None = None
+) -> None:
+    """Every declared column is in the schema of one of the rule's subject kinds, every parameter and
+    entry is in the catalogue; otherwise RuleDeclarationError naming each unknown name."""
+    cat = catalogue or load_catalogue()
+    columns = set().union(*(schema.columns(k) for k in kinds))
+    names = {e.param for e in cat.entries if e.param}
+    problems = [
+        f"column {c!r} is not in the {'/'.join(kinds)} schema{_nearest(c, columns)}" for c in reads if c not in columns
+    ]
+    problems += [f"parameter {p!r} is not in the catalogue{_nearest(p, names)}" for p in params if p not in names]
+    problems += [f"entry {e!r} is not in the catalogue{_nearest(e, cat.by_id)}" for e in entries if e not in cat.by_id]
+    if problems:
+        raise RuleDeclarationError(f"rule {rule_id}: " + "; ".join(problems))
 
 
 def rule(
@@ -361,24 +417,49 @@ def rule(
     labels: dict | None = None,
     derive: Callable[[dict], dict] | None = None,
     applies: Callable[[Batch], np.ndarray] | None = None,
+    *,
+    reads: tuple[str, ...],
+    params: tuple[str, ...] = (),
+    entries: tuple[str, ...] = (),
 ):
-    """Register a rule function `fn(batch) -> Result` for one or several subject kinds. With `applies`,
-    the engine hands the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
+    """Register a rule function `fn(batch) -> Result` for one or several subject kinds. `reads`, `params`
+    and `entries` declare the columns, catalogue parameters and catalogue entries it reads: checked
+    here (RuleDeclarationError) and while it runs (UndeclaredRead). With `applies`, the engine hands
+    the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
+    kinds = (subject,) if isinstance(subject, str) else tuple(subject)
+    check_declaration(id, kinds, reads, params, entries)
 
     def wrap(fn):
-        for kind in (subject,) if isinstance(subject, str) else subject:
+        for kind in kinds:
             RULES[(kind, id)] = Rule(
-                id, kind, mechanism, title[0], title[1], fn, reasons or {}, labels or {}, derive, applies
+                id,
+                kind,
+                mechanism,
+                title[0],
+                title[1],
+                fn,
+                reasons or {},
+                labels or {},
+                derive,
+                applies,
+                frozenset(reads) | frozenset(ALWAYS_READ),
+                tuple(params),
+                tuple(entries),
             )
         return fn
 
     return wrap
 
 
-def get_rule(kind: str, rule_id: str) -> Rule:
-    from . import rules as _rules  # noqa: F401  (registers the rule functions)
+def load_rules() -> dict[tuple[str, str], Rule]:
+    """Every registered rule (importing the rule modules registers them)."""
+    from . import rules as _rules  # noqa: F401
 
-    return RULES[(kind, rule_id)]
+    return RULES
+
+
+def get_rule(kind: str, rule_id: str) -> Rule:
+    return load_rules()[(kind, rule_id)]
 
 
 # ------------------------------------------------------------------ catalogue access, column-wise
@@ -421,6 +502,7 @@ _ENTRY_CACHE: dict = {}
 def entry_for(batch: Batch, name: str, jurisdiction: str) -> Entry | None:
     """The entry governing `name` in a jurisdiction on the batch's date, or None if none applies.
     Cached per catalogue object (the catalogue is reloaded when its files change)."""
+    batch.check_param(name)
     cat = batch.cat()
     key = (name, jurisdiction, batch.as_of, id(cat))
     if key not in _ENTRY_CACHE:
@@ -451,6 +533,8 @@ def resolve(batch: Batch, names, unit: str | None, where: np.ndarray | None = No
     n = len(batch)
     where = np.ones(n, dtype=bool) if where is None else where
     groups = {names: where} if isinstance(names, str) else {k: v & where for k, v in names.items()}
+    for name in groups:  # declared or not, whether or not a row needs it
+        batch.check_param(name)
     out = Lookup.empty(n)
     jur_names = batch.jur_codes[0]
     for name, rows in groups.items():
@@ -578,8 +662,7 @@ class Evaluation:
 def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str] | None = None) -> list[Evaluation]:
     """Run every applicable rule over every batch, column-wise. Rows whose `live` flag is 0
     (closed facilities, cancelled rights…) are not applicable to any rule."""
-    from . import rules as _rules  # noqa: F401  (registers the rule functions)
-
+    load_rules()
     batches = list(batches.values()) if isinstance(batches, dict) else list(batches)
     wanted = set(rule_ids) if rule_ids is not None else None
     out = []
@@ -589,6 +672,7 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
         for r in RULES.values():
             if r.subject != batch.kind or (wanted is not None and r.id not in wanted):
                 continue
+            batch.reading = r
             applies, rows, sub = _rows_for(batch, r.applies, dead)
             if sub is None:  # all rows, or most: slicing would cost more than it saves
                 res = r.fn(batch)
@@ -598,8 +682,11 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
                 res.outcome[dead_rows], res.reason[dead_rows] = NA, R_NOT_LIVE
                 out.append(Evaluation(r, batch, res))
             else:
+                sub.reading = r
                 res = r.fn(sub) if len(rows) else Result.empty(0)
+                sub.reading = None
                 out.append(Evaluation(r, batch, res, rows, dead_rows))
+            batch.reading = None
     return out
 
 

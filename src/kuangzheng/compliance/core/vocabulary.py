@@ -41,6 +41,7 @@ def in_force(res: Result, applies: np.ndarray, bound: np.ndarray) -> np.ndarray:
 
 
 def entry(batch: Batch, entry_id: str) -> Entry:
+    batch.check_entry(entry_id)
     return batch.cat().get(entry_id)
 
 

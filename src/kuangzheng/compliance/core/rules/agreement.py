@@ -115,6 +115,9 @@ def _limit(facts: dict) -> dict:
     labels={"agreement_case": ("协议出让情形", "agreement case")},
     derive=_limit,
     applies=lambda b: b.eq("obtained_by", "agreement") | ~b.eq("agreement_case", ""),
+    reads=("kind", "obtained_by", "agreement_case", "has_deep_processing", "adjacent", "added_km2", "original_km2"),
+    params=tuple(EXPANSION_PARAM.values()),
+    entries=tuple(dict.fromkeys(eid for eid, _ in CASES.values())),
 )
 def eligibility(b: Batch) -> Result:
     n = len(b)

@@ -33,9 +33,18 @@ LINE = "facility"
 AL = lambda b: of_kind(b, "al_line")  # noqa: E731  (the rows these rules can concern)
 
 
+AL_READS = ("kind", "project_type")
+
+
+def _names_of(suffix: str) -> tuple[str, str]:
+    """The parameter for new projects and the one for existing lines."""
+    return f"al.new.{suffix}", f"al.existing.{suffix}"
+
+
 def _names(batch: Batch, suffix: str) -> dict:
     project = is_project(batch)
-    return {f"al.new.{suffix}": project, f"al.existing.{suffix}": ~project}
+    new, existing = _names_of(suffix)
+    return {new: project, existing: ~project}
 
 
 @rule(
@@ -45,6 +54,8 @@ def _names(batch: Batch, suffix: str) -> dict:
     ("电解铝预焙槽槽电流", "Electrolytic aluminium: prebaked-cell current"),
     labels={"cell_current_ka": ("槽电流", "cell current")},
     applies=AL,
+    reads=AL_READS + ("cell_current_ka",),
+    params=tuple(_names_of("cell_current_min")),
 )
 def cell_current(b: Batch) -> Result:
     return threshold_result(
@@ -59,6 +70,8 @@ def cell_current(b: Batch) -> Result:
     ("铝液电解交流电耗", "Electrolytic aluminium: AC consumption of molten aluminium"),
     labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")},
     applies=AL,
+    reads=AL_READS + ("ac_molten_kwh_t",),
+    params=tuple(_names_of("ac_consumption_liquid_max")),
 )
 def ac_molten(b: Batch) -> Result:
     return threshold_result(
@@ -78,6 +91,8 @@ def ac_molten(b: Batch) -> Result:
     ("铝锭综合交流电耗", "Electrolytic aluminium: AC consumption of ingot"),
     labels={"ac_ingot_kwh_t": ("铝锭综合交流电耗", "AC consumption of ingot")},
     applies=AL,
+    reads=AL_READS + ("ac_ingot_kwh_t",),
+    params=tuple(_names_of("ac_consumption_ingot_max")),
 )
 def ac_ingot(b: Batch) -> Result:
     return threshold_result(
@@ -97,6 +112,8 @@ def ac_ingot(b: Batch) -> Result:
     ("电解铝电流效率（原则上）", "Electrolytic aluminium: current efficiency (in principle)"),
     labels={"current_efficiency_pct": ("电流效率", "current efficiency")},
     applies=AL,
+    reads=AL_READS + ("current_efficiency_pct",),
+    params=tuple(_names_of("current_efficiency_min")),
 )
 def current_efficiency(b: Batch) -> Result:
     return threshold_result(
@@ -116,6 +133,8 @@ def current_efficiency(b: Batch) -> Result:
     ("电解铝项目最低资本金比例", "Electrolytic aluminium project: minimum capital ratio"),
     labels={"capital_ratio_pct": ("项目资本金比例", "capital ratio")},
     applies=AL,
+    reads=AL_READS + ("capital_ratio_pct",),
+    params=("al.project.capital_ratio_min",),
 )
 def capital_ratio(b: Batch) -> Result:
     return threshold_result(
@@ -159,6 +178,9 @@ R_CATCH_UP_DUE, R_DEADLINE_PASSED = 10, 11
     },
     labels={"ac_molten_kwh_t": ("铝液电解交流电耗", "AC consumption of molten aluminium")},
     applies=AL,
+    reads=AL_READS + ("ac_molten_kwh_t", "ac_ingot_kwh_t"),
+    params=("al.new.ac_consumption_liquid_max", "al.new.ac_consumption_ingot_max"),
+    entries=(CATCH_UP,),
 )
 def energy_catch_up(b: Batch) -> Result:
     """Before the deadline an existing line that meets its own limits but not the new-line level is
@@ -218,6 +240,8 @@ R_SHORT = 10
     },
     labels={"replacement_retired": ("置换退出产能", "retired capacity")},
     applies=AL,
+    reads=AL_READS + ("capacity", "replacement_retired"),
+    params=(REPLACEMENT,),
 )
 def capacity_replacement(b: Batch) -> Result:
     """Σ retired ≥ new: 等量 (equal) or 减量 (reduced) — the catalogue lists both as admissible."""
@@ -256,6 +280,8 @@ ZANGQING = "002.al.no_new_in_zangqing_park"
     },
     labels={"in_zangqing_park": ("位于藏青工业园", "in the Zang-Qing park")},
     applies=AL,
+    reads=AL_READS + ("in_zangqing_park",),
+    entries=(ZANGQING,),
 )
 def zangqing_park(b: Batch) -> Result:
     applies = of_kind(b, "al_line") & is_project(b)

@@ -142,6 +142,9 @@ def _derive(facts: dict) -> dict:
     labels={"process": ("工艺", "process")},
     derive=_derive,
     applies=lambda b: of_kind(b, *KINDS),
+    reads=("kind", "process", "metals_mask", "cell_current_ka", "capacity", "capacity_unit", "furnace_t"),
+    params=("al.prebaked_cell_current_backward_above", *(f[2] for f in SCALE_FLOORS)),
+    entries=tuple(KEYWORDS),
 )
 def catalogue(b: Batch) -> Result:
     n = len(b)
@@ -162,8 +165,9 @@ def catalogue(b: Batch) -> Result:
     hard = np.zeros(n, dtype=bool)  # matched an item whose deadline has passed or that has none
     used = []
 
-    def hit(rows, entry_id, item):
-        e = entry(b, entry_id)
+    def hit(rows, entry_id, item, looked_up: bool = False):
+        """Rows matching a catalogue item; `looked_up` when the entry came from a declared parameter."""
+        e = b.cat().get(entry_id) if looked_up else entry(b, entry_id)
         rows = rows & live
         if not rows.any():
             return
@@ -172,7 +176,8 @@ def catalogue(b: Batch) -> Result:
             due[rows] = True
         else:
             hard[rows] = True
-        used.append(b.entry_column(entry_id, rows))
+        code = np.int16(b.entry_code(entry_id))  # declared, or found through a declared parameter
+        used.append(np.where(rows, code, np.int16(-1)))
 
     for eid, (metals, words) in KEYWORDS.items():
         of_metal = mn.has(m, mn.keys(*metals)) if metals else np.ones(n, dtype=bool)
@@ -201,7 +206,7 @@ def catalogue(b: Batch) -> Result:
         below = rows & ~np.isnan(val) & ~compare(val, lk.op, lk.value, lk.ops)  # the catalogue's comparison
         unknown[col] |= rows & np.isnan(val)
         if below.any():
-            hit(below, b.entry_table[int(lk.entry[below][0])], _scale_label(metal, col))
+            hit(below, b.entry_table[int(lk.entry[below][0])], _scale_label(metal, col), looked_up=True)
     known = ~b.eq("process", "") | (cells & ~np.isnan(cur))
     res.set(live & ~known, MISSING, R_MISSING)
     res.set(live & known, PASS, R_PASS)

@@ -35,6 +35,12 @@ OUTSIDE = "000.concentrator.outside_zone.scale"
 R_NO_FLOOR, R_OUTSIDE, R_NO_SITE, R_INSIDE = 10, 11, 12, 13
 
 CONC = lambda b: of_kind(b, "concentrator")  # noqa: E731
+CONC_READS = ("kind", "project_type")
+FLOORS = {
+    "precious": "concentrator.precious_metals.capacity_min",
+    "copper": "concentrator.cu.capacity_min",
+    "lead_zinc": "concentrator.pbzn.capacity_min",
+}
 
 
 def _new(b: Batch) -> np.ndarray:
@@ -64,6 +70,9 @@ def _new(b: Batch) -> np.ndarray:
     },
     labels={"daily_capacity": ("处理矿石能力", "ore treated per day")},
     applies=CONC,
+    reads=CONC_READS + ("metals_mask", "in_concentrator_area", "daily_capacity", "key_mining_area_km"),
+    params=tuple(FLOORS.values()),
+    entries=(RADIUS,),
 )
 def min_capacity(b: Batch) -> Result:
     n = len(b)
@@ -76,9 +85,9 @@ def min_capacity(b: Batch) -> Result:
     lks = floor_lookups(
         b,
         {
-            "precious": (inside & mn.has(m, mn.keys(*mn.PRECIOUS)), "concentrator.precious_metals.capacity_min"),
-            "copper": (inside & mn.has(m, mn.keys("copper")), "concentrator.cu.capacity_min"),
-            "lead_zinc": (inside & mn.has(m, mn.keys("lead", "zinc")), "concentrator.pbzn.capacity_min"),
+            "precious": (inside & mn.has(m, mn.keys(*mn.PRECIOUS)), FLOORS["precious"]),
+            "copper": (inside & mn.has(m, mn.keys("copper")), FLOORS["copper"]),
+            "lead_zinc": (inside & mn.has(m, mn.keys("lead", "zinc")), FLOORS["lead_zinc"]),
         },
         "t/d",
     )
@@ -129,6 +138,8 @@ def min_capacity(b: Batch) -> Result:
     },
     labels={"daily_capacity": ("处理矿石能力", "ore treated per day")},
     applies=CONC,
+    reads=CONC_READS + ("in_concentrator_area", "daily_capacity", "mining_scale"),
+    entries=(OUTSIDE,),
 )
 def outside_area_scale(b: Batch) -> Result:
     res = Result.empty(len(b))

@@ -32,6 +32,7 @@ INTEGRATE_ENTRY = "000.fee.integrated.social_right_area"
 OTHER_WAYS = ("application", "auction", "listing", "agreement")  # acquisitions that are not the integrated tender
 
 EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
+TERM_READS = ("kind", "in_integrated_zone", "integrated_agreement", "obtained_by", "valid_from")
 
 
 @rule(
@@ -41,6 +42,8 @@ EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
     ("集中勘查区面积一般控制在1000平方公里以内", "Integrated exploration zones: normally at most 1000 km²"),
     labels={"area_km2": ("勘查区面积", "zone area")},
     applies=lambda b: of_kind(b, "integrated_exploration_zone"),
+    reads=("kind", "area_km2"),
+    params=("integrated_exploration.zone_area_max",),
 )
 def zone_area(b: Batch) -> Result:
     return threshold_result(
@@ -129,6 +132,9 @@ def _term(b: Batch):
     },
     labels={"term_end": ("整装勘查期限", "end of term")},
     applies=EXPLORATION,
+    reads=TERM_READS + ("findings",),
+    params=(TERM,),
+    entries=(CONTRACT_ENTRY, INTEGRATE_ENTRY, OUTCOME_ENTRY),
 )
 def term(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)
@@ -162,6 +168,9 @@ R_TRANSFERRED = 10
     },
     labels={"first_transfer": ("首次转让日期", "first transfer")},
     applies=EXPLORATION,
+    reads=TERM_READS + ("first_transfer",),
+    params=(TERM,),
+    entries=(CONTRACT_ENTRY, INTEGRATE_ENTRY),
 )
 def no_transfer(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)

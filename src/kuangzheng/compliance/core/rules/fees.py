@@ -146,6 +146,8 @@ COMPETITIVE = ("tender", "auction", "listing")
     },
     labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")},
     applies=lambda b: of_kind(b, "exploration"),
+    reads=("kind", "in_integrated_zone", "obtained_by", "price_yuan", "area_km2"),
+    params=(FLOOR,),
 )
 def floor_price_rule(b: Batch) -> Result:
     res = Result.empty(len(b))

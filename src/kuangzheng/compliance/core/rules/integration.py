@@ -120,6 +120,18 @@ def _derive(facts: dict) -> dict:
     labels={"flag_bits": ("整合情形", "integration cases")},
     derive=_derive,
     applies=lambda b: of_kind(b, *CASES),
+    reads=mine_scale.MIN_SCALE_READS
+    + (
+        "other_holder_same_mineral_mining",
+        "in_fragile_area",
+        "since",
+        "equipment_level",
+        "exploration_blocks",
+        "idle_years",
+        "straddles_integrated_zone",
+    ),
+    params=tuple(mine_scale.COAL_FLOORS.values()),
+    entries=(*mine_scale.MIN_SCALE_ENTRIES, MINES, EXPLORATION, "003.block.exploration.subjects_max"),
 )
 def must_include(b: Batch) -> Result:
     n = len(b)

@@ -39,6 +39,14 @@ from ..vocabulary import entry, entry_col, entry_rows, in_force, in_window, of_k
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
 R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
+MINE_READS = ("kind", "project_type")
+MIN_SCALE_READS = MINE_READS + ("metals_mask", "coal_rank", "minerals", "mining_method", "capacity", "capacity_unit")
+MIN_SCALE_ENTRIES = (FLOOR, EXISTING)
+COAL_FLOORS = {
+    (grade, way): f"mine.min_scale.coal.{grade}.{way}"
+    for grade in ("lignite", "other")
+    for way in ("underground", "open_pit")
+}
 LIGNITE = ("褐煤", "lignite")
 OTHER_RANKS = (
     "烟煤",
@@ -104,6 +112,9 @@ def is_new(b: Batch) -> np.ndarray:
     },
     labels={"scale": ("开采规模", "mining scale")},
     applies=mines,
+    reads=MIN_SCALE_READS,
+    params=tuple(COAL_FLOORS.values()),
+    entries=MIN_SCALE_ENTRIES,
 )
 def min_scale(b: Batch) -> Result:
     if "min_scale" in b._cache:
@@ -131,7 +142,7 @@ def _min_scale(b: Batch) -> Result:
     for j, jur in enumerate(names):  # a mine worked both ways is held to the higher floor
         for grade, of_grade in (("lignite", lignite), ("other", ~lignite)):
             for way, of_way in ways.items():
-                e = entry_for(b, f"mine.min_scale.coal.{grade}.{way}", str(jur))
+                e = entry_for(b, COAL_FLOORS[(grade, way)], str(jur))
                 if e is None:
                     continue
                 v = in_unit(e, "10^4 t/a")
@@ -189,6 +200,8 @@ R_SHARED = 10
     },
     labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")},
     applies=mines,
+    reads=MINE_READS + ("metals_mask", "other_holder_same_mineral_mining"),
+    entries=(ONE_DEPOSIT,),
 )
 def one_deposit(b: Batch) -> Result:
     res = Result.empty(len(b))
@@ -238,6 +251,8 @@ def moratorium_window(b: Batch):
     },
     labels={"window": ("停批期", "moratorium")},
     applies=mines,
+    reads=MINE_READS + ("metals_mask",),
+    entries=(MORATORIUM, PLAN_PERIOD),
 )
 def moratorium(b: Batch) -> Result:
     res = Result.empty(len(b))
@@ -276,6 +291,8 @@ def moratorium(b: Batch) -> Result:
     },
     labels={"replacement_retired": ("置换退出产能", "retired capacity")},
     applies=mines,
+    reads=MINE_READS + ("metals_mask", "capacity", "capacity_unit", "replacement_retired"),
+    entries=(REPLACEMENT,),
 )
 def reduced_replacement(b: Batch) -> Result:
     res = Result.empty(len(b))

@@ -30,6 +30,9 @@ from ..vocabulary import entry_col, entry_rows, of_kind
     R_QUARRY_OUT,
 ) = range(10, 20)
 PLACER = "003.exploration.placer_new_project_conditions"
+LISTS = ("prohibited", "restricted", "encouraged")
+ACTIVITIES = ("mining", "exploration")
+LIST_PARAMS = {(activity, kind): f"{activity}.{kind}_minerals" for activity in ACTIVITIES for kind in LISTS}
 QUARRY = "003.mining.building_materials.zones"
 
 
@@ -58,17 +61,14 @@ def _lists(b: Batch, expl: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarra
     for kind in LISTS:
         mask_t = np.zeros((2, len(names)), dtype=np.uint64)
         code_t = np.full((2, len(names)), -1, dtype=np.int16)
-        for a, activity in enumerate(("mining", "exploration")):
+        for a, activity in enumerate(ACTIVITIES):
             for j, jur in enumerate(names):
-                e = entry_for(b, f"{activity}.{kind}_minerals", str(jur))
+                e = entry_for(b, LIST_PARAMS[(activity, kind)], str(jur))
                 if e is not None:
                     mask_t[a, j], code_t[a, j] = mn.mask_of(e.value, list_items=True), b.entry_code(e.id)
         masks.append(mask_t.ravel().take(cell))
         codes.append(code_t.ravel().take(cell))
     return masks, codes
-
-
-LISTS = ("prohibited", "restricted", "encouraged")
 
 
 @rule(
@@ -119,6 +119,9 @@ LISTS = ("prohibited", "restricted", "encouraged")
     labels={"minerals": ("矿种", "minerals")},
     derive=lambda f: _words(f["exploration"][0], f["placer"][0]),
     applies=lambda b: of_kind(b, "exploration", "mining"),
+    reads=("kind", "metals_mask", "minerals", "in_designated_quarry_area", "eia_approved", "environment_consent"),
+    params=tuple(LIST_PARAMS.values()),
+    entries=(PLACER, QUARRY),
 )
 def mineral_policy(b: Batch) -> Result:
     n = len(b)

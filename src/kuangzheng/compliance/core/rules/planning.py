@@ -90,6 +90,8 @@ def _applied(b: Batch) -> np.ndarray:
     },
     labels={"in_prohibited": ("重叠的禁止开采区", "prohibited areas overlapped")},
     applies=RIGHTS,
+    reads=("kind", "project_type", "in_prohibited", "in_nature_reserve", "state_council_consent"),
+    entries=(*PROHIBITED, RESERVE, RESERVE_EXIT),
 )
 def prohibited_area(b: Batch) -> Result:
     res = Result.empty(len(b))
@@ -158,6 +160,8 @@ R_OUTSIDE, R_REVIEW, R_CONTROLLED, R_REVIEW_FAILED = 10, 11, 12, 13
     },
     labels={"in_restricted": ("重叠的限制开采区", "restricted areas overlapped")},
     applies=RIGHTS,
+    reads=("kind", "project_type", "in_restricted", "planning_review_passed"),
+    entries=RESTRICTED,
 )
 def restricted_area(b: Batch) -> Result:
     res = Result.empty(len(b))
@@ -197,6 +201,8 @@ R_NO_BLOCK = 10
     },
     labels={"block_subjects": ("所在区块的勘查主体数", "exploration subjects in its block")},
     applies=RIGHTS,
+    reads=("kind", "exploration_blocks", "block_other_subjects"),
+    params=(BLOCK_SUBJECTS,),
 )
 def block_single_subject(b: Batch) -> Result:
     """Subjects in a block = this right's holder plus the other holders with rights in the same block."""
@@ -244,6 +250,7 @@ R_CONFLICT_NEW, R_CONFLICT_OLD = 10, 11
     },
     labels={"conflicts": ("重叠的他人矿业权", "overlapping rights of others")},
     applies=RIGHTS,
+    reads=("kind", "project_type", "conflicts"),
 )
 def right_overlap(b: Batch) -> Result:
     """A registry conflict check that planning review relies on; no seed states it as a number, so
@@ -282,6 +289,8 @@ R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
         "block_kind_en": "exploration planning block" if f["exploration"][0] else "mining planning block",
     },
     applies=RIGHTS,
+    reads=("kind", "exploration_blocks", "mining_blocks"),
+    entries=tuple(BLOCK_ENTRIES.values()),
 )
 def outside_blocks(b: Batch) -> Result:
     res = Result.empty(len(b))
@@ -326,6 +335,8 @@ R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = 10, 11, 12, 13
     },
     labels={"release_date": ("投放时间", "release date")},
     applies=lambda b: of_kind(b, "mining_planning_block"),
+    reads=("kind", "metals_mask", "release_date"),
+    entries=(RELEASE_BAN, PLAN_PERIOD),
 )
 def coal_block_release(b: Batch) -> Result:
     """Banned: releases in the plan period's first years (规划期前3年: plan start to plan start + the entry's

@@ -25,6 +25,7 @@ CU_ZN_PB = mn.keys("copper", "zinc", "lead")
 CU_PB_ZN_MG = mn.keys("copper", "lead", "zinc", "magnesium")
 
 SMELTER = lambda b: of_kind(b, "smelter")  # noqa: E731
+SMELTER_READS = ("kind", "metals_mask", "project_type")
 
 
 def _smelter(b: Batch, metals) -> np.ndarray:
@@ -67,6 +68,8 @@ def series_metal(b: Batch) -> np.ndarray:
     },
     labels={"single_series_capacity": ("单系列产能", "single-series capacity")},
     applies=SMELTER,
+    reads=SMELTER_READS + ("process", "single_series_capacity"),
+    params=tuple(FLOOR_PARAM.values()),
 )
 def single_series(b: Batch) -> Result:
     n = len(b)
@@ -121,6 +124,8 @@ ADVANCED = ("domestic_advanced", "intl_advanced")  # international advanced is a
     },
     labels={"equipment_level": ("装备工艺水平", "equipment level")},
     applies=SMELTER,
+    reads=SMELTER_READS + ("equipment_level",),
+    entries=(EQUIPMENT,),
 )
 def equipment(b: Batch) -> Result:
     applies = _smelter(b, CU_ZN_PB) & is_project(b)
@@ -146,6 +151,8 @@ PARK = "000.smelting.cu_pb_zn_mg.park_siting"
     },
     labels={"outside_nonferrous_park": ("不在有色金属专业园区", "outside a non-ferrous park")},
     applies=SMELTER,
+    reads=SMELTER_READS + ("in_nonferrous_park",),
+    entries=(PARK,),
 )
 def park_siting(b: Batch) -> Result:
     applies = _smelter(b, CU_PB_ZN_MG) & b.isin("project_type", ("new", "expansion"))
@@ -161,6 +168,8 @@ def park_siting(b: Batch) -> Result:
     ("冶炼企业自给资源保障", "Cu/Pb/Zn/Mg smelters: self-supplied resources"),
     labels={"self_supply_pct": ("自给资源保障程度", "self-supplied resource share")},
     applies=SMELTER,
+    reads=SMELTER_READS + ("self_supply_pct",),
+    params=("smelting.self_supplied_resource_min",),
 )
 def self_supply(b: Batch) -> Result:
     return threshold_result(
