@@ -81,7 +81,7 @@ def run_results(
     page = max(1, page)
     total = qs.count()
     rows = qs[(page - 1) * size : page * size]
-    return {"count": total, "page": page, "results": [services.render_row(r, run.as_of) for r in rows]}
+    return {"count": total, "page": page, "results": [services.render_row(r, run.as_of, run) for r in rows]}
 
 
 @router.get("/runs/{run_id}/diff/{other_id}", summary="What changed from run `run_id` to run `other_id`")

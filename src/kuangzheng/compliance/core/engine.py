@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import hashlib
+import importlib.metadata
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -35,29 +40,56 @@ OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
 # GB/T 2260 province prefix -> catalogue jurisdiction; anywhere else only national policy applies.
 PROVINCES = {"15": "inner_mongolia", "63": "qinghai", "54": "tibet"}
 
-# Reason codes every rule shares; rule-specific reasons start at 10.
-R_NOT_SUBJECT, R_PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PRINCIPLE, R_NOT_LIVE = 0, 1, 2, 3, 4, 5, 6
+# Reasons are stable string keys (stored with every verdict, and what its wording is found by). Inside a
+# batch they are small integer codes, interned here for the process: the keys every rule shares first.
+REASON_KEYS: list[str] = ["not_subject", "pass", "fail", "missing", "not_in_force", "principle", "not_live"]
+_REASON_CODE = {key: code for code, key in enumerate(REASON_KEYS)}
+R_NOT_SUBJECT, R_PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PRINCIPLE, R_NOT_LIVE = range(7)
+
+
+def reason_code(key: str) -> int:
+    """The code standing for reason `key` in result columns (the same key, the same code)."""
+    if key not in _REASON_CODE:
+        _REASON_CODE[key] = len(REASON_KEYS)
+        REASON_KEYS.append(key)
+    return _REASON_CODE[key]
+
+
+def reason_codes(*keys: str) -> tuple[int, ...]:
+    return tuple(reason_code(k) for k in keys)
+
+
+_KEY_ARRAY: list = [np.array([], dtype=str)]
+
+
+def reason_keys(codes: np.ndarray) -> np.ndarray:
+    """Reason codes as their string keys."""
+    if len(_KEY_ARRAY[0]) != len(REASON_KEYS):
+        _KEY_ARRAY[0] = np.array(REASON_KEYS, dtype=object)
+    return _KEY_ARRAY[0][np.asarray(codes, dtype=np.intp)]
+
+
 COMMON_REASONS = {
-    R_NOT_SUBJECT: ("该规则不适用于此对象", "the rule does not apply to this subject"),
-    R_PASS: (
+    "not_subject": ("该规则不适用于此对象", "the rule does not apply to this subject"),
+    "pass": (
         "{label}为 {value} {unit}，满足 {op} {threshold} {unit} 的要求",
         "{label_en} is {value} {unit}, meeting the requirement {op} {threshold} {unit}",
     ),
-    R_FAIL: (
+    "fail": (
         "{label}为 {value} {unit}，不满足 {op} {threshold} {unit} 的要求",
         "{label_en} is {value} {unit}, failing the requirement {op} {threshold} {unit}",
     ),
-    R_MISSING: ("缺少{label}数据，无法判断", "{label_en} is not recorded, so the rule cannot be decided"),
-    R_NOT_IN_FORCE: (
+    "missing": ("缺少{label}数据，无法判断", "{label_en} is not recorded, so the rule cannot be decided"),
+    "not_in_force": (
         "{as_of} 在该辖区（{jurisdiction}）没有有效的政策条款",
         "no policy provision applies in this jurisdiction ({jurisdiction}) on {as_of}",
     ),
-    R_PRINCIPLE: (
+    "principle": (
         "{label}为 {value} {unit}，未达到“原则上”{op} {threshold} {unit} 的要求（警示，非否决）",
         "{label_en} is {value} {unit}, short of the 'in principle' requirement {op} {threshold} {unit}"
         " (a warning, not a failure)",
     ),
-    R_NOT_LIVE: (
+    "not_live": (
         "对象已关闭、注销或失效，不再审查",
         "the subject is closed, cancelled or no longer valid; not reviewed",
     ),
@@ -378,8 +410,8 @@ class Rule:
     params: tuple = ()  # the catalogue parameters it looks up by name
     entries: tuple = ()  # the catalogue entries it reads by id
 
-    def reason_text(self, code: int) -> tuple[str, str]:
-        return self.reasons.get(code) or COMMON_REASONS.get(code) or ("", "")
+    def reason_text(self, key: str) -> tuple[str, str]:
+        return self.reasons.get(key) or COMMON_REASONS.get(key) or ("", "")
 
 
 RULES: dict[tuple[str, str], Rule] = {}  # (subject kind, rule id) -> rule
@@ -438,7 +470,7 @@ def rule(
                 title[0],
                 title[1],
                 fn,
-                reasons or {},
+                {REASON_KEYS[code] if isinstance(code, int) else code: text for code, text in (reasons or {}).items()},
                 labels or {},
                 derive,
                 applies,
@@ -639,6 +671,11 @@ class Evaluation:
 
     @property
     def reason(self) -> np.ndarray:
+        """Each row's reason as its string key."""
+        return reason_keys(self._spread()[1])
+
+    @property
+    def reason_codes(self) -> np.ndarray:
         return self._spread()[1]
 
     def position(self, i: int) -> int:
@@ -738,7 +775,7 @@ def verdict(ev: Evaluation, i: int) -> dict:
         ev.batch.kind,
         plain_value(ev.batch.ids[i]),
         int(ev.outcome[i]),
-        int(ev.reason[i]),
+        REASON_KEYS[int(ev.reason_codes[i])],
         facts,
         entries,
         ev.batch.as_of,
@@ -761,23 +798,97 @@ def _fmt(v):
     return str(v)
 
 
+def rule_wording(r: Rule) -> dict:
+    """What a rule's verdicts are worded with: title, mechanism, its own reasons, fact labels (JSON)."""
+    return {
+        "title": [r.title_zh, r.title_en],
+        "mechanism": r.mechanism,
+        "reasons": {k: list(v) for k, v in r.reasons.items()},
+        "labels": {k: list(v) for k, v in r.labels.items()},
+    }
+
+
+def citation(e: Entry) -> dict:
+    return {
+        "id": e.id,
+        "doc": e.doc,
+        "param": e.param,
+        "comparison": e.comparison,
+        "value": list(e.value) if isinstance(e.value, tuple) else e.value,
+        "unit": e.unit,
+        "effective": e.effective.isoformat(),
+        "until": e.until and e.until.isoformat(),
+        "deadline": e.deadline and e.deadline.isoformat(),
+        "principle": e.principle,
+        "quote": e.quote,
+    }
+
+
+def wording(rules: Iterable[Rule], entry_ids: Iterable[str], catalogue: Catalogue | None = None) -> dict:
+    """Everything verdicts are rendered with besides their stored facts: the rules' wording, the shared
+    reasons' wording and the cited catalogue entries. A sweep run keeps it, so its verdicts render
+    with the words they were produced with, whatever the code and the catalogue say later."""
+    cat = catalogue or load_catalogue()
+    return {
+        "common": {k: list(v) for k, v in COMMON_REASONS.items()},
+        "rules": {f"{r.subject}:{r.id}": rule_wording(r) for r in sorted(rules, key=lambda r: (r.subject, r.id))},
+        "citations": {eid: citation(cat.by_id[eid]) for eid in sorted(set(entry_ids)) if eid in cat.by_id},
+    }
+
+
+def digest(obj) -> str:
+    """sha256 of an object's canonical JSON."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_DIGESTS: dict = {}
+
+
+def catalogue_digest(catalogue: Catalogue | None = None) -> str:
+    """The catalogue's content hash (its files as parsed): what a sweep run records it ran with."""
+    cat = catalogue or load_catalogue()
+    if id(cat) not in _DIGESTS:
+        if len(_DIGESTS) > 16:
+            _DIGESTS.clear()
+        _DIGESTS[id(cat)] = (digest(cat.raw), cat)  # holding the catalogue keeps its id from being reused
+    return _DIGESTS[id(cat)][0]
+
+
+@functools.cache
+def code_version() -> str:
+    """The package version and a hash of the compliance core's sources (engine, schema, rules…): it
+    changes whenever the code that decides verdicts changes."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(here.rglob("*.py")):
+        h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes())
+    try:
+        version = importlib.metadata.version("kuangzheng")
+    except importlib.metadata.PackageNotFoundError:
+        version = "0"
+    return f"{version}+{h.hexdigest()[:12]}"
+
+
 def render(
     rule_id: str,
     kind: str,
     subject_id,
     outcome: int,
-    reason: int,
+    reason: str,
     facts: dict,
     entry_ids: list[str],
     as_of: dt.date,
     catalogue: Catalogue | None = None,
+    words: dict | None = None,
 ) -> dict:
-    """A verdict a regulator can defend: outcome, facts with units, citations, explanation, trace."""
-    r = get_rule(kind, rule_id)
-    cat = catalogue or load_catalogue()
+    """A verdict a regulator can defend: outcome, facts with units, citations, explanation, trace.
+    Worded from `words` (a `wording` a run kept) when given, else from today's rule and catalogue."""
+    words = words or wording([get_rule(kind, rule_id)], entry_ids, catalogue)
+    w = words["rules"][f"{kind}:{rule_id}"]
     values = _Fill({k: _fmt(v[0]) for k, v in facts.items()})
     main = next((k for k in facts if k not in ("threshold", "op", "jurisdiction")), None)
-    zh_label, en_label = r.labels.get(main, (main or "", main or ""))
+    zh_label, en_label = w["labels"].get(main, (main or "", main or ""))
     values.update(
         label=zh_label,
         label_en=en_label,
@@ -785,29 +896,10 @@ def render(
         value=values[main] if main else "—",
         unit=(facts.get(main) or [None, None])[1] or "",
     )
-    zh, en = r.reason_text(reason)
-    citations = []
-    for eid in entry_ids:
-        e = cat.by_id.get(eid)
-        if e is None:
-            continue
-        citations.append(
-            {
-                "id": e.id,
-                "doc": e.doc,
-                "param": e.param,
-                "comparison": e.comparison,
-                "value": list(e.value) if isinstance(e.value, tuple) else e.value,
-                "unit": e.unit,
-                "effective": e.effective.isoformat(),
-                "until": e.until and e.until.isoformat(),
-                "deadline": e.deadline and e.deadline.isoformat(),
-                "principle": e.principle,
-                "quote": e.quote,
-            }
-        )
+    zh, en = w["reasons"].get(reason) or words["common"].get(reason) or ("", "")
+    citations = [words["citations"][eid] for eid in entry_ids if eid in words["citations"]]
     trace = [
-        f"rule {r.id} ({r.mechanism}) on {kind} {subject_id}, as of {as_of.isoformat()}, "
+        f"rule {rule_id} ({w['mechanism']}) on {kind} {subject_id}, as of {as_of.isoformat()}, "
         f"jurisdiction {values['jurisdiction']}"
     ]
     trace += [
@@ -819,9 +911,9 @@ def render(
     trace += [f"fact {k} = {_fmt(v[0])}{' ' + v[1] if v[1] else ''}" for k, v in facts.items() if k != "jurisdiction"]
     trace.append(f"reason {reason} -> {OUTCOMES[outcome]}")
     return {
-        "rule": r.id,
-        "mechanism": r.mechanism,
-        "title": {"zh": r.title_zh, "en": r.title_en},
+        "rule": rule_id,
+        "mechanism": w["mechanism"],
+        "title": {"zh": w["title"][0], "en": w["title"][1]},
         "subject": {"kind": kind, "id": subject_id},
         "as_of": as_of.isoformat(),
         "outcome": OUTCOMES[outcome],

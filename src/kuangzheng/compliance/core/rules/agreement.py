@@ -19,7 +19,21 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, Batch, Result, choose, compare, resolve, rule
+from ..engine import (
+    FAIL,
+    MISSING,
+    NA,
+    PASS,
+    R_MISSING,
+    R_NOT_IN_FORCE,
+    Batch,
+    Result,
+    choose,
+    compare,
+    reason_codes,
+    resolve,
+    rule,
+)
 from ..vocabulary import entry_col, entry_rows, in_force
 
 # case code -> (catalogue entry listing it, right kind it concerns or None for any)
@@ -34,10 +48,12 @@ EXPANSION_PARAM = {
     "mining_right_expansion": "agreement_transfer.mining_right.expansion_max",
     "exploration_right_expansion": "agreement_transfer.exploration_right.expansion_max",
 }
-R_CASE_OK, R_NOT_A_CASE, R_WRONG_KIND, R_NO_PROCESSING, R_NOT_ADJACENT, R_TOO_LARGE, R_EXPANSION_OK, R_NO_CASE = range(
-    10, 18
+R_CASE_OK, R_NOT_A_CASE, R_WRONG_KIND, R_NO_PROCESSING, R_NOT_ADJACENT, R_TOO_LARGE, R_EXPANSION_OK, R_NO_CASE = (
+    reason_codes(
+        "case_ok", "not_a_case", "wrong_kind", "no_processing", "not_adjacent", "too_large", "expansion_ok", "no_case"
+    )
 )
-R_STATE_COUNCIL, R_REGION, R_CRISIS = 18, 19, 20
+R_STATE_COUNCIL, R_REGION, R_CRISIS = reason_codes("declared_state_council", "declared_region", "declared_crisis_mine")
 # cases passed on the declaration alone -> the reason naming the conditions taken as declared
 DECLARED = {
     "state_council_project": R_STATE_COUNCIL,

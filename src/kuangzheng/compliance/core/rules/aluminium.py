@@ -15,6 +15,7 @@ from ..engine import (
     MISSING,
     NA,
     PASS,
+    R_FAIL,
     R_MISSING,
     R_PASS,
     WARN,
@@ -22,6 +23,8 @@ from ..engine import (
     Result,
     compare,
     const,
+    reason_code,
+    reason_codes,
     resolve,
     rule,
     threshold_result,
@@ -148,7 +151,7 @@ def capital_ratio(b: Batch) -> Result:
 
 
 CATCH_UP = "000.al.existing.catch_up"
-R_CATCH_UP_DUE, R_DEADLINE_PASSED = 10, 11
+R_CATCH_UP_DUE, R_DEADLINE_PASSED = reason_codes("catch_up_due", "deadline_passed")
 
 
 @rule(
@@ -215,7 +218,7 @@ def energy_catch_up(b: Batch) -> Result:
 
 
 REPLACEMENT = "al.new_project.capacity_replacement"
-R_SHORT = 10
+R_SHORT = reason_code("short")
 
 
 @rule(
@@ -271,7 +274,7 @@ ZANGQING = "002.al.no_new_in_zangqing_park"
     ("藏青工业园不引进电解铝新（改、扩）建项目", "No new aluminium projects in the Zang-Qing industrial park"),
     reasons={
         R_PASS: ("项目不在藏青工业园内", "the project is not in the Zang-Qing industrial park"),
-        2: (
+        R_FAIL: (
             "项目位于藏青工业园内：该园区不引进电解铝新（改、扩）建项目",
             "the project is in the Zang-Qing industrial park, which admits no new, retrofitted or expanded "
             "electrolytic aluminium projects",

@@ -20,7 +20,21 @@ import re
 import numpy as np
 
 from .. import minerals as mn
-from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule
+from ..engine import (
+    FAIL,
+    MISSING,
+    PASS,
+    R_MISSING,
+    R_PASS,
+    WARN,
+    Batch,
+    Result,
+    compare,
+    const,
+    reason_codes,
+    resolve,
+    rule,
+)
 from ..vocabulary import entry, entry_rows, in_force, of_kind
 from .mine_scale import annual_scale
 
@@ -69,7 +83,7 @@ SCALE_FLOORS = (
     ("aluminium", "再生", "al.recycled_reverberatory_capacity_min", "furnace_t", "t"),
 )
 KINDS = ("smelter", "al_line", "refinery", "processing_plant")
-R_LISTED, R_DUE, R_FURNACE, R_SCALE = 10, 11, 12, 13
+R_LISTED, R_DUE, R_FURNACE, R_SCALE = reason_codes("listed", "listed_due", "no_furnace_size", "no_recycled_scale")
 METAL_ZH = {"aluminium": "铝", "lead": "铅", "copper": "铜"}
 
 

@@ -26,13 +26,14 @@ from ..engine import (
     Batch,
     Result,
     const,
+    reason_codes,
     rule,
 )
 from ..vocabulary import entry_col, entry_rows, floor_lookups, held_to_all, of_kind
 
 RADIUS = "000.concentrator.zone_radius"
 OUTSIDE = "000.concentrator.outside_zone.scale"
-R_NO_FLOOR, R_OUTSIDE, R_NO_SITE, R_INSIDE = 10, 11, 12, 13
+R_NO_FLOOR, R_OUTSIDE, R_NO_SITE, R_INSIDE = reason_codes("no_floor", "outside_area", "no_site", "inside_area")
 
 CONC = lambda b: of_kind(b, "concentrator")  # noqa: E731
 CONC_READS = ("kind", "project_type")

@@ -22,7 +22,21 @@ import numpy as np
 
 from kuangzheng.policy.catalogue import Catalogue, load_catalogue
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
+from ..engine import (
+    FAIL,
+    MISSING,
+    NA,
+    PASS,
+    R_MISSING,
+    R_PASS,
+    Batch,
+    Result,
+    reason_code,
+    reason_codes,
+    resolve,
+    rule,
+    threshold_result,
+)
 from ..vocabulary import entry_col, in_force, of_kind
 
 TERM = "integrated_exploration.contract_term_max"
@@ -63,7 +77,9 @@ def add_years(start: np.ndarray, years) -> np.ndarray:
     return (m + 12 * np.asarray(years, dtype=int)).astype("datetime64[D]") + (start - m.astype("datetime64[D]"))
 
 
-R_RUNNING, R_FINDINGS, R_NO_FINDINGS, R_INTEGRATE, R_NO_START = 10, 11, 12, 13, 14
+R_RUNNING, R_FINDINGS, R_NO_FINDINGS, R_INTEGRATE, R_NO_START = reason_codes(
+    "running", "findings", "no_findings", "not_under_agreement", "no_start"
+)
 SHARED_REASONS = {
     R_INTEGRATE: (
         "该探矿权不是依整装勘查协议持有（整装勘查区内原有的社会探矿权，或非招标取得）：按照事先约定的整合方式进行整合，"
@@ -150,7 +166,7 @@ def term(b: Batch) -> Result:
     return res
 
 
-R_TRANSFERRED = 10
+R_TRANSFERRED = reason_code("transferred")
 
 
 @rule(
@@ -163,7 +179,7 @@ R_TRANSFERRED = 10
             "探矿权于 {first_transfer} 转让，处于整装勘查期限（至 {term_end}）内",
             "the right was transferred on {first_transfer}, within the term (to {term_end})",
         ),
-        1: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
+        R_PASS: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
         **SHARED_REASONS,
     },
     labels={"first_transfer": ("首次转让日期", "first transfer")},
@@ -176,7 +192,7 @@ def no_transfer(b: Batch) -> Result:
     res, live, lk, start, end = _term(b)
     moved = b.date("first_transfer")
     within = ~np.isnat(moved) & (moved >= start) & (moved < end)
-    res.set(live & ~np.isnat(start) & ~within, PASS, 1)
+    res.set(live & ~np.isnat(start) & ~within, PASS, R_PASS)
     res.set(live & within, FAIL, R_TRANSFERRED)
     res.facts.update(first_transfer=(moved, None), term_end=(end, None))
     res.entries.append(lk.entry)

@@ -23,7 +23,7 @@ import numpy as np
 from kuangzheng.policy.catalogue import Catalogue, ParameterNotFound, load_catalogue
 from kuangzheng.policy.lookup import param
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, resolve, rule
+from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, reason_codes, resolve, rule
 from ..vocabulary import in_force, of_kind
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
@@ -116,7 +116,7 @@ def schedule_for(right: dict, on: dt.date, jurisdiction: str, years: int = 5) ->
     return None
 
 
-R_BELOW, R_AT_LEAST, R_NOT_COMPETITIVE = 10, 11, 12
+R_BELOW, R_AT_LEAST, R_NOT_COMPETITIVE = reason_codes("below", "at_least", "not_competitive")
 COMPETITIVE = ("tender", "auction", "listing")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, const, rule
+from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, const, reason_code, rule
 from ..vocabulary import entry, entry_col, entry_rows, of_kind
 from . import mine_scale
 from .exploration import add_years
@@ -20,7 +20,7 @@ from .exploration import add_years
 LONG_YEARS = 3  # assumption: what "长期" (for long) means; not from the seed
 MINES = "000.integration.must_include.mines"
 EXPLORATION = "000.integration.must_include.exploration_rights"
-R_FLAGGED = 10
+R_FLAGGED = reason_code("flagged")
 
 # (flag column, Chinese reason, English reason)
 REASONS = {
@@ -111,7 +111,7 @@ def _derive(facts: dict) -> dict:
     ("资源整合：必须纳入整合范围的情形", "Resource integration: cases that must be included"),
     reasons={
         R_FLAGGED: ("须纳入资源整合范围：{flags}", "must be included in the integration scope: {flags_en}"),
-        PASS: (
+        R_PASS: (
             "未发现必须纳入整合范围的情形（已检查：{checked}）",
             "no must-include case found (checked: {checked_en})",
         ),
@@ -152,7 +152,7 @@ def must_include(b: Batch) -> Result:
     bound = entry_rows(b, MINES)
     live = applies & bound
     res.set(live, MISSING, R_MISSING)
-    res.set(live & (tested > 0), PASS, PASS)
+    res.set(live & (tested > 0), PASS, R_PASS)
     res.set(live & (flagged > 0), WARN, R_FLAGGED)
     res.facts.update(
         flag_bits=(flagged, None), checked_bits=(tested, None), long_years_assumed=(const(n, LONG_YEARS), "a")

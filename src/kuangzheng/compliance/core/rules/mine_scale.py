@@ -32,13 +32,17 @@ from ..engine import (
     const,
     entry_for,
     in_unit,
+    reason_code,
+    reason_codes,
     rule,
 )
 from ..vocabulary import entry, entry_col, entry_rows, in_force, in_window, of_kind
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
-R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
+R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = reason_codes(
+    "upgrade_or_exit", "non_coal", "no_rank", "no_annual_scale"
+)
 MINE_READS = ("kind", "project_type")
 MIN_SCALE_READS = MINE_READS + ("metals_mask", "coal_rank", "minerals", "mining_method", "capacity", "capacity_unit")
 MIN_SCALE_ENTRIES = (FLOOR, EXISTING)
@@ -178,7 +182,7 @@ def _min_scale(b: Batch) -> Result:
 
 
 ONE_DEPOSIT = "003.scale.non_coal.mines_per_deposit"
-R_SHARED = 10
+R_SHARED = reason_code("shared_deposit")
 
 
 @rule(
@@ -220,7 +224,7 @@ def one_deposit(b: Batch) -> Result:
 MORATORIUM = "003.mining.coal.new_mine_moratorium"
 REPLACEMENT = "003.mining.coal.new_mine_replacement"
 PLAN_PERIOD = "003.plan.period"
-R_FROZEN, R_OPEN = 10, 11
+R_FROZEN, R_OPEN = reason_codes("in_moratorium", "outside_moratorium")
 
 
 def _new_coal(b: Batch) -> np.ndarray:

@@ -14,7 +14,22 @@ from __future__ import annotations
 import numpy as np
 
 from .. import minerals as mn
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, R_NOT_IN_FORCE, WARN, Batch, Result, choose, entry_for, rule
+from ..engine import (
+    FAIL,
+    MISSING,
+    NA,
+    PASS,
+    R_MISSING,
+    R_NOT_IN_FORCE,
+    R_NOT_SUBJECT,
+    WARN,
+    Batch,
+    Result,
+    choose,
+    entry_for,
+    reason_codes,
+    rule,
+)
 from ..vocabulary import entry_col, entry_rows, of_kind
 
 (
@@ -28,7 +43,18 @@ from ..vocabulary import entry_col, entry_rows, of_kind
     R_QUARRY_OK,
     R_CONDITIONS_UNMET,
     R_QUARRY_OUT,
-) = range(10, 20)
+) = reason_codes(
+    "prohibited",
+    "restricted",
+    "coal",
+    "conditions_met",
+    "quarry",
+    "encouraged",
+    "unlisted",
+    "quarry_ok",
+    "conditions_unmet",
+    "quarry_out",
+)
 PLACER = "003.exploration.placer_new_project_conditions"
 LISTS = ("prohibited", "restricted", "encouraged")
 ACTIVITIES = ("mining", "exploration")
@@ -160,7 +186,7 @@ def mineral_policy(b: Batch) -> Result:
         cases,
         [NA, NA, MISSING, FAIL, PASS, FAIL, WARN, WARN, WARN, PASS, FAIL, WARN, PASS],
         [
-            0,
+            R_NOT_SUBJECT,
             R_NOT_IN_FORCE,
             R_MISSING,
             R_PROHIBITED,

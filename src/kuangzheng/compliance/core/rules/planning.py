@@ -18,11 +18,14 @@ from ..engine import (
     R_MISSING,
     R_NOT_IN_FORCE,
     R_PASS,
+    R_PRINCIPLE,
     WARN,
     Batch,
     Result,
     compare,
     const,
+    reason_code,
+    reason_codes,
     resolve,
     rule,
 )
@@ -31,7 +34,9 @@ from ..vocabulary import entry, entry_col, entry_rows, in_force, in_window, of_k
 PROHIBITED = ("003.zone.prohibited_mining_areas.part1", "003.zone.prohibited_mining_areas.part2")
 RESERVE = "003.zone.nature_reserve.no_mining"
 RESERVE_EXIT = "003.exploration.nature_reserve_exit"
-R_RESERVE, R_PROHIBITED, R_CONSENT, R_EXPL_RESERVE, R_EXPL_PROHIBITED, R_NO_CONSENT, R_EXPL_RESERVE_NEW = range(10, 17)
+R_RESERVE, R_PROHIBITED, R_CONSENT, R_EXPL_RESERVE, R_EXPL_PROHIBITED, R_NO_CONSENT, R_EXPL_RESERVE_NEW = reason_codes(
+    "reserve", "prohibited", "consent", "expl_reserve", "expl_prohibited", "no_consent", "expl_reserve_new"
+)
 
 RIGHTS = lambda b: of_kind(b, "mining", "exploration")  # noqa: E731
 
@@ -127,7 +132,9 @@ def prohibited_area(b: Batch) -> Result:
 
 
 RESTRICTED = ("003.zone.restricted_mining_areas.named", "003.zone.restricted_mining_areas.controls")
-R_OUTSIDE, R_REVIEW, R_CONTROLLED, R_REVIEW_FAILED = 10, 11, 12, 13
+R_OUTSIDE, R_REVIEW, R_CONTROLLED, R_REVIEW_FAILED = reason_codes(
+    "outside_restricted", "review", "controlled", "review_failed"
+)
 
 
 @rule(
@@ -184,7 +191,7 @@ def restricted_area(b: Batch) -> Result:
 
 
 BLOCK_SUBJECTS = "exploration_planning_block.subjects_max"
-R_NO_BLOCK = 10
+R_NO_BLOCK = reason_code("no_block")
 
 
 @rule(
@@ -217,7 +224,7 @@ def block_single_subject(b: Batch) -> Result:
     judged = live & (blocks > 0)
     ok = compare(subjects, lk.op, lk.value)
     res.set(judged & ok, PASS, R_PASS)
-    res.set(judged & ~ok, WARN, 5)  # 原则上: a warning
+    res.set(judged & ~ok, WARN, R_PRINCIPLE)  # 原则上: a warning
     res.facts.update(
         block_subjects=(np.where(judged, subjects, np.nan), "count"),
         threshold=(lk.value, "count"),
@@ -227,7 +234,7 @@ def block_single_subject(b: Batch) -> Result:
     return res
 
 
-R_CONFLICT_NEW, R_CONFLICT_OLD = 10, 11
+R_CONFLICT_NEW, R_CONFLICT_OLD = reason_codes("conflict_new", "conflict_old")
 
 
 @rule(
@@ -267,7 +274,7 @@ def right_overlap(b: Batch) -> Result:
 
 
 BLOCK_ENTRIES = {"exploration": "003.block.exploration.subjects_max", "mining": "003.block.mining.count"}
-R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
+R_IN_BLOCK, R_OUTSIDE_ALL = reason_codes("in_block", "outside_all")
 
 
 @rule(
@@ -312,7 +319,7 @@ def outside_blocks(b: Batch) -> Result:
 
 RELEASE_BAN = "003.block.mining.coal.release_ban"
 PLAN_PERIOD = "003.plan.period"
-R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = 10, 11, 12, 13
+R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = reason_codes("early", "later", "not_coal", "no_date")
 
 
 @rule(

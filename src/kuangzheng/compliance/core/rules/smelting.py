@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from .. import minerals as mn
-from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, rule, threshold_result
+from ..engine import FAIL, MISSING, PASS, R_FAIL, R_MISSING, R_PASS, Batch, Result, reason_code, rule, threshold_result
 from ..vocabulary import entry_rows, flag_result, floor_lookups, held_to_all, in_force, is_project, of_kind
 
 CU_ZN_PB = mn.keys("copper", "zinc", "lead")
@@ -39,7 +39,7 @@ FLOOR_PARAM = {
     "lead": "smelting.pb.single_series_capacity_min",
 }
 NAMED = re.compile(r"([铜锌铅]+)(?:冶炼|熔炼)|炼([铜锌铅]+)")
-R_SERIES = 11
+R_SERIES = reason_code("series_metal_unknown")
 
 
 def series_metal(b: Batch) -> np.ndarray:
