@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kuangzheng.policy import catalogue as catalogue_module
 from kuangzheng.policy.catalogue import Catalogue, Entry, ParameterNotFound, load_catalogue, to_base
 from kuangzheng.policy.lookup import param as lookup_param
 
@@ -37,8 +38,9 @@ OUTCOMES = ("not_applicable", "pass", "warning", "fail", "missing_data")
 OUTCOME_ZH = ("不适用", "通过", "警示", "不通过", "数据缺失")
 OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
 
-# GB/T 2260 province prefix -> catalogue jurisdiction; anywhere else only national policy applies.
-PROVINCES = {"15": "inner_mongolia", "63": "qinghai", "54": "tibet"}
+# GB/T 2260 province prefix -> catalogue jurisdiction (policy/jurisdictions.yaml); anywhere else only
+# national policy applies.
+PROVINCES = catalogue_module.PROVINCES
 
 # Reasons are stable string keys (stored with every verdict, and what its wording is found by). Inside a
 # batch they are small integer codes, interned here for the process: the keys every rule shares first.
@@ -96,7 +98,7 @@ COMMON_REASONS = {
 }
 
 
-JURISDICTION_NAMES = np.array(["national", *PROVINCES.values()])
+JURISDICTION_NAMES = np.array(["national", *PROVINCES.values()])  # index 0: national
 _BY_PREFIX = np.zeros(100, dtype=np.int8)
 for _i, _p in enumerate(PROVINCES, 1):
     _BY_PREFIX[int(_p)] = _i
