@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kuangzheng.access.cli import actor_named
+from kuangzheng.policy import cli as policy_cli
 from kuangzheng.runtime import setup_django
 
 
@@ -132,4 +133,17 @@ def sweep_export(run_id, fmt, output, as_user):
     click.echo(f"已写出 / written: {output}")
 
 
+def rules_reading(entry) -> dict:
+    """For `kz policy show ID`: the rules that read the entry (by id, or by its parameter)."""
+    from kuangzheng.compliance.core import engine
+
+    return {
+        "rules": [
+            {"id": r.id, "subjects": kinds, "mechanism": r.mechanism, "title_zh": r.title_zh, "title_en": r.title_en}
+            for r, kinds in engine.rules_reading(entry)
+        ]
+    }
+
+
+policy_cli.SHOW_EXTRAS.append(rules_reading)
 COMMANDS = (check, sweep, sweep_diff, sweep_export)

@@ -71,6 +71,15 @@ def reason_keys(codes: np.ndarray) -> np.ndarray:
     return _KEY_ARRAY[0][np.asarray(codes, dtype=np.intp)]
 
 
+COMMON_OUTCOMES = {
+    "not_subject": NA,
+    "pass": PASS,
+    "fail": FAIL,
+    "missing": MISSING,
+    "not_in_force": NA,
+    "principle": WARN,
+    "not_live": NA,
+}
 COMMON_REASONS = {
     "not_subject": ("该规则不适用于此对象", "the rule does not apply to this subject"),
     "pass": (
@@ -341,6 +350,47 @@ class Batch:
     def today(self) -> np.datetime64:
         return np.datetime64(self.as_of, "D")
 
+    # -- the catalogue, as a rule reads it
+
+    def param(self, names, unit: str | None = None, where: np.ndarray | None = None) -> Lookup:
+        """The value of a catalogue parameter on each row (its jurisdiction, the batch's date), in `unit`;
+        `names` may map several parameter names to the rows each one is for. See `resolve`."""
+        return resolve(self, names, unit, where)
+
+    def entry(self, entry_id: str) -> Entry:
+        """A catalogue entry the rule reads by id."""
+        self.check_entry(entry_id)
+        return self.cat().get(entry_id)
+
+    def binds(self, entry_id: str) -> np.ndarray:
+        """Rows an entry binds: its jurisdiction (national binds everywhere), on the batch's date."""
+        e = self.entry(entry_id)
+        if not e.applies_on(self.as_of):
+            return np.zeros(len(self), dtype=bool)
+        if e.jurisdiction == "national":
+            return np.ones(len(self), dtype=bool)
+        names = list(self.jur_codes[0])
+        return self.jur_mask(names.index(e.jurisdiction)) if e.jurisdiction in names else np.zeros(len(self), bool)
+
+    def cite(self, entry_id: str, where: np.ndarray) -> np.ndarray:
+        """A column citing entry `entry_id` on the rows `where` (for the verdicts' citations)."""
+        return self.entry_column(entry_id, where)
+
+    def result_of(self, rule_id: str) -> Result:
+        """Another rule's verdicts on these rows (evaluated once per batch, under its own declarations):
+        a rule that builds on another's verdict reads it here."""
+        key = ("result", rule_id)
+        if key not in self._cache:
+            r = RULES[(self.kind, rule_id)]
+            reading, self.reading = self.reading, r
+            try:
+                res = r.fn(self)
+                res.outcome = r.outcome_of(res.reason)
+            finally:
+                self.reading = reading
+            self._cache[key] = res
+        return self._cache[key]
+
     def cat(self) -> Catalogue:
         """The catalogue (loaded once per batch: loading checks the files' dates)."""
         if "catalogue" not in self._cache:
@@ -350,41 +400,69 @@ class Batch:
 
 @dataclass
 class Result:
-    """What a rule returns: one outcome and one reason per row, plus the columns it used."""
+    """What a rule returns: each row's reason (as codes; `select` makes them), the facts it used (as
+    columns) and the catalogue entries it cites (columns of entry codes, -1 where none). The outcome
+    follows from the reason — every reason a rule declares has one outcome — and the engine fills it in."""
 
-    outcome: np.ndarray
     reason: np.ndarray
     facts: dict[str, tuple[np.ndarray, str | None]] = field(default_factory=dict)
     entries: list[np.ndarray] = field(default_factory=list)
+    outcome: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n: int) -> Result:
-        return cls(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int16))
+        return cls(np.zeros(n, dtype=np.int16), outcome=np.zeros(n, dtype=np.int8))
 
-    def set(self, where: np.ndarray, outcome: int, reason: int) -> None:
-        """Set outcome and reason where `where` holds (later calls override earlier ones)."""
-        put(self.outcome, where, outcome)
-        put(self.reason, where, reason)
+    def gave(self, key: str) -> np.ndarray:
+        """Rows given reason `key`."""
+        return self.reason == reason_code(key)
 
-
-def put(arr: np.ndarray, where: np.ndarray, value: int) -> None:
-    """arr[where] = value for an integer array, without branches: on a mask that mixes True and False
-    at random, a boolean-index assignment costs about 30 times as much (branch mispredictions)."""
-    w = np.asarray(where, dtype=bool)
-    arr ^= (arr ^ arr.dtype.type(value)) & -w.astype(arr.dtype)
+    @property
+    def decided(self) -> np.ndarray:
+        """Rows with a pass, a warning or a fail (neither not applicable nor missing data)."""
+        return np.isin(self.outcome, (PASS, WARN, FAIL))
 
 
-def choose(cases: list[np.ndarray], outcomes: list[int], reasons: list[int], default: tuple[int, int]):
-    """(outcome, reason) per row from the first case that holds, as np.select would, but computing a
-    small case number once (branch-free) and reading both columns from tables."""
-    n = len(cases[0])
+def select(*cases: tuple, default: str) -> np.ndarray:
+    """Each row's reason: the one written beside the first condition that holds on the row, else
+    `default` — OpenFisca's `select`, with each reason next to its condition. Conditions may be arrays
+    or single booleans. Computed without branches (a case number per row, then one table read): on
+    masks that mix True and False at random, boolean-index assignment is many times slower."""
+    n = max((len(c) for c, _ in cases if np.ndim(c)), default=0)
     case = np.full(n, len(cases), dtype=np.int8)
     for i in range(len(cases) - 1, -1, -1):
-        put(case, cases[i], i)
-    return (
-        np.array([*outcomes, default[0]], dtype=np.int8).take(case),
-        np.array([*reasons, default[1]], dtype=np.int16).take(case),
-    )
+        holds = np.broadcast_to(np.asarray(cases[i][0], dtype=bool), (n,))
+        case ^= (case ^ np.int8(i)) & -holds.astype(np.int8)
+    return np.array([*(reason_code(k) for _, k in cases), reason_code(default)], dtype=np.int16).take(case)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason a rule can give: the outcome it means, and its wording (format fields are fact names)."""
+
+    outcome: int
+    zh: str
+    en: str
+
+
+def passes(zh: str, en: str) -> Reason:
+    return Reason(PASS, zh, en)
+
+
+def warns(zh: str, en: str) -> Reason:
+    return Reason(WARN, zh, en)
+
+
+def fails(zh: str, en: str) -> Reason:
+    return Reason(FAIL, zh, en)
+
+
+def missing(zh: str, en: str) -> Reason:
+    return Reason(MISSING, zh, en)
+
+
+def not_applicable(zh: str, en: str) -> Reason:
+    return Reason(NA, zh, en)
 
 
 class RuleDeclarationError(Exception):
@@ -411,12 +489,32 @@ class Rule:
     reads: frozenset = frozenset()  # the columns it reads (subject schema, `schema.py`)
     params: tuple = ()  # the catalogue parameters it looks up by name
     entries: tuple = ()  # the catalogue entries it reads by id
+    outcomes: dict = field(default_factory=dict)  # reason key -> outcome (the shared reasons' included)
 
     def reason_text(self, key: str) -> tuple[str, str]:
         return self.reasons.get(key) or COMMON_REASONS.get(key) or ("", "")
 
+    def outcome_table(self) -> np.ndarray:
+        """Outcome by reason code (UNDECLARED where the rule declares no such reason)."""
+        key = (self.subject, self.id, len(REASON_KEYS))
+        if key not in _OUTCOME_TABLES:
+            table = np.full(len(REASON_KEYS), UNDECLARED, dtype=np.int8)
+            for reason, outcome in self.outcomes.items():
+                table[reason_code(reason)] = outcome
+            _OUTCOME_TABLES[key] = table
+        return _OUTCOME_TABLES[key]
+
+    def outcome_of(self, reason: np.ndarray) -> np.ndarray:
+        out = self.outcome_table().take(reason)
+        if len(out) and out.max() == UNDECLARED:
+            key = REASON_KEYS[int(reason[np.argmax(out == UNDECLARED)])]
+            raise UndeclaredRead(f"rule {self.id} gives reason {key!r} but does not declare it (reasons=…)")
+        return out
+
 
 RULES: dict[tuple[str, str], Rule] = {}  # (subject kind, rule id) -> rule
+UNDECLARED = 127
+_OUTCOME_TABLES: dict = {}
 ALWAYS_READ = ("division", "jurisdiction", "live")  # the engine reads these for every rule
 
 
@@ -462,6 +560,18 @@ def rule(
     the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
     kinds = (subject,) if isinstance(subject, str) else tuple(subject)
     check_declaration(id, kinds, reads, params, entries)
+    outcomes = dict(COMMON_OUTCOMES)
+    texts = {}
+    for key, said in (reasons or {}).items():
+        if isinstance(said, Reason):
+            if outcomes.get(key, said.outcome) != said.outcome:
+                raise RuleDeclarationError(f"rule {id}: the shared reason {key!r} means {OUTCOMES[outcomes[key]]}")
+            outcomes[key], texts[key] = said.outcome, (said.zh, said.en)
+        elif key in COMMON_OUTCOMES:  # the shared reason, reworded for this rule
+            texts[key] = tuple(said)
+        else:
+            raise RuleDeclarationError(f"rule {id}: reason {key!r} needs an outcome (passes, fails, warns …)")
+    reason_codes(*outcomes)  # every declared reason has its code before any table is built
 
     def wrap(fn):
         for kind in kinds:
@@ -472,13 +582,14 @@ def rule(
                 title[0],
                 title[1],
                 fn,
-                {REASON_KEYS[code] if isinstance(code, int) else code: text for code, text in (reasons or {}).items()},
+                texts,
                 labels or {},
                 derive,
                 applies,
                 frozenset(reads) | frozenset(ALWAYS_READ),
                 tuple(params),
                 tuple(entries),
+                outcomes,
             )
         return fn
 
@@ -490,6 +601,16 @@ def load_rules() -> dict[tuple[str, str], Rule]:
     from . import rules as _rules  # noqa: F401
 
     return RULES
+
+
+def rules_reading(entry: Entry) -> list[tuple[Rule, list[str]]]:
+    """The rules that read a catalogue entry — by its id, or by its parameter — with their subject kinds:
+    from a clause to its code."""
+    found: dict[str, tuple[Rule, list[str]]] = {}
+    for (kind, rule_id), r in load_rules().items():
+        if entry.id in r.entries or (entry.param and entry.param in r.params):
+            found.setdefault(rule_id, (r, []))[1].append(kind)
+    return list(found.values())
 
 
 def get_rule(kind: str, rule_id: str) -> Rule:
@@ -528,6 +649,10 @@ class Lookup:
     @property
     def symbols(self) -> np.ndarray:
         return OP_SYMBOLS[self.op]
+
+    def met_by(self, values: np.ndarray) -> np.ndarray:
+        """values meet the requirement on each row, by the entry's own comparison (False where unknown)."""
+        return compare(values, self.op, self.value, self.ops)
 
 
 _ENTRY_CACHE: dict = {}
@@ -613,30 +738,23 @@ def threshold_result(
     names,
     unit: str | None,
     fact: str,
-    principle_warns: bool = True,
 ) -> Result:
-    """The common shape of an access threshold: pass / fail (warning when 原则上) / missing / not in force."""
-    n = len(batch)
-    res = Result.empty(n)
-    lk = resolve(batch, names, unit, applies)
-    idx = np.flatnonzero(applies)  # the work is done on the rows the rule applies to only
-    v, found = values[idx], lk.found[idx]
-    ok = compare(v, lk.op[idx], lk.value[idx], lk.ops)
-    known = ~np.isnan(v)
-    soft = lk.principle[idx] & principle_warns
-    code, reason = choose(
-        [~found, ~known, ok, soft],
-        [NA, MISSING, PASS, WARN],
-        [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE],
-        (FAIL, R_FAIL),
+    """The common shape of an access threshold: the value meets the catalogue's requirement (its own
+    comparison) or not; short of an "in principle" (原则上) requirement is a warning, not a failure."""
+    requirement = batch.param(names, unit, applies)
+    reason = select(
+        (~applies, "not_subject"),
+        (~requirement.found, "not_in_force"),
+        (np.isnan(values), "missing"),
+        (requirement.met_by(values), "pass"),
+        (requirement.principle, "principle"),
+        default="fail",
     )
-    res.outcome[idx] = code
-    res.reason[idx] = reason
-    res.facts[fact] = (values, unit)
-    res.facts["threshold"] = (lk.value, unit)
-    res.facts["op"] = (lk.symbols, None)
-    res.entries.append(lk.entry)
-    return res
+    return Result(
+        reason,
+        facts={fact: (values, unit), "threshold": (requirement.value, unit), "op": (requirement.symbols, None)},
+        entries=[requirement.entry],
+    )
 
 
 # ------------------------------------------------------------------ evaluation
@@ -714,16 +832,14 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
             batch.reading = r
             applies, rows, sub = _rows_for(batch, r.applies, dead)
             if sub is None:  # all rows, or most: slicing would cost more than it saves
-                res = r.fn(batch)
+                res = batch.result_of(r.id)
                 if applies is not None:
                     outside = np.flatnonzero(~applies)
                     res.outcome[outside], res.reason[outside] = NA, R_NOT_SUBJECT
                 res.outcome[dead_rows], res.reason[dead_rows] = NA, R_NOT_LIVE
                 out.append(Evaluation(r, batch, res))
             else:
-                sub.reading = r
-                res = r.fn(sub) if len(rows) else Result.empty(0)
-                sub.reading = None
+                res = sub.result_of(r.id) if len(rows) else Result.empty(0)
                 out.append(Evaluation(r, batch, res, rows, dead_rows))
             batch.reading = None
     return out
