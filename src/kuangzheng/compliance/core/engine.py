@@ -2,11 +2,12 @@
 
 A *batch* is a set of subjects of one kind (facility, right, zone) held as numpy columns; one subject
 is a batch of one, so the on-demand check and the registry sweep run the same rule code. A *rule*
-is a function over a batch that returns outcome codes (small integers) for every row at once,
-with a reason code per row, the facts it used (as columns) and the catalogue entries it read
-(as columns of entry ids). Verdict objects — facts with units, citations with quotes, explanations
-in Chinese and English, and a trace — are built only for the rows someone looks at or stores
-(`verdict`, `render`).
+is a function over a batch that gives every row a reason at once (`select`; a stable string key held
+as a small code), with the facts it used (as columns) and the catalogue entries it cites (as columns
+of entry codes); each reason it declares has one outcome, which the engine fills in. The words rules
+are written in are in `vocabulary.py`. Verdict objects — facts with units, citations with quotes,
+explanations in Chinese and English, and a trace — are built only for the rows someone looks at or
+stores (`verdict`, `render`), worded by today's rules or by the wording a sweep run kept (`wording`).
 
 Outcomes: not applicable, pass, warning, fail, missing data. Missing data is never a pass or a
 fail. "In principle" (原则上) conditions give warnings, not failures. Every number and list comes
