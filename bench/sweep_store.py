@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def _setup(url: str) -> None:
+def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "kuangzheng.settings"
     os.environ.setdefault("KZ_DATA_DIR", tempfile.mkdtemp(prefix="kz-bench-"))
@@ -62,7 +62,7 @@ def _peak(fresh: bool) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # since the process started
 
 
-def _labels(fb, rb, rng):
+def subject_labels(fb, rb, rng):
     from kuangzheng.compliance.store import Labels
 
     def of(b, word):
@@ -92,7 +92,7 @@ def measure(n: int, sample: int) -> int:
 
     fb, rb = synthetic.sweep(n)[:2]  # (facility batch, right batch, timings…)
     evals = engine.evaluate([fb, rb])
-    labels = _labels(fb, rb, np.random.default_rng(7))
+    labels = subject_labels(fb, rb, np.random.default_rng(7))
     admin = Actor("bench-admin", "admin")
     services.store_sweep(admin, synthetic.AS_OF, evals[:1], labels)  # warm-up: connection, statements
     before = _rss()
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     ap.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure the database this URL names
     a = ap.parse_args(argv)
     if a.one:
-        _setup(a.one)
+        setup_django(a.one)
         return measure(a.n, a.sample)
     # one process per database: Django binds to one database per process, and peak memory is per process
     print(

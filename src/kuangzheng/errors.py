@@ -6,6 +6,8 @@ rule is worded once, here or at the place that checks it.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -29,6 +31,16 @@ class FieldProblem:
             else (f"row {self.row}: " if self.row is not None else "")
         )
         return f"{where}{self.field}: {self.zh if lang == 'zh' else self.en}"
+
+
+def unknown_field(path: str, name: str, known: Iterable[str]) -> FieldProblem:
+    """An unknown field, named, with the nearest known name suggested (a typo is the usual cause)."""
+    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
+    if close:
+        return FieldProblem(
+            path, f"未知字段「{name}」，是否应为「{close[0]}」？", f"unknown field '{name}'; did you mean '{close[0]}'?"
+        )
+    return FieldProblem(path, f"未知字段「{name}」", f"unknown field '{name}'")
 
 
 class ServiceError(Exception):

@@ -33,7 +33,7 @@ def _as_of(value: str) -> dt.date:
 
 @router.get("/rules", summary="Every rule of the engine, with its mechanism and subject kind")
 def list_rules(request):
-    from kuangzheng.compliance.core import rules as _rules  # noqa: F401  (registers the rule functions)
+    engine.load_rules()
 
     return [
         {"id": r.id, "subject": r.subject, "mechanism": r.mechanism, "title_zh": r.title_zh, "title_en": r.title_en}
@@ -81,7 +81,7 @@ def run_results(
     page = max(1, page)
     total = qs.count()
     rows = qs[(page - 1) * size : page * size]
-    return {"count": total, "page": page, "results": [services.render_row(r, run.as_of) for r in rows]}
+    return {"count": total, "page": page, "results": [services.render_row(r, run.as_of, run) for r in rows]}
 
 
 @router.get("/runs/{run_id}/diff/{other_id}", summary="What changed from run `run_id` to run `other_id`")

@@ -8,67 +8,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from django.db.models import Min
 
 from kuangzheng.compliance.core import batch as batches
 from kuangzheng.compliance.core import minerals as mn
-from kuangzheng.compliance.core import spatial
+from kuangzheng.compliance.core import schema, spatial
 from kuangzheng.compliance.core.engine import Batch
 from kuangzheng.geo.index import STRtreeIndex
 from kuangzheng.policy.catalogue import load_catalogue
-from kuangzheng.registry.models import Facility, MineralRight, RightEvent, Zone
+from kuangzheng.registry import services as registry
 
 ZANGQING = "002.al.no_new_in_zangqing_park"
-FACILITY_FIELDS = (
-    "id",
-    "name",
-    "kind",
-    "metals",
-    "status",
-    "project_type",
-    "lon",
-    "lat",
-    "park_id",
-    "process",
-    "capacity",
-    "capacity_unit",
-    "single_series_capacity",
-    "daily_capacity",
-    "cell_current_ka",
-    "ac_molten_kwh_t",
-    "ac_ingot_kwh_t",
-    "current_efficiency_pct",
-    "capital_ratio_pct",
-    "self_supply_pct",
-    "equipment_level",
-    "mining_method",
-    "coal_rank",
-    "commissioned",
-    "division_id",
-    "enterprise_id",
-)
-RIGHT_FIELDS = (
-    "id",
-    "licence_no",
-    "name",
-    "kind",
-    "holder_id",
-    "minerals",
-    "valid_from",
-    "valid_to",
-    "obtained_by",
-    "designed_scale",
-    "designed_scale_unit",
-    "elevation_top",
-    "elevation_bottom",
-    "status",
-    "division_id",
-    "boundary",
-    "area_km2",
-    "facility__coal_rank",
-    "facility__mining_method",
-)
-ZONE_FIELDS = ("id", "code", "name", "kind", "minerals", "release_date", "attrs", "division_id", "boundary", "area_km2")
 
 
 def park_layers(zones: list[dict]) -> dict[str, list[dict]]:
@@ -123,17 +72,15 @@ def right_arrays(records: list[dict]) -> dict:
 
 def load(as_of: dt.date, progress=None) -> Registry:
     step = progress or (lambda *a: None)
-    zones = list(Zone.objects.values(*ZONE_FIELDS))
+    zones = registry.sweep_records("zone", schema.loaded_fields("zone"))
     step("zones", len(zones))
-    transfers = dict(
-        RightEvent.objects.filter(kind="transferred")
-        .values("right_id")
-        .annotate(d=Min("date"))
-        .values_list("right_id", "d")
-    )
-    rights = [_right_record(r, transfers) for r in MineralRight.objects.values(*RIGHT_FIELDS)]
+    transfers = registry.first_transfers()
+    rights = [_right_record(r, transfers) for r in registry.sweep_records("right", schema.loaded_fields("right"))]
     step("rights", len(rights))
-    facilities = [{**f, "division": f["division_id"]} for f in Facility.objects.values(*FACILITY_FIELDS)]
+    facilities = [
+        {**f, "division": f["division_id"]}
+        for f in registry.sweep_records("facility", schema.loaded_fields("facility"))
+    ]
     step("facilities", len(facilities))
     index = STRtreeIndex()
     for kind in {z["kind"] for z in zones}:

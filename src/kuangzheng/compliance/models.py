@@ -20,6 +20,21 @@ class OrderedJSONField(models.TextField):
         return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+class Wording(models.Model):
+    """What verdicts are rendered with besides their facts (`engine.wording`): the rules' titles,
+    reasons and labels and the cited catalogue entries, kept once per distinct content (its digest)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    content = OrderedJSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审查措辞版本"
+
+    def __str__(self):
+        return self.digest[:12]
+
+
 class SweepRun(models.Model):
     as_of = models.DateField("评估基准日")
     scope = models.CharField(
@@ -34,7 +49,11 @@ class SweepRun(models.Model):
     subjects = models.PositiveIntegerField("审查对象数", default=0)
     evaluations = models.PositiveIntegerField("规则评估次数", default=0)
     seconds = models.FloatField("规则评估耗时(秒)", default=0)
+    total_seconds = models.FloatField("扫描总耗时(秒)", default=0, help_text="load, spatial facts, rules and storing")
     counts = models.JSONField("按规则和结果计数", default=dict)
+    code_version = models.CharField("代码版本", max_length=80, blank=True, help_text="engine.code_version()")
+    catalogue_hash = models.CharField("政策目录内容哈希", max_length=64, blank=True)
+    wording = models.ForeignKey(Wording, null=True, blank=True, on_delete=models.PROTECT, related_name="runs")
 
     class Meta:
         ordering = ["-id"]
@@ -53,7 +72,7 @@ class SweepResult(models.Model):
     division_code = models.CharField(max_length=6, blank=True)
     enterprise_id = models.BigIntegerField(null=True, blank=True)
     outcome = models.PositiveSmallIntegerField()
-    reason = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=48)  # a stable key (engine.REASON_KEYS), worded by the run's wording
     facts = OrderedJSONField(default=dict)
     entries = models.JSONField(default=list)
 

@@ -27,7 +27,7 @@ from kuangzheng.exports import inert_row
 from kuangzheng.registry import services as registry
 
 from . import context, store
-from .models import SweepResult, SweepRun
+from .models import SweepResult, SweepRun, Wording
 
 KIND_OF = {"facility": "facility", "right": "right", "zone": "zone"}
 
@@ -40,6 +40,7 @@ def require_reader(actor: Actor) -> None:
 def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
     """Evaluate every rule over the registry, column-wise, and store the results under a new run id."""
     actor.require_staff()
+    started = time.perf_counter()
     step = progress or (lambda *a: None)
     reg = context.load(as_of, step)
     batches = context.registry_batches(reg)
@@ -47,7 +48,7 @@ def run_sweep(actor: Actor, as_of: dt.date, progress=None) -> SweepRun:
     t0 = time.perf_counter()
     evals = engine.evaluate(batches)
     seconds = time.perf_counter() - t0
-    return store_sweep(actor, as_of, evals, context.labels(reg), seconds=seconds, progress=step)
+    return store_sweep(actor, as_of, evals, context.labels(reg), seconds=seconds, progress=step, started=started)
 
 
 def store_sweep(
@@ -58,16 +59,22 @@ def store_sweep(
     *,
     seconds: float = 0.0,
     progress=None,
+    started: float | None = None,
 ) -> SweepRun:
     """Store evaluated rules as a new sweep run, in one transaction, audited: the rows other than
     not applicable, of subjects in the actor's scope (a regulator's divisions; all for an
-    administrator), written in chunks (store.py). `labels` names each batch's subjects."""
+    administrator), written in chunks (store.py). `labels` names each batch's subjects. The run
+    records the code version and the catalogue's content hash it ran with, and keeps the wording its
+    verdicts render with. `seconds` is the rule step's time; the run's total time is measured from
+    `started` (a `time.perf_counter()` value; default: now) to the end of the store."""
+    started = time.perf_counter() if started is None else started
     actor.require_staff()
     step = progress or (lambda *a: None)
     prefix = "" if actor.is_admin else actor.scope_prefix
     subjects = sum(len(b) for b in {id(ev.batch): ev.batch for ev in evals}.values())
     evaluations = sum(len(ev.batch) for ev in evals)
     counts: dict = {}
+    catalogue = next((ev.batch.catalogue for ev in evals if ev.batch.catalogue is not None), None)
     with transaction.atomic():
         run = SweepRun.objects.create(
             as_of=as_of,
@@ -76,11 +83,15 @@ def store_sweep(
             subjects=subjects,
             evaluations=evaluations,
             seconds=round(seconds, 4),
+            code_version=engine.code_version(),
+            catalogue_hash=engine.catalogue_digest(catalogue),
+            wording=_keep_wording(evals, catalogue),
         )
         n = store.write(store.result_rows(run.pk, _stepped(evals, step), labels, prefix, counts))
         run.counts = counts
         run.finished_at = timezone.now()
-        run.save(update_fields=["counts", "finished_at"])
+        run.total_seconds = round(time.perf_counter() - started, 4)
+        run.save(update_fields=["counts", "finished_at", "total_seconds"])
         audit.record(
             actor,
             "sweep",
@@ -91,6 +102,36 @@ def store_sweep(
         )
     step("stored", n)
     return run
+
+
+def _keep_wording(evals: list[engine.Evaluation], catalogue) -> Wording:
+    """The wording of the evaluated rules and of every entry the batches cite, stored once per content."""
+    rules = {(ev.rule.subject, ev.rule.id): ev.rule for ev in evals}.values()
+    entries = {e for b in {id(ev.batch): ev.batch for ev in evals}.values() for e in b.entry_table}
+    content = engine.wording(rules, entries, catalogue)
+    words, _ = Wording.objects.get_or_create(digest=engine.digest(content), defaults={"content": content})
+    return words
+
+
+def wording_of(run: SweepRun) -> dict:
+    """The wording a run's verdicts render with (read once per run object)."""
+    if not hasattr(run, "_words"):
+        run._words = run.wording.content if run.wording_id else None
+    return run._words
+
+
+def versions(run: SweepRun) -> dict:
+    """The code version and catalogue hash a run ran with, and whether they are today's."""
+    code, cat = engine.code_version(), engine.catalogue_digest()
+    return {
+        "code_version": run.code_version,
+        "catalogue_hash": run.catalogue_hash,
+        "current_code_version": code,
+        "current_catalogue_hash": cat,
+        "older_code": run.code_version != code,
+        "older_catalogue": run.catalogue_hash != cat,
+        "legacy": run.code_version == "legacy",
+    }
 
 
 def _stepped(evals, step):
@@ -131,9 +172,11 @@ def result(actor: Actor, run: SweepRun, pk) -> SweepResult:
         raise NotFound("审查结果", "sweep result") from None
 
 
-def render_row(row: SweepResult, as_of: dt.date) -> dict:
+def render_row(row: SweepResult, as_of: dt.date, run: SweepRun | None = None) -> dict:
+    """A stored verdict, worded as it was produced (the run's kept wording, not today's)."""
+    words = wording_of(run if run is not None else row.run)
     v = engine.render(
-        row.rule, row.subject_kind, row.subject_id, row.outcome, row.reason, row.facts, row.entries, as_of
+        row.rule, row.subject_kind, row.subject_id, row.outcome, row.reason, row.facts, row.entries, as_of, words=words
     )
     v["subject"]["name"] = row.subject_name
     v["subject"]["division"] = row.division_code
@@ -174,6 +217,8 @@ def run_info(run: SweepRun) -> dict:
         "subjects": run.subjects,
         "evaluations": run.evaluations,
         "seconds": run.seconds,
+        "total_seconds": run.total_seconds,
+        **versions(run),
     }
 
 
@@ -221,7 +266,7 @@ def describe_changes(actor: Actor, old: SweepRun, new: SweepRun, keyed: list[tup
                 "division": row.division_code,
                 "before": engine.OUTCOMES[oa],
                 "after": engine.OUTCOMES[ob],
-                "explanation_after": render_row(rb, new.as_of)["explanation"] if rb else None,
+                "explanation_after": render_row(rb, new.as_of, new)["explanation"] if rb else None,
             }
         )
     return out
@@ -276,7 +321,7 @@ EXPORT_COLUMNS = (
 
 def export_rows(actor: Actor, run: SweepRun, **filters):
     for row in results(actor, run, **filters).iterator():
-        v = render_row(row, run.as_of)
+        v = render_row(row, run.as_of, run)
         yield (
             run.pk,
             run.as_of.isoformat(),

@@ -7,7 +7,8 @@ combination) and written in chunks: COPY on PostgreSQL, one prepared `executeman
 model instance is made per row.
 
 The stored row is exactly what `engine.row_facts` gives for it (tests compare every row), so a stored
-verdict renders as the engine renders it — with one exception said here: a non-finite number (a ratio
+verdict renders as the engine renders it (with the wording the run keeps, `engine.wording`) — with one
+exception said here: a non-finite number (a ratio
 to a zero area) is stored as null, because PostgreSQL's jsonb has no Infinity; it renders as "—".
 """
 
@@ -152,6 +153,7 @@ def result_rows(
             by_outcome = counts.setdefault(ev.rule.id, {})  # a rule id can serve several subject kinds
             for o in np.flatnonzero(c):
                 by_outcome[engine.OUTCOMES[o]] = by_outcome.get(engine.OUTCOMES[o], 0) + int(c[o])
+        reason = ev.reason  # string keys
         for s in range(0, len(hit), chunk):
             rows, a = hit[s : s + chunk], at[s : s + chunk]
             pos = ev.positions(rows)
@@ -170,7 +172,7 @@ def result_rows(
                     division[s : s + chunk].tolist(),
                     owner,
                     outcome[rows].astype(int).tolist(),
-                    np.asarray(ev.reason)[rows].astype(int).tolist(),
+                    reason[rows].tolist(),
                     _facts(ev, rows, pos),
                     _entries(ev, pos),
                 )

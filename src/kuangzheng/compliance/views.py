@@ -95,7 +95,7 @@ def run_view(request, run_id):
     except ServiceError as exc:
         return _error(request, exc)
     page = Paginator(qs, 50).get_page(g.get("page"))
-    rows = [_labelled(services.render_row(r, run.as_of), r.pk) for r in page.object_list]
+    rows = [_labelled(services.render_row(r, run.as_of, run), r.pk) for r in page.object_list]
     rule_titles = {r.id: (r.title_zh, r.title_en) for r in engine.RULES.values()}
     summary = [
         (rule, rule_titles.get(rule, (rule, rule)), [c.get(o, 0) for o in engine.OUTCOMES[1:]])
@@ -107,6 +107,7 @@ def run_view(request, run_id):
         {
             "nav": "compliance",
             "run": run,
+            "versions": services.versions(run),
             "rows": rows,
             "page": page,
             "filters": filters,
@@ -129,8 +130,12 @@ def verdict_view(request, run_id, pk):
         row = services.result(actor, run, pk)
     except ServiceError as exc:
         return _error(request, exc)
-    v = _labelled(services.render_row(row, run.as_of), row.pk)
-    return render(request, "compliance/verdict.html", {"nav": "compliance", "run": run, "v": v})
+    v = _labelled(services.render_row(row, run.as_of, run), row.pk)
+    return render(
+        request,
+        "compliance/verdict.html",
+        {"nav": "compliance", "run": run, "v": v, "versions": services.versions(run)},
+    )
 
 
 def diff_view(request, run_id, other_id):

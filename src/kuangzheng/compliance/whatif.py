@@ -1,6 +1,9 @@
 """What-if subjects: a facility, right or zone described in JSON that is not in the registry (an
-application before it is filed). The format is documented in docs/check-input.md. Every problem is
-reported at once, naming the field and the reason in Chinese and English; nothing is stored."""
+application before it is filed). The format is documented in docs/check-input.md. The record's and
+the context's fields are the subject schema's (`registry.core.specs`, through
+`compliance.core.schema`), cleaned by the registry's one cleaner (`specs.clean`). Every problem is
+reported at once, naming the field and the reason in Chinese and English; a field the format does not
+have is refused with the nearest known name; nothing is stored."""
 
 from __future__ import annotations
 
@@ -9,66 +12,32 @@ import re
 
 import shapely
 
-from kuangzheng.errors import FieldProblem, InvalidInput
+from kuangzheng.compliance.core import schema
+from kuangzheng.errors import FieldProblem, InvalidInput, unknown_field
 from kuangzheng.geo import GeoError, to_lonlat
 from kuangzheng.geo import parse as parse_corners
 from kuangzheng.geo.area import ellipsoidal_area_km2
 from kuangzheng.registry import geometry
-from kuangzheng.registry.core import vocab
-from kuangzheng.registry.models import MineralRight, Zone
+from kuangzheng.registry import services as registry
+from kuangzheng.registry.core import specs
+from kuangzheng.registry.core.specs import F
 
 SUBJECTS = ("facility", "right", "zone")
-NUMBERS = {
-    "facility": (
-        "capacity",
-        "single_series_capacity",
-        "daily_capacity",
-        "cell_current_ka",
-        "ac_molten_kwh_t",
-        "ac_ingot_kwh_t",
-        "current_efficiency_pct",
-        "capital_ratio_pct",
-        "self_supply_pct",
-        "lon",
-        "lat",
-        "commissioned",
-    ),
-    "right": ("designed_scale", "elevation_top", "elevation_bottom"),
-    "zone": ("area_km2",),
+DOCUMENT = ("subject", "as_of", "record", "context", "tender")
+LISTS = {"facility": "metals", "right": "minerals", "zone": "minerals"}
+# Registry fields a what-if record does not take (who owns a planned facility is not a rule's fact).
+LEFT_OUT = {"enterprise", "external_id", "boundary"}
+# What a what-if record takes besides its registry fields.
+RECORD_EXTRAS = {
+    "facility": [],
+    "right": [],
+    "zone": [F("area_km2", "面积(km²)", "area (km²)", "float", minimum=0)],
 }
-TEXTS = {
-    "facility": ("name", "process", "coal_rank"),
-    "right": ("name", "licence_no", "coal_rank"),
-    "zone": ("name", "code"),
-}
-CHOICES = {
-    "facility": {
-        "kind": vocab.FACILITY_KINDS,
-        "project_type": vocab.PROJECT_TYPES,
-        "equipment_level": vocab.EQUIPMENT_LEVELS,
-        "mining_method": vocab.MINING_METHODS,
-        "capacity_unit": vocab.CAPACITY_UNITS,
-        "status": vocab.FACILITY_STATUS,
-    },
-    "right": {
-        "kind": vocab.RIGHT_KINDS,
-        "obtained_by": vocab.OBTAINED_BY,
-        "mining_method": vocab.MINING_METHODS,
-        "designed_scale_unit": vocab.CAPACITY_UNITS,
-        "status": vocab.RIGHT_STATES,
-    },
-    "zone": {"kind": vocab.ZONE_KINDS},
-}
-CONTEXT_FLAGS = (
-    "eia_approved",
-    "environment_consent",
-    "state_council_consent",
-    "planning_review_passed",
-    "findings",
-    "in_designated_quarry_area",
-    "integrated_agreement",
-)
-CONTEXT_NUMBERS = ("price_yuan", "mining_scale", "furnace_t", "idle_years")
+GEOMETRY = ("boundary", "corner_points")  # rights and zones: one or the other
+REPLACEMENT_PLAN = [
+    F("retired_capacity", "置换退出产能(万吨/年)", "retired capacity (10^4 t/a)", "float", minimum=0),
+    F("sources", "退出产能来源", "retired lines", "list"),  # kept for the reader; no rule reads it
+]
 AGREEMENT_CASES = (
     "state_council_project",
     "region_large_medium",
@@ -76,11 +45,62 @@ AGREEMENT_CASES = (
     "mining_right_expansion",
     "exploration_right_expansion",
 )
+AGREEMENT = ("case", "has_deep_processing", "original_licence_no", "original_boundary", "original_corner_points")
+DIVISION_CODE = re.compile(r"\d{6}")
+
+
+def record_specs(subject: str) -> list[F]:
+    """The fields a what-if record of `subject` may have (docs/check-input.md)."""
+    return [f for f in schema.fields(subject) if f.name not in LEFT_OUT] + RECORD_EXTRAS[subject]
+
+
+def record_fields(subject: str) -> tuple[str, ...]:
+    return (*(f.name for f in record_specs(subject)), *(GEOMETRY if subject != "facility" else ()))
+
+
+CONTEXT_FIELDS = (*(f.name for f in specs.CONTEXT), "replacement_plan", "agreement")
 
 
 class _Problems(list):
     def add(self, field, zh, en):
         self.append(FieldProblem(field, zh, en))
+
+    def refuse_unknown(self, data: dict, known, prefix: str) -> None:
+        """Each field not in `known` is a problem naming it and the nearest known name: a misspelt field
+        would otherwise be ignored, and the rules that need it would silently not apply."""
+        self.extend(unknown_field(f"{prefix}{key}", key, known) for key in data if key not in known)
+
+    def clean(self, fields: list[F], data: dict, prefix: str) -> dict:
+        """The given fields of `data`, cleaned by the registry's cleaner; problems named under `prefix`."""
+        known = {f.name for f in fields}
+        values, problems = specs.clean(fields, {k: v for k, v in data.items() if k in known}, _resolve, partial=True)
+        self.extend(FieldProblem(f"{prefix}{p.field}", p.zh, p.en) for p in problems)
+        return values
+
+
+def _resolve(f: F, raw):
+    """References in a what-if record: a division code (need not be in the registry), an enterprise id
+    (the holder, whose own rights are no conflict), an industrial park by its code."""
+    if f.type == "division":
+        if isinstance(raw, str) and DIVISION_CODE.fullmatch(raw):
+            return raw, None
+        return None, _bad_division(f.name)
+    if f.type == "enterprise":
+        if str(raw).isdigit():
+            return int(raw), None
+        return None, FieldProblem(f.name, "应为登记簿中的企业编号（整数）", "must be an enterprise id (an integer)")
+    if f.type == "zone":
+        found = registry.industrial_park_id(str(raw))
+        if found is None:
+            return None, FieldProblem(f.name, f"没有编号为 {raw} 的工业园区", f"no industrial park with code {raw}")
+        return found, None
+    raise ValueError(f"a what-if record has no {f.type} field")
+
+
+def _bad_division(field: str) -> FieldProblem:
+    return FieldProblem(
+        field, "应为6位行政区划代码（GB/T 2260），如 150200", "must be a 6-digit GB/T 2260 division code, e.g. 150200"
+    )
 
 
 def _date(v, field, probs) -> dt.date | None:
@@ -91,32 +111,6 @@ def _date(v, field, probs) -> dt.date | None:
     except ValueError:
         probs.add(field, f"日期格式应为 YYYY-MM-DD，实为 {v!r}", f"a date must be YYYY-MM-DD, not {v!r}")
         return None
-
-
-def _number(v, field, probs, minimum=0.0):
-    if v in (None, ""):
-        return None
-    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        probs.add(field, "应为数字", "must be a number")
-        return None
-    try:
-        x = float(v)
-    except ValueError:
-        probs.add(field, f"应为数字，实为 {v!r}", f"must be a number, not {v!r}")
-        return None
-    if minimum is not None and x < minimum:
-        probs.add(field, f"不能小于 {minimum:g}", f"must not be less than {minimum:g}")
-        return None
-    return x
-
-
-def _flag(v, field, probs):
-    if v is None:
-        return None
-    if not isinstance(v, bool):
-        probs.add(field, "应为 true 或 false", "must be true or false")
-        return None
-    return v
 
 
 def _boundary(rec: dict, field: str, probs):
@@ -137,19 +131,8 @@ def _boundary(rec: dict, field: str, probs):
     return geom
 
 
-def _division(v, field, probs):
-    if not (isinstance(v, str) and re.fullmatch(r"\d{6}", v)):
-        probs.add(
-            field,
-            "应为6位行政区划代码（GB/T 2260），如 150200",
-            "must be a 6-digit GB/T 2260 division code, e.g. 150200",
-        )
-        return None
-    return v
-
-
 def parse(data, as_of: dt.date | None = None) -> dict:
-    """Validate a what-if document. Returns {subject, as_of, record, geometry, context}; raises InvalidInput."""
+    """Validate a what-if document. Returns {subject, as_of, record, geometry, tender}; raises InvalidInput."""
     probs = _Problems()
     if not isinstance(data, dict):
         raise InvalidInput([FieldProblem("(document)", "应为 JSON 对象", "must be a JSON object")])
@@ -167,49 +150,31 @@ def parse(data, as_of: dt.date | None = None) -> dict:
     if not isinstance(ctx, dict):
         probs.add("context", "应为 JSON 对象", "must be a JSON object")
         ctx = {}
+    probs.refuse_unknown(data, DOCUMENT, "")
+    probs.refuse_unknown(raw, record_fields(subject), "record.")
+    probs.refuse_unknown(ctx, CONTEXT_FIELDS, "context.")
     when = as_of or _date(data.get("as_of"), "as_of", probs) or dt.date.today()
-    rec: dict = {"id": -1, "division": _division(raw.get("division"), "record.division", probs)}
-    for name in NUMBERS[subject]:
-        minimum = None if name in ("lon", "lat", "elevation_top", "elevation_bottom") else 0.0
-        rec[name] = _number(raw.get(name), f"record.{name}", probs, minimum)
-    for name in TEXTS[subject]:
-        rec[name] = str(raw.get(name) or "")
-    for name, choices in CHOICES[subject].items():
-        v = raw.get(name)
-        if v in (None, ""):
-            continue
-        if v not in dict(choices):
-            probs.add(
-                f"record.{name}",
-                f"取值 {v!r} 无效，应为 {', '.join(dict(choices))} 之一",
-                f"{v!r} is not valid; use one of {', '.join(dict(choices))}",
-            )
-        else:
-            rec[name] = v
-    if "kind" not in rec:
+    fields = record_specs(subject)
+    values = probs.clean(fields, raw, "record.")
+    if "division" not in raw:
+        probs.append(_bad_division("record.division"))
+    rec: dict = {"id": -1, "division": values.get("division")}
+    for f in fields:  # every field of the subject is a column: absent ones are missing data
+        v = values.get(f.name)
+        if f.type in ("float", "int", "date", "bool"):
+            rec[f.name] = v
+        elif f.type in ("str", "choice"):
+            if v or f.type == "str":
+                rec[f.name] = v or ""
+    if raw.get("kind") in (None, ""):
         probs.add("record.kind", "缺少类型", "the kind is missing")
-    lists = raw.get("metals" if subject == "facility" else "minerals")
-    if lists is not None and not (isinstance(lists, list) and all(isinstance(x, str) for x in lists)):
-        probs.add(
-            f"record.{'metals' if subject == 'facility' else 'minerals'}", "应为字符串列表", "must be a list of strings"
-        )
-        lists = []
-    rec["metals" if subject == "facility" else "minerals"] = lists or []
+    rec[LISTS[subject]] = values.get(LISTS[subject]) or []
     geom = None
     if subject == "facility":
         rec.setdefault("project_type", "new")
         if (rec["lon"] is None) != (rec["lat"] is None):
             probs.add("record.lon", "经度和纬度须同时给出", "longitude and latitude must be given together")
-        park = raw.get("park")
-        rec["park_id"] = None
-        if park:
-            z = Zone.objects.filter(code=str(park), kind="industrial_park").first()
-            if z is None:
-                probs.add("record.park", f"没有编号为 {park} 的工业园区", f"no industrial park with code {park}")
-            else:
-                rec["park_id"] = z.pk
-        if rec.get("commissioned") is not None:
-            rec["commissioned"] = int(rec["commissioned"])
+        rec["park_id"] = values.get("park")
     else:
         geom = _boundary(raw, "record", probs)
         if geom is not None:
@@ -217,25 +182,20 @@ def parse(data, as_of: dt.date | None = None) -> dict:
             rec["area_km2"] = round(float(ellipsoidal_area_km2(geom)), 4)
     if subject == "right":
         rec["status"] = rec.get("status") or "applied"
-        rec["holder_id"] = int(raw["holder"]) if str(raw.get("holder", "")).isdigit() else 0
-        rec["valid_from"] = _date(raw.get("valid_from"), "record.valid_from", probs) or when
-        rec["valid_to"] = _date(raw.get("valid_to"), "record.valid_to", probs)
+        rec["holder_id"] = values.get("holder") or 0
+        rec["valid_from"] = rec["valid_from"] or when
         rec["capacity"], rec["capacity_unit"] = rec.pop("designed_scale"), rec.pop("designed_scale_unit", "")
         rec["mining_method"] = rec.get("mining_method", "")
-        rec["first_transfer"] = _date(raw.get("first_transfer"), "record.first_transfer", probs)
-    if subject == "zone":
-        rec["release_date"] = _date(raw.get("release_date"), "record.release_date", probs)
-    for name in CONTEXT_FLAGS:
-        rec[name] = _flag(ctx.get(name), f"context.{name}", probs)
-    for name in CONTEXT_NUMBERS:
-        rec[name] = _number(ctx.get(name), f"context.{name}", probs)
+    rec.update(dict.fromkeys(f.name for f in specs.CONTEXT))  # unknown unless stated
+    rec.update(probs.clean(specs.CONTEXT, ctx, "context."))
     plan = ctx.get("replacement_plan")
     if plan is not None:
         if not isinstance(plan, dict):
             probs.add("context.replacement_plan", "应为 JSON 对象", "must be a JSON object")
         else:
-            rec["replacement_retired"] = _number(
-                plan.get("retired_capacity"), "context.replacement_plan.retired_capacity", probs
+            probs.refuse_unknown(plan, [f.name for f in REPLACEMENT_PLAN], "context.replacement_plan.")
+            rec["replacement_retired"] = probs.clean(REPLACEMENT_PLAN, plan, "context.replacement_plan.").get(
+                "retired_capacity"
             )
     agreement = ctx.get("agreement")
     if agreement is not None:
@@ -249,6 +209,7 @@ def _agreement(a, rec: dict, geom, probs) -> None:
     if not isinstance(a, dict):
         probs.add("context.agreement", "应为 JSON 对象", "must be a JSON object")
         return
+    probs.refuse_unknown(a, AGREEMENT, "context.agreement.")
     case = a.get("case")
     if case not in AGREEMENT_CASES:
         probs.add(
@@ -258,20 +219,21 @@ def _agreement(a, rec: dict, geom, probs) -> None:
         )
     rec["agreement_case"] = case or ""
     rec["obtained_by"] = "agreement"
-    rec["has_deep_processing"] = _flag(a.get("has_deep_processing"), "context.agreement.has_deep_processing", probs)
+    deep = F("has_deep_processing", "申请人有深加工项目", "the applicant has a deep-processing project", "bool")
+    rec["has_deep_processing"] = probs.clean([deep], a, "context.agreement.").get("has_deep_processing")
     if case not in ("mining_right_expansion", "exploration_right_expansion"):
         return
     original = None
     if a.get("original_licence_no"):
-        r = MineralRight.objects.filter(licence_no=str(a["original_licence_no"])).first()
-        if r is None or not r.boundary:
+        found = registry.right_boundary(str(a["original_licence_no"]))
+        if found is None:
             probs.add(
                 "context.agreement.original_licence_no",
                 "没有该许可证号的矿业权或其无边界",
                 "no right with this licence number, or it has no boundary",
             )
         else:
-            original = geometry.load(r.boundary)
+            original = geometry.load(found)
     elif a.get("original_boundary") or a.get("original_corner_points"):
         original = _boundary(
             {"boundary": a.get("original_boundary"), "corner_points": a.get("original_corner_points")},

@@ -22,7 +22,11 @@ CATALOGUE_DIR = HERE / "catalogue"
 SEEDS_DIR = HERE / "seeds"
 UNITS_FILE = HERE / "units.yaml"
 
-JURISDICTIONS = ("national", "inner_mongolia", "qinghai", "tibet")
+JURISDICTIONS_FILE = HERE / "jurisdictions.yaml"
+# code -> {zh, en, prefix}: the one list of jurisdictions (jurisdictions.yaml)
+JURISDICTION_INFO = {j["code"]: j for j in yaml.safe_load(JURISDICTIONS_FILE.read_text("utf-8"))}
+JURISDICTIONS = tuple(JURISDICTION_INFO)
+PROVINCES = {j["prefix"]: code for code, j in JURISDICTION_INFO.items() if j["prefix"]}  # GB/T 2260 prefix -> code
 KINDS = ("access_threshold", "fee", "target", "ratio_target", "deadline", "list", "zoning", "baseline", "forecast")
 COMPARISONS = (">=", "<=", ">", "<", "=", "~", "range", "in")
 ENTRY_FIELDS = (

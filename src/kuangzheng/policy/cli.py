@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import consistency as consistency_mod
 from . import export as export_mod
-from .catalogue import JURISDICTIONS, KINDS, PolicyError, build, load_catalogue, locate
+from .catalogue import JURISDICTIONS, KINDS, Entry, PolicyError, build, load_catalogue, locate
 from .validate import check as check_catalogue
 
 
@@ -24,6 +25,11 @@ def _fmt_value(e) -> str:
     if e.comparison == "range":
         return f"{e.value[0]}–{e.value[1]} {e.unit}"
     return f"{e.comparison} {e.value} {e.unit}"
+
+
+# What other packages add to `kz policy show ID` (the policy package is pure and imports none of them):
+# each takes the entry and returns extra keys. The compliance engine adds the rules that read the entry.
+SHOW_EXTRAS: list[Callable[[Entry], dict]] = []
 
 
 @click.group("policy", help="政策参数目录 / the policy catalogue")
@@ -53,6 +59,8 @@ def show(entry_id: str) -> None:
     d = e.as_dict()
     span = locate(e, cat.seeds_dir)
     d["quote_offsets"] = list(span) if span else None
+    for extra in SHOW_EXTRAS:
+        d.update(extra(e))
     click.echo(json.dumps(d, ensure_ascii=False, indent=1))
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from kuangzheng.policy.catalogue import PolicyError, load_catalogue, locate
+from kuangzheng.policy.catalogue import JURISDICTION_INFO, PolicyError, load_catalogue, locate
 
 KINDS = ["access_threshold", "fee", "target", "ratio_target", "deadline", "list", "zoning", "baseline", "forecast"]
 KIND_ZH = {
@@ -20,12 +20,7 @@ KIND_ZH = {
     "baseline": "基期统计",
     "forecast": "预测",
 }
-JURISDICTIONS = {
-    "national": ("国家", "national"),
-    "inner_mongolia": ("内蒙古", "Inner Mongolia"),
-    "qinghai": ("青海", "Qinghai"),
-    "tibet": ("西藏", "Tibet"),
-}
+JURISDICTIONS = {code: (j["zh"], j["en"]) for code, j in JURISDICTION_INFO.items()}
 
 
 def catalogue_view(request):

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
@@ -604,3 +604,32 @@ def feature(actor: Actor, name: str, obj) -> dict:
     else:
         geom = geometry.to_geojson(obj.boundary)
     return {"type": "Feature", "id": obj.pk, "geometry": geom, "properties": props}
+
+
+# ---------------------------------------------------------------- reads for sweeps and checks (compliance)
+# Unscoped, plain values: the compliance services decide who may start a sweep or a check and scope
+# what they store and show.
+
+SWEEP_MODELS = {"facility": Facility, "right": MineralRight, "zone": Zone}
+
+
+def sweep_records(kind: str, fields: tuple[str, ...]) -> list[dict]:
+    """Every facility, right or zone as a dict of the given values (ORM names, e.g. `division_id`)."""
+    return list(SWEEP_MODELS[kind].objects.values(*fields))
+
+
+def first_transfers() -> dict[int, dt.date]:
+    """Each transferred right's first transfer date, by right id."""
+    rows = RightEvent.objects.filter(kind="transferred").values("right_id").annotate(d=Min("date"))
+    return dict(rows.values_list("right_id", "d"))
+
+
+def industrial_park_id(code: str) -> int | None:
+    """The id of the industrial-park zone with this code, if there is one."""
+    return Zone.objects.filter(code=code, kind="industrial_park").values_list("pk", flat=True).first()
+
+
+def right_boundary(licence_no: str) -> bytes | None:
+    """The stored boundary (WKB) of the right with this licence number, if it has one."""
+    found = MineralRight.objects.filter(licence_no=licence_no).values_list("boundary", flat=True).first()
+    return bytes(found) if found else None

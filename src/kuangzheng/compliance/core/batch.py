@@ -9,60 +9,18 @@ import datetime as dt
 import numpy as np
 
 from . import minerals as mn
+from . import schema
 from .engine import Batch, Coded
 
-NUMBERS = (
-    "capacity",
-    "single_series_capacity",
-    "daily_capacity",
-    "cell_current_ka",
-    "ac_molten_kwh_t",
-    "ac_ingot_kwh_t",
-    "current_efficiency_pct",
-    "capital_ratio_pct",
-    "self_supply_pct",
-    "replacement_retired",
-    "mining_scale",
-    "furnace_t",
-    "area_km2",
-    "elevation_top",
-    "elevation_bottom",
-    "price_yuan",
-    "added_km2",
-    "original_km2",
-    "idle_years",
-    "lon",
-    "lat",
-)
-TEXTS = (
-    "kind",
-    "project_type",
-    "process",
-    "equipment_level",
-    "mining_method",
-    "coal_rank",
-    "capacity_unit",
-    "division",
-    "status",
-    "obtained_by",
-    "agreement_case",
-    "name",
-    "code",
-)
-FLAGS = (
-    "eia_approved",
-    "environment_consent",
-    "state_council_consent",
-    "planning_review_passed",
-    "findings",
-    "has_deep_processing",
-    "adjacent",
-    "in_designated_quarry_area",
-    "integrated_agreement",
-)
 # text columns with few distinct values, kept dictionary-encoded (engine.Coded)
-CATEGORIES = tuple(t for t in TEXTS if t not in ("name", "code")) + ("minerals",)
-DATES = ("valid_from", "valid_to", "release_date", "first_transfer", "since")
+CATEGORIES = tuple(
+    dict.fromkeys(
+        name
+        for kind in schema.KINDS
+        for name in schema.of_type(kind, "text")
+        if name not in schema.FREE_TEXT and name != "jurisdiction"
+    )
+)
 LIVE_RIGHT_STATES = ("applied", "valid", "suspended")
 
 
@@ -73,7 +31,7 @@ def _num(v):
 
 
 def _flag(v):
-    return -1 if v is None or v == "" else int(bool(v))
+    return -1 if v is None or v == "" or (not isinstance(v, bool) and v == -1) else int(bool(v))
 
 
 def _date(v):
@@ -83,45 +41,27 @@ def _date(v):
 
 
 def from_records(kind: str, records: list[dict], as_of: dt.date, catalogue=None) -> Batch:
-    """A batch of `kind` ('facility', 'right' or 'zone') from record dicts; absent fields are missing."""
+    """A batch of `kind` ('facility', 'right' or 'zone') from record dicts, one column per field of the
+    subject schema (`schema.columns`) that some record has; absent fields are missing."""
     present = set().union(*(r.keys() for r in records)) if records else set()
     cols: dict[str, np.ndarray] = {}
-    for name in NUMBERS:
-        if name in present:
-            cols[name] = np.array([_num(r.get(name)) for r in records], dtype=float)
-    for name in TEXTS:
-        if name in present:
-            values = [str(r.get(name) or "") for r in records]
-            cols[name] = Coded.encode(values) if name in CATEGORIES else np.array(values, dtype=str)
-    for name in FLAGS:
-        if name in present:
-            cols[name] = np.array([_flag(r.get(name)) for r in records], dtype=np.int8)
-    for name in DATES:
-        if name in present:
-            cols[name] = np.array([_date(r.get(name)) for r in records], dtype="datetime64[D]")
+    for name, typ in schema.columns(kind).items():
+        if name not in present or typ == "mask" or name == "minerals":
+            continue
+        values = [r.get(name) for r in records]
+        if typ == "number":
+            cols[name] = np.array([_num(v) for v in values], dtype=float)
+        elif typ == "text":
+            text = [str(v or "") for v in values]
+            cols[name] = Coded.encode(text) if name in CATEGORIES else np.array(text, dtype=str)
+        elif typ == "flag":
+            cols[name] = np.array([_flag(v) for v in values], dtype=np.int8)
+        elif typ == "date":
+            cols[name] = np.array([_date(v) for v in values], dtype="datetime64[D]")
     names = "metals" if kind == "facility" else "minerals"
     lists = [r.get(names) or [] for r in records]
     cols["minerals"] = Coded.encode(["、".join(str(x) for x in v) for v in lists])
     cols["metals_mask"] = mn.masks(mn.joined(lists))
-    for extra in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park"):
-        if extra in present:
-            cols[extra] = np.array([_flag(r.get(extra)) if r.get(extra) != -1 else -1 for r in records], dtype=np.int8)
-    for extra in (
-        "conflicts",
-        "other_holder_same_mineral_mining",
-        "in_prohibited",
-        "in_nature_reserve",
-        "in_restricted",
-        "exploration_blocks",
-        "mining_blocks",
-        "block_other_subjects",
-        "in_fragile_area",
-        "in_integrated_zone",
-        "straddles_integrated_zone",
-        "key_mining_area_km",
-    ):
-        if extra in present:
-            cols[extra] = np.array([_num(r.get(extra)) for r in records], dtype=float)
     if kind == "facility" and "commissioned" in present and "since" not in present:
         cols["since"] = commissioned_dates([_num(r.get("commissioned")) for r in records])
     ids = np.array([r.get("id", i) for i, r in enumerate(records)])

@@ -2,11 +2,12 @@
 
 A *batch* is a set of subjects of one kind (facility, right, zone) held as numpy columns; one subject
 is a batch of one, so the on-demand check and the registry sweep run the same rule code. A *rule*
-is a function over a batch that returns outcome codes (small integers) for every row at once,
-with a reason code per row, the facts it used (as columns) and the catalogue entries it read
-(as columns of entry ids). Verdict objects — facts with units, citations with quotes, explanations
-in Chinese and English, and a trace — are built only for the rows someone looks at or stores
-(`verdict`, `render`).
+is a function over a batch that gives every row a reason at once (`select`; a stable string key held
+as a small code), with the facts it used (as columns) and the catalogue entries it cites (as columns
+of entry codes); each reason it declares has one outcome, which the engine fills in. The words rules
+are written in are in `vocabulary.py`. Verdict objects — facts with units, citations with quotes,
+explanations in Chinese and English, and a trace — are built only for the rows someone looks at or
+stores (`verdict`, `render`), worded by today's rules or by the wording a sweep run kept (`wording`).
 
 Outcomes: not applicable, pass, warning, fail, missing data. Missing data is never a pass or a
 fail. "In principle" (原则上) conditions give warnings, not failures. Every number and list comes
@@ -16,52 +17,98 @@ from the policy catalogue through `kuangzheng.policy.lookup`, as of the batch's 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
+import hashlib
+import importlib.metadata
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from kuangzheng.policy import catalogue as catalogue_module
 from kuangzheng.policy.catalogue import Catalogue, Entry, ParameterNotFound, load_catalogue, to_base
 from kuangzheng.policy.lookup import param as lookup_param
+
+from . import schema
 
 NA, PASS, WARN, FAIL, MISSING = 0, 1, 2, 3, 4
 OUTCOMES = ("not_applicable", "pass", "warning", "fail", "missing_data")
 OUTCOME_ZH = ("不适用", "通过", "警示", "不通过", "数据缺失")
 OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
 
-# GB/T 2260 province prefix -> catalogue jurisdiction; anywhere else only national policy applies.
-PROVINCES = {"15": "inner_mongolia", "63": "qinghai", "54": "tibet"}
+# GB/T 2260 province prefix -> catalogue jurisdiction (policy/jurisdictions.yaml); anywhere else only
+# national policy applies.
+PROVINCES = catalogue_module.PROVINCES
 
-# Reason codes every rule shares; rule-specific reasons start at 10.
-R_NOT_SUBJECT, R_PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PRINCIPLE, R_NOT_LIVE = 0, 1, 2, 3, 4, 5, 6
+# Reasons are stable string keys (stored with every verdict, and what its wording is found by). Inside a
+# batch they are small integer codes, interned here for the process: the keys every rule shares first.
+REASON_KEYS: list[str] = ["not_subject", "pass", "fail", "missing", "not_in_force", "principle", "not_live"]
+_REASON_CODE = {key: code for code, key in enumerate(REASON_KEYS)}
+R_NOT_SUBJECT, R_PASS, R_FAIL, R_MISSING, R_NOT_IN_FORCE, R_PRINCIPLE, R_NOT_LIVE = range(7)
+
+
+def reason_code(key: str) -> int:
+    """The code standing for reason `key` in result columns (the same key, the same code)."""
+    if key not in _REASON_CODE:
+        _REASON_CODE[key] = len(REASON_KEYS)
+        REASON_KEYS.append(key)
+    return _REASON_CODE[key]
+
+
+def reason_codes(*keys: str) -> tuple[int, ...]:
+    return tuple(reason_code(k) for k in keys)
+
+
+_KEY_ARRAY: list = [np.array([], dtype=str)]
+
+
+def reason_keys(codes: np.ndarray) -> np.ndarray:
+    """Reason codes as their string keys."""
+    if len(_KEY_ARRAY[0]) != len(REASON_KEYS):
+        _KEY_ARRAY[0] = np.array(REASON_KEYS, dtype=object)
+    return _KEY_ARRAY[0][np.asarray(codes, dtype=np.intp)]
+
+
+COMMON_OUTCOMES = {
+    "not_subject": NA,
+    "pass": PASS,
+    "fail": FAIL,
+    "missing": MISSING,
+    "not_in_force": NA,
+    "principle": WARN,
+    "not_live": NA,
+}
 COMMON_REASONS = {
-    R_NOT_SUBJECT: ("该规则不适用于此对象", "the rule does not apply to this subject"),
-    R_PASS: (
+    "not_subject": ("该规则不适用于此对象", "the rule does not apply to this subject"),
+    "pass": (
         "{label}为 {value} {unit}，满足 {op} {threshold} {unit} 的要求",
         "{label_en} is {value} {unit}, meeting the requirement {op} {threshold} {unit}",
     ),
-    R_FAIL: (
+    "fail": (
         "{label}为 {value} {unit}，不满足 {op} {threshold} {unit} 的要求",
         "{label_en} is {value} {unit}, failing the requirement {op} {threshold} {unit}",
     ),
-    R_MISSING: ("缺少{label}数据，无法判断", "{label_en} is not recorded, so the rule cannot be decided"),
-    R_NOT_IN_FORCE: (
+    "missing": ("缺少{label}数据，无法判断", "{label_en} is not recorded, so the rule cannot be decided"),
+    "not_in_force": (
         "{as_of} 在该辖区（{jurisdiction}）没有有效的政策条款",
         "no policy provision applies in this jurisdiction ({jurisdiction}) on {as_of}",
     ),
-    R_PRINCIPLE: (
+    "principle": (
         "{label}为 {value} {unit}，未达到“原则上”{op} {threshold} {unit} 的要求（警示，非否决）",
         "{label_en} is {value} {unit}, short of the 'in principle' requirement {op} {threshold} {unit}"
         " (a warning, not a failure)",
     ),
-    R_NOT_LIVE: (
+    "not_live": (
         "对象已关闭、注销或失效，不再审查",
         "the subject is closed, cancelled or no longer valid; not reviewed",
     ),
 }
 
 
-JURISDICTION_NAMES = np.array(["national", *PROVINCES.values()])
+JURISDICTION_NAMES = np.array(["national", *PROVINCES.values()])  # index 0: national
 _BY_PREFIX = np.zeros(100, dtype=np.int8)
 for _i, _p in enumerate(PROVINCES, 1):
     _BY_PREFIX[int(_p)] = _i
@@ -166,16 +213,23 @@ class Batch:
     as_of: dt.date
     catalogue: Catalogue | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+    reading: Rule | None = field(default=None, repr=False)  # the rule being evaluated: it reads what it declares
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def _read(self, name: str):
+        """The column `name` (None when absent), after checking that the rule being evaluated declared it."""
+        if self.reading is not None and name not in self.reading.reads:
+            raise UndeclaredRead(f"rule {self.reading.id} reads column {name!r} but does not declare it (reads=…)")
+        return self.cols.get(name)
+
     def num(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return np.full(len(self), np.nan) if v is None else np.asarray(v, dtype=float)
 
     def text(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         if isinstance(v, Coded):
             key = ("text", name)
             if key not in self._cache:
@@ -184,8 +238,8 @@ class Batch:
         return np.full(len(self), "", dtype="<U1") if v is None else np.asarray(v, dtype=str)
 
     def coded(self, name: str) -> Coded:
-        """A text column as codes (encoded once; batches from `rules.batch.finish` come encoded)."""
-        v = self.cols.get(name)
+        """A text column as codes (encoded once; batches from `batch.finish` come encoded)."""
+        v = self._read(name)
         if isinstance(v, Coded):
             return v
         key = ("coded", name)
@@ -198,11 +252,11 @@ class Batch:
         return self._cache[key]
 
     def flag(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return np.full(len(self), -1, dtype=np.int8) if v is None else np.asarray(v, dtype=np.int8)
 
     def date(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return (
             np.full(len(self), np.datetime64("NaT"), dtype="datetime64[D]")
             if v is None
@@ -210,7 +264,7 @@ class Batch:
         )
 
     def mask(self, name: str) -> np.ndarray:
-        v = self.cols.get(name)
+        v = self._read(name)
         return np.zeros(len(self), dtype=np.uint64) if v is None else np.asarray(v, dtype=np.uint64)
 
     @property
@@ -246,14 +300,24 @@ class Batch:
     def isin(self, name: str, values: tuple) -> np.ndarray:
         """text column `name` in `values` (cached: several rules ask the same question)."""
         key = ("isin", name, values)
+        v = self._read(name)
         if key not in self._cache:
-            v = self.cols.get(name)
             self._cache[key] = v.isin(values) if isinstance(v, Coded) else np.isin(self.text(name), values)
         return self._cache[key]
 
     def eq(self, name: str, value: str) -> np.ndarray:
         """text column `name` == `value`."""
         return self.isin(name, (value,))
+
+    def check_entry(self, entry_id: str) -> None:
+        """The rule being evaluated cites catalogue entry `entry_id` by id: it must have declared it."""
+        if self.reading is not None and entry_id not in self.reading.entries:
+            raise UndeclaredRead(f"rule {self.reading.id} reads entry {entry_id!r} but does not declare it (entries=…)")
+
+    def check_param(self, name: str) -> None:
+        """The rule being evaluated looks parameter `name` up: it must have declared it."""
+        if self.reading is not None and name not in self.reading.params:
+            raise UndeclaredRead(f"rule {self.reading.id} reads parameter {name!r} but does not declare it (params=…)")
 
     @property
     def entry_table(self) -> list[str]:
@@ -268,6 +332,7 @@ class Batch:
         return index[entry_id]
 
     def entry_column(self, entry_id: str, where: np.ndarray) -> np.ndarray:
+        self.check_entry(entry_id)
         return np.where(where, np.int16(self.entry_code(entry_id)), np.int16(-1))
 
     def subset(self, idx: np.ndarray) -> Batch:
@@ -286,6 +351,47 @@ class Batch:
     def today(self) -> np.datetime64:
         return np.datetime64(self.as_of, "D")
 
+    # -- the catalogue, as a rule reads it
+
+    def param(self, names, unit: str | None = None, where: np.ndarray | None = None) -> Lookup:
+        """The value of a catalogue parameter on each row (its jurisdiction, the batch's date), in `unit`;
+        `names` may map several parameter names to the rows each one is for. See `resolve`."""
+        return resolve(self, names, unit, where)
+
+    def entry(self, entry_id: str) -> Entry:
+        """A catalogue entry the rule reads by id."""
+        self.check_entry(entry_id)
+        return self.cat().get(entry_id)
+
+    def binds(self, entry_id: str) -> np.ndarray:
+        """Rows an entry binds: its jurisdiction (national binds everywhere), on the batch's date."""
+        e = self.entry(entry_id)
+        if not e.applies_on(self.as_of):
+            return np.zeros(len(self), dtype=bool)
+        if e.jurisdiction == "national":
+            return np.ones(len(self), dtype=bool)
+        names = list(self.jur_codes[0])
+        return self.jur_mask(names.index(e.jurisdiction)) if e.jurisdiction in names else np.zeros(len(self), bool)
+
+    def cite(self, entry_id: str, where: np.ndarray) -> np.ndarray:
+        """A column citing entry `entry_id` on the rows `where` (for the verdicts' citations)."""
+        return self.entry_column(entry_id, where)
+
+    def result_of(self, rule_id: str) -> Result:
+        """Another rule's verdicts on these rows (evaluated once per batch, under its own declarations):
+        a rule that builds on another's verdict reads it here."""
+        key = ("result", rule_id)
+        if key not in self._cache:
+            r = RULES[(self.kind, rule_id)]
+            reading, self.reading = self.reading, r
+            try:
+                res = r.fn(self)
+                res.outcome = r.outcome_of(res.reason)
+            finally:
+                self.reading = reading
+            self._cache[key] = res
+        return self._cache[key]
+
     def cat(self) -> Catalogue:
         """The catalogue (loaded once per batch: loading checks the files' dates)."""
         if "catalogue" not in self._cache:
@@ -295,41 +401,78 @@ class Batch:
 
 @dataclass
 class Result:
-    """What a rule returns: one outcome and one reason per row, plus the columns it used."""
+    """What a rule returns: each row's reason (as codes; `select` makes them), the facts it used (as
+    columns) and the catalogue entries it cites (columns of entry codes, -1 where none). The outcome
+    follows from the reason — every reason a rule declares has one outcome — and the engine fills it in."""
 
-    outcome: np.ndarray
     reason: np.ndarray
     facts: dict[str, tuple[np.ndarray, str | None]] = field(default_factory=dict)
     entries: list[np.ndarray] = field(default_factory=list)
+    outcome: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n: int) -> Result:
-        return cls(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int16))
+        return cls(np.zeros(n, dtype=np.int16), outcome=np.zeros(n, dtype=np.int8))
 
-    def set(self, where: np.ndarray, outcome: int, reason: int) -> None:
-        """Set outcome and reason where `where` holds (later calls override earlier ones)."""
-        put(self.outcome, where, outcome)
-        put(self.reason, where, reason)
+    def gave(self, key: str) -> np.ndarray:
+        """Rows given reason `key`."""
+        return self.reason == reason_code(key)
 
-
-def put(arr: np.ndarray, where: np.ndarray, value: int) -> None:
-    """arr[where] = value for an integer array, without branches: on a mask that mixes True and False
-    at random, a boolean-index assignment costs about 30 times as much (branch mispredictions)."""
-    w = np.asarray(where, dtype=bool)
-    arr ^= (arr ^ arr.dtype.type(value)) & -w.astype(arr.dtype)
+    @property
+    def decided(self) -> np.ndarray:
+        """Rows with a pass, a warning or a fail (neither not applicable nor missing data)."""
+        return np.isin(self.outcome, (PASS, WARN, FAIL))
 
 
-def choose(cases: list[np.ndarray], outcomes: list[int], reasons: list[int], default: tuple[int, int]):
-    """(outcome, reason) per row from the first case that holds, as np.select would, but computing a
-    small case number once (branch-free) and reading both columns from tables."""
-    n = len(cases[0])
+def select(*cases: tuple, default: str) -> np.ndarray:
+    """Each row's reason: the one written beside the first condition that holds on the row, else
+    `default` — OpenFisca's `select`, with each reason next to its condition. Conditions may be arrays
+    or single booleans. Computed without branches (a case number per row, then one table read): on
+    masks that mix True and False at random, boolean-index assignment is many times slower."""
+    n = max((len(c) for c, _ in cases if np.ndim(c)), default=0)
     case = np.full(n, len(cases), dtype=np.int8)
     for i in range(len(cases) - 1, -1, -1):
-        put(case, cases[i], i)
-    return (
-        np.array([*outcomes, default[0]], dtype=np.int8).take(case),
-        np.array([*reasons, default[1]], dtype=np.int16).take(case),
-    )
+        holds = np.broadcast_to(np.asarray(cases[i][0], dtype=bool), (n,))
+        case ^= (case ^ np.int8(i)) & -holds.astype(np.int8)
+    return np.array([*(reason_code(k) for _, k in cases), reason_code(default)], dtype=np.int16).take(case)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason a rule can give: the outcome it means, and its wording (format fields are fact names)."""
+
+    outcome: int
+    zh: str
+    en: str
+
+
+def passes(zh: str, en: str) -> Reason:
+    return Reason(PASS, zh, en)
+
+
+def warns(zh: str, en: str) -> Reason:
+    return Reason(WARN, zh, en)
+
+
+def fails(zh: str, en: str) -> Reason:
+    return Reason(FAIL, zh, en)
+
+
+def missing(zh: str, en: str) -> Reason:
+    return Reason(MISSING, zh, en)
+
+
+def not_applicable(zh: str, en: str) -> Reason:
+    return Reason(NA, zh, en)
+
+
+class RuleDeclarationError(Exception):
+    """A rule declares a column the subject schema does not have, or a catalogue parameter or entry the
+    catalogue does not have: raised when the rule is registered, i.e. when the rules are imported."""
+
+
+class UndeclaredRead(Exception):
+    """A rule read a column, parameter or entry it did not declare (raised while it is evaluated)."""
 
 
 @dataclass(frozen=True)
@@ -344,12 +487,58 @@ class Rule:
     labels: dict = field(default_factory=dict)  # fact name -> (zh, en)
     derive: Callable[[dict], dict] | None = None  # facts -> extra text facts (codes spelt out for people)
     applies: Callable[[Batch], np.ndarray] | None = None  # rows the rule can concern; the rest are n/a
+    reads: frozenset = frozenset()  # the columns it reads (subject schema, `schema.py`)
+    params: tuple = ()  # the catalogue parameters it looks up by name
+    entries: tuple = ()  # the catalogue entries it reads by id
+    outcomes: dict = field(default_factory=dict)  # reason key -> outcome (the shared reasons' included)
 
-    def reason_text(self, code: int) -> tuple[str, str]:
-        return self.reasons.get(code) or COMMON_REASONS.get(code) or ("", "")
+    def reason_text(self, key: str) -> tuple[str, str]:
+        return self.reasons.get(key) or COMMON_REASONS.get(key) or ("", "")
+
+    def outcome_table(self) -> np.ndarray:
+        """Outcome by reason code (UNDECLARED where the rule declares no such reason)."""
+        key = (self.subject, self.id, len(REASON_KEYS))
+        if key not in _OUTCOME_TABLES:
+            table = np.full(len(REASON_KEYS), UNDECLARED, dtype=np.int8)
+            for reason, outcome in self.outcomes.items():
+                table[reason_code(reason)] = outcome
+            _OUTCOME_TABLES[key] = table
+        return _OUTCOME_TABLES[key]
+
+    def outcome_of(self, reason: np.ndarray) -> np.ndarray:
+        out = self.outcome_table().take(reason)
+        if len(out) and out.max() == UNDECLARED:
+            key = REASON_KEYS[int(reason[np.argmax(out == UNDECLARED)])]
+            raise UndeclaredRead(f"rule {self.id} gives reason {key!r} but does not declare it (reasons=…)")
+        return out
 
 
 RULES: dict[tuple[str, str], Rule] = {}  # (subject kind, rule id) -> rule
+UNDECLARED = 127
+_OUTCOME_TABLES: dict = {}
+ALWAYS_READ = ("division", "jurisdiction", "live")  # the engine reads these for every rule
+
+
+def _nearest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_declaration(
+    rule_id: str, kinds: tuple[str, ...], reads, params, entries, catalogue: Catalogue | None = None
+) -> None:
+    """Every declared column is in the schema of one of the rule's subject kinds, every parameter and
+    entry is in the catalogue; otherwise RuleDeclarationError naming each unknown name."""
+    cat = catalogue or load_catalogue()
+    columns = set().union(*(schema.columns(k) for k in kinds))
+    names = {e.param for e in cat.entries if e.param}
+    problems = [
+        f"column {c!r} is not in the {'/'.join(kinds)} schema{_nearest(c, columns)}" for c in reads if c not in columns
+    ]
+    problems += [f"parameter {p!r} is not in the catalogue{_nearest(p, names)}" for p in params if p not in names]
+    problems += [f"entry {e!r} is not in the catalogue{_nearest(e, cat.by_id)}" for e in entries if e not in cat.by_id]
+    if problems:
+        raise RuleDeclarationError(f"rule {rule_id}: " + "; ".join(problems))
 
 
 def rule(
@@ -361,24 +550,72 @@ def rule(
     labels: dict | None = None,
     derive: Callable[[dict], dict] | None = None,
     applies: Callable[[Batch], np.ndarray] | None = None,
+    *,
+    reads: tuple[str, ...],
+    params: tuple[str, ...] = (),
+    entries: tuple[str, ...] = (),
 ):
-    """Register a rule function `fn(batch) -> Result` for one or several subject kinds. With `applies`,
-    the engine hands the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
+    """Register a rule function `fn(batch) -> Result` for one or several subject kinds. `reads`, `params`
+    and `entries` declare the columns, catalogue parameters and catalogue entries it reads: checked
+    here (RuleDeclarationError) and while it runs (UndeclaredRead). With `applies`, the engine hands
+    the rule only the rows it can concern (a cheap first cut, e.g. by kind)."""
+    kinds = (subject,) if isinstance(subject, str) else tuple(subject)
+    check_declaration(id, kinds, reads, params, entries)
+    outcomes = dict(COMMON_OUTCOMES)
+    texts = {}
+    for key, said in (reasons or {}).items():
+        if isinstance(said, Reason):
+            if outcomes.get(key, said.outcome) != said.outcome:
+                raise RuleDeclarationError(f"rule {id}: the shared reason {key!r} means {OUTCOMES[outcomes[key]]}")
+            outcomes[key], texts[key] = said.outcome, (said.zh, said.en)
+        elif key in COMMON_OUTCOMES:  # the shared reason, reworded for this rule
+            texts[key] = tuple(said)
+        else:
+            raise RuleDeclarationError(f"rule {id}: reason {key!r} needs an outcome (passes, fails, warns …)")
+    reason_codes(*outcomes)  # every declared reason has its code before any table is built
 
     def wrap(fn):
-        for kind in (subject,) if isinstance(subject, str) else subject:
+        for kind in kinds:
             RULES[(kind, id)] = Rule(
-                id, kind, mechanism, title[0], title[1], fn, reasons or {}, labels or {}, derive, applies
+                id,
+                kind,
+                mechanism,
+                title[0],
+                title[1],
+                fn,
+                texts,
+                labels or {},
+                derive,
+                applies,
+                frozenset(reads) | frozenset(ALWAYS_READ),
+                tuple(params),
+                tuple(entries),
+                outcomes,
             )
         return fn
 
     return wrap
 
 
-def get_rule(kind: str, rule_id: str) -> Rule:
-    from . import rules as _rules  # noqa: F401  (registers the rule functions)
+def load_rules() -> dict[tuple[str, str], Rule]:
+    """Every registered rule (importing the rule modules registers them)."""
+    from . import rules as _rules  # noqa: F401
 
-    return RULES[(kind, rule_id)]
+    return RULES
+
+
+def rules_reading(entry: Entry) -> list[tuple[Rule, list[str]]]:
+    """The rules that read a catalogue entry — by its id, or by its parameter — with their subject kinds:
+    from a clause to its code."""
+    found: dict[str, tuple[Rule, list[str]]] = {}
+    for (kind, rule_id), r in load_rules().items():
+        if entry.id in r.entries or (entry.param and entry.param in r.params):
+            found.setdefault(rule_id, (r, []))[1].append(kind)
+    return list(found.values())
+
+
+def get_rule(kind: str, rule_id: str) -> Rule:
+    return load_rules()[(kind, rule_id)]
 
 
 # ------------------------------------------------------------------ catalogue access, column-wise
@@ -414,6 +651,10 @@ class Lookup:
     def symbols(self) -> np.ndarray:
         return OP_SYMBOLS[self.op]
 
+    def met_by(self, values: np.ndarray) -> np.ndarray:
+        """values meet the requirement on each row, by the entry's own comparison (False where unknown)."""
+        return compare(values, self.op, self.value, self.ops)
+
 
 _ENTRY_CACHE: dict = {}
 
@@ -421,6 +662,7 @@ _ENTRY_CACHE: dict = {}
 def entry_for(batch: Batch, name: str, jurisdiction: str) -> Entry | None:
     """The entry governing `name` in a jurisdiction on the batch's date, or None if none applies.
     Cached per catalogue object (the catalogue is reloaded when its files change)."""
+    batch.check_param(name)
     cat = batch.cat()
     key = (name, jurisdiction, batch.as_of, id(cat))
     if key not in _ENTRY_CACHE:
@@ -451,6 +693,8 @@ def resolve(batch: Batch, names, unit: str | None, where: np.ndarray | None = No
     n = len(batch)
     where = np.ones(n, dtype=bool) if where is None else where
     groups = {names: where} if isinstance(names, str) else {k: v & where for k, v in names.items()}
+    for name in groups:  # declared or not, whether or not a row needs it
+        batch.check_param(name)
     out = Lookup.empty(n)
     jur_names = batch.jur_codes[0]
     for name, rows in groups.items():
@@ -495,30 +739,23 @@ def threshold_result(
     names,
     unit: str | None,
     fact: str,
-    principle_warns: bool = True,
 ) -> Result:
-    """The common shape of an access threshold: pass / fail (warning when 原则上) / missing / not in force."""
-    n = len(batch)
-    res = Result.empty(n)
-    lk = resolve(batch, names, unit, applies)
-    idx = np.flatnonzero(applies)  # the work is done on the rows the rule applies to only
-    v, found = values[idx], lk.found[idx]
-    ok = compare(v, lk.op[idx], lk.value[idx], lk.ops)
-    known = ~np.isnan(v)
-    soft = lk.principle[idx] & principle_warns
-    code, reason = choose(
-        [~found, ~known, ok, soft],
-        [NA, MISSING, PASS, WARN],
-        [R_NOT_IN_FORCE, R_MISSING, R_PASS, R_PRINCIPLE],
-        (FAIL, R_FAIL),
+    """The common shape of an access threshold: the value meets the catalogue's requirement (its own
+    comparison) or not; short of an "in principle" (原则上) requirement is a warning, not a failure."""
+    requirement = batch.param(names, unit, applies)
+    reason = select(
+        (~applies, "not_subject"),
+        (~requirement.found, "not_in_force"),
+        (np.isnan(values), "missing"),
+        (requirement.met_by(values), "pass"),
+        (requirement.principle, "principle"),
+        default="fail",
     )
-    res.outcome[idx] = code
-    res.reason[idx] = reason
-    res.facts[fact] = (values, unit)
-    res.facts["threshold"] = (lk.value, unit)
-    res.facts["op"] = (lk.symbols, None)
-    res.entries.append(lk.entry)
-    return res
+    return Result(
+        reason,
+        facts={fact: (values, unit), "threshold": (requirement.value, unit), "op": (requirement.symbols, None)},
+        entries=[requirement.entry],
+    )
 
 
 # ------------------------------------------------------------------ evaluation
@@ -555,6 +792,11 @@ class Evaluation:
 
     @property
     def reason(self) -> np.ndarray:
+        """Each row's reason as its string key."""
+        return reason_keys(self._spread()[1])
+
+    @property
+    def reason_codes(self) -> np.ndarray:
         return self._spread()[1]
 
     def position(self, i: int) -> int:
@@ -578,8 +820,7 @@ class Evaluation:
 def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str] | None = None) -> list[Evaluation]:
     """Run every applicable rule over every batch, column-wise. Rows whose `live` flag is 0
     (closed facilities, cancelled rights…) are not applicable to any rule."""
-    from . import rules as _rules  # noqa: F401  (registers the rule functions)
-
+    load_rules()
     batches = list(batches.values()) if isinstance(batches, dict) else list(batches)
     wanted = set(rule_ids) if rule_ids is not None else None
     out = []
@@ -589,17 +830,19 @@ def evaluate(batches: dict[str, Batch] | Iterable[Batch], rule_ids: Iterable[str
         for r in RULES.values():
             if r.subject != batch.kind or (wanted is not None and r.id not in wanted):
                 continue
+            batch.reading = r
             applies, rows, sub = _rows_for(batch, r.applies, dead)
             if sub is None:  # all rows, or most: slicing would cost more than it saves
-                res = r.fn(batch)
+                res = batch.result_of(r.id)
                 if applies is not None:
                     outside = np.flatnonzero(~applies)
                     res.outcome[outside], res.reason[outside] = NA, R_NOT_SUBJECT
                 res.outcome[dead_rows], res.reason[dead_rows] = NA, R_NOT_LIVE
                 out.append(Evaluation(r, batch, res))
             else:
-                res = r.fn(sub) if len(rows) else Result.empty(0)
+                res = sub.result_of(r.id) if len(rows) else Result.empty(0)
                 out.append(Evaluation(r, batch, res, rows, dead_rows))
+            batch.reading = None
     return out
 
 
@@ -651,7 +894,7 @@ def verdict(ev: Evaluation, i: int) -> dict:
         ev.batch.kind,
         plain_value(ev.batch.ids[i]),
         int(ev.outcome[i]),
-        int(ev.reason[i]),
+        REASON_KEYS[int(ev.reason_codes[i])],
         facts,
         entries,
         ev.batch.as_of,
@@ -674,23 +917,97 @@ def _fmt(v):
     return str(v)
 
 
+def rule_wording(r: Rule) -> dict:
+    """What a rule's verdicts are worded with: title, mechanism, its own reasons, fact labels (JSON)."""
+    return {
+        "title": [r.title_zh, r.title_en],
+        "mechanism": r.mechanism,
+        "reasons": {k: list(v) for k, v in r.reasons.items()},
+        "labels": {k: list(v) for k, v in r.labels.items()},
+    }
+
+
+def citation(e: Entry) -> dict:
+    return {
+        "id": e.id,
+        "doc": e.doc,
+        "param": e.param,
+        "comparison": e.comparison,
+        "value": list(e.value) if isinstance(e.value, tuple) else e.value,
+        "unit": e.unit,
+        "effective": e.effective.isoformat(),
+        "until": e.until and e.until.isoformat(),
+        "deadline": e.deadline and e.deadline.isoformat(),
+        "principle": e.principle,
+        "quote": e.quote,
+    }
+
+
+def wording(rules: Iterable[Rule], entry_ids: Iterable[str], catalogue: Catalogue | None = None) -> dict:
+    """Everything verdicts are rendered with besides their stored facts: the rules' wording, the shared
+    reasons' wording and the cited catalogue entries. A sweep run keeps it, so its verdicts render
+    with the words they were produced with, whatever the code and the catalogue say later."""
+    cat = catalogue or load_catalogue()
+    return {
+        "common": {k: list(v) for k, v in COMMON_REASONS.items()},
+        "rules": {f"{r.subject}:{r.id}": rule_wording(r) for r in sorted(rules, key=lambda r: (r.subject, r.id))},
+        "citations": {eid: citation(cat.by_id[eid]) for eid in sorted(set(entry_ids)) if eid in cat.by_id},
+    }
+
+
+def digest(obj) -> str:
+    """sha256 of an object's canonical JSON."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_DIGESTS: dict = {}
+
+
+def catalogue_digest(catalogue: Catalogue | None = None) -> str:
+    """The catalogue's content hash (its files as parsed): what a sweep run records it ran with."""
+    cat = catalogue or load_catalogue()
+    if id(cat) not in _DIGESTS:
+        if len(_DIGESTS) > 16:
+            _DIGESTS.clear()
+        _DIGESTS[id(cat)] = (digest(cat.raw), cat)  # holding the catalogue keeps its id from being reused
+    return _DIGESTS[id(cat)][0]
+
+
+@functools.cache
+def code_version() -> str:
+    """The package version and a hash of the compliance core's sources (engine, schema, rules…): it
+    changes whenever the code that decides verdicts changes."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(here.rglob("*.py")):
+        h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes())
+    try:
+        version = importlib.metadata.version("kuangzheng")
+    except importlib.metadata.PackageNotFoundError:
+        version = "0"
+    return f"{version}+{h.hexdigest()[:12]}"
+
+
 def render(
     rule_id: str,
     kind: str,
     subject_id,
     outcome: int,
-    reason: int,
+    reason: str,
     facts: dict,
     entry_ids: list[str],
     as_of: dt.date,
     catalogue: Catalogue | None = None,
+    words: dict | None = None,
 ) -> dict:
-    """A verdict a regulator can defend: outcome, facts with units, citations, explanation, trace."""
-    r = get_rule(kind, rule_id)
-    cat = catalogue or load_catalogue()
+    """A verdict a regulator can defend: outcome, facts with units, citations, explanation, trace.
+    Worded from `words` (a `wording` a run kept) when given, else from today's rule and catalogue."""
+    words = words or wording([get_rule(kind, rule_id)], entry_ids, catalogue)
+    w = words["rules"][f"{kind}:{rule_id}"]
     values = _Fill({k: _fmt(v[0]) for k, v in facts.items()})
     main = next((k for k in facts if k not in ("threshold", "op", "jurisdiction")), None)
-    zh_label, en_label = r.labels.get(main, (main or "", main or ""))
+    zh_label, en_label = w["labels"].get(main, (main or "", main or ""))
     values.update(
         label=zh_label,
         label_en=en_label,
@@ -698,29 +1015,10 @@ def render(
         value=values[main] if main else "—",
         unit=(facts.get(main) or [None, None])[1] or "",
     )
-    zh, en = r.reason_text(reason)
-    citations = []
-    for eid in entry_ids:
-        e = cat.by_id.get(eid)
-        if e is None:
-            continue
-        citations.append(
-            {
-                "id": e.id,
-                "doc": e.doc,
-                "param": e.param,
-                "comparison": e.comparison,
-                "value": list(e.value) if isinstance(e.value, tuple) else e.value,
-                "unit": e.unit,
-                "effective": e.effective.isoformat(),
-                "until": e.until and e.until.isoformat(),
-                "deadline": e.deadline and e.deadline.isoformat(),
-                "principle": e.principle,
-                "quote": e.quote,
-            }
-        )
+    zh, en = w["reasons"].get(reason) or words["common"].get(reason) or ("", "")
+    citations = [words["citations"][eid] for eid in entry_ids if eid in words["citations"]]
     trace = [
-        f"rule {r.id} ({r.mechanism}) on {kind} {subject_id}, as of {as_of.isoformat()}, "
+        f"rule {rule_id} ({w['mechanism']}) on {kind} {subject_id}, as of {as_of.isoformat()}, "
         f"jurisdiction {values['jurisdiction']}"
     ]
     trace += [
@@ -732,9 +1030,9 @@ def render(
     trace += [f"fact {k} = {_fmt(v[0])}{' ' + v[1] if v[1] else ''}" for k, v in facts.items() if k != "jurisdiction"]
     trace.append(f"reason {reason} -> {OUTCOMES[outcome]}")
     return {
-        "rule": r.id,
-        "mechanism": r.mechanism,
-        "title": {"zh": r.title_zh, "en": r.title_en},
+        "rule": rule_id,
+        "mechanism": w["mechanism"],
+        "title": {"zh": w["title"][0], "en": w["title"][1]},
         "subject": {"kind": kind, "id": subject_id},
         "as_of": as_of.isoformat(),
         "outcome": OUTCOMES[outcome],

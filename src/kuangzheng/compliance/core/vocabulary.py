@@ -1,26 +1,72 @@
-"""Helpers the rule modules share: subject selection, entries by id, flags as outcomes."""
+"""The words rules are written in, so that a rule reads like the clause it implements.
+
+A rule is a function over a batch of subjects (numpy columns). It names the rows the clause concerns,
+reads the catalogue's requirement for each row (`b.param`, `b.entry`, `b.binds`), and gives each row a
+reason with `select` — OpenFisca's formula style: each reason beside its condition, the first that holds
+wins — then returns the facts it used and the entries it cites. Each reason is declared once with the
+outcome it means (`passes`, `warns`, `fails`, `missing`, `not_applicable`); the shared ones
+(`not_subject`, `not_in_force`, `pass`, `fail`, `missing`, `principle`) need no declaration:
+
+    @rule("al.capacity_replacement", "facility", "M27", (…), reads=(…), params=(REPLACEMENT,),
+          reasons={"short": fails("置换退出产能…少于新增产能…", "retired capacity … is less than …")})
+    def capacity_replacement(b):
+        \"\"\"(the clause, quoted from the catalogue)\"\"\"
+        project = of_kind(b, "al_line") & is_project(b)
+        replacement = b.param(REPLACEMENT, where=project)
+        new, retired = b.num("capacity"), b.num("replacement_retired")
+        return Result(
+            select(
+                (~project, "not_subject"),
+                (~replacement.found, "not_in_force"),
+                (np.isnan(new) | np.isnan(retired), "missing"),
+                (retired >= new, "pass"),
+                default="short",
+            ),
+            facts={"replacement_retired": (retired, "10^4 t/a"), "capacity": (new, "10^4 t/a")},
+            entries=[replacement.entry],
+        )
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from kuangzheng.policy.catalogue import Entry
-
 from .engine import (
-    FAIL,
-    MISSING,
-    NA,
-    PASS,
-    R_FAIL,
-    R_MISSING,
-    R_NOT_IN_FORCE,
-    R_PASS,
     Batch,
     Lookup,
     Result,
     compare,
-    resolve,
+    const,
+    fails,
+    missing,
+    not_applicable,
+    passes,
+    rule,
+    select,
+    threshold_result,
+    warns,
 )
+
+__all__ = [
+    "Batch",
+    "Lookup",
+    "Result",
+    "compare",
+    "const",
+    "fails",
+    "flag_result",
+    "floors_held",
+    "in_window",
+    "is_project",
+    "missing",
+    "not_applicable",
+    "of_kind",
+    "passes",
+    "rule",
+    "select",
+    "threshold_result",
+    "warns",
+]
 
 PROJECT_TYPES = ("new", "retrofit", "expansion")
 
@@ -34,70 +80,48 @@ def is_project(batch: Batch) -> np.ndarray:
     return batch.isin("project_type", PROJECT_TYPES)
 
 
-def in_force(res: Result, applies: np.ndarray, bound: np.ndarray) -> np.ndarray:
-    """Rows the rule concerns where no provision binds are not applicable; returns the rows it decides."""
-    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
-    return applies & bound
-
-
-def entry(batch: Batch, entry_id: str) -> Entry:
-    return batch.cat().get(entry_id)
-
-
-def entry_rows(batch: Batch, entry_id: str, on=None) -> np.ndarray:
-    """Rows an entry (read by id) binds: its jurisdiction (national binds everywhere) and its dates."""
-    e = entry(batch, entry_id)
-    if not e.applies_on(on or batch.as_of):
-        return np.zeros(len(batch), dtype=bool)
-    if e.jurisdiction == "national":
-        return np.ones(len(batch), dtype=bool)
-    names = list(batch.jur_codes[0])
-    return batch.jur_mask(names.index(e.jurisdiction)) if e.jurisdiction in names else np.zeros(len(batch), dtype=bool)
-
-
-def entry_col(batch: Batch, entry_id: str, where: np.ndarray) -> np.ndarray:
-    return batch.entry_column(entry_id, where)
-
-
-def flag_result(
-    batch: Batch, applies: np.ndarray, bound: np.ndarray, bad_flag: np.ndarray, fact: str, *entry_ids: str
-) -> Result:
-    """A yes/no fact where 1 means the requirement is broken: fail on 1, pass on 0, missing on -1."""
-    res = Result.empty(len(batch))
-    live = in_force(res, applies, bound)
-    res.set(live & (bad_flag == 0), PASS, R_PASS)
-    res.set(live & (bad_flag == 1), FAIL, R_FAIL)
-    res.set(live & (bad_flag < 0), MISSING, R_MISSING)
-    res.facts[fact] = (np.where(bad_flag < 0, None, bad_flag == 1).astype(object), None)
-    res.entries += [entry_col(batch, e, live) for e in entry_ids]
-    return res
-
-
 def in_window(dates: np.ndarray, start, end) -> np.ndarray:
     """start <= date < end (NaT is never inside)."""
     d = np.asarray(dates, dtype="datetime64[D]")
     return (d >= np.datetime64(start, "D")) & (d < np.datetime64(end, "D"))
 
 
-def floor_lookups(b: Batch, by_metal: dict[str, tuple[np.ndarray, str]], unit: str) -> dict[str, Lookup]:
-    """Each metal's floor (read with its comparison) on the rows of that metal."""
-    return {metal: resolve(b, name, unit, rows) for metal, (rows, name) in by_metal.items()}
+def flag_result(
+    batch: Batch, applies: np.ndarray, bound: np.ndarray, broken: np.ndarray, fact: str, *entry_ids: str
+) -> Result:
+    """A yes/no fact where 1 means the requirement is broken: fail on 1, pass on 0, missing on -1."""
+    reason = select(
+        (~applies, "not_subject"),
+        (~bound, "not_in_force"),
+        (broken == 1, "fail"),
+        (broken == 0, "pass"),
+        default="missing",
+    )
+    return Result(
+        reason,
+        facts={fact: (np.where(broken < 0, None, broken == 1).astype(object), None)},
+        entries=[batch.cite(e, applies & bound) for e in entry_ids],
+    )
 
 
-def held_to_all(values: np.ndarray, lks: dict[str, Lookup]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Lookup]:
-    """(meets every floor that binds, meets none, some floor binds, the highest floor per row): for a
-    subject of several metals whose floors differ."""
+def floors_held(
+    batch: Batch, values: np.ndarray, by_metal: dict[str, tuple[np.ndarray, str]], unit: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Lookup, dict[str, Lookup]]:
+    """For a subject of several metals whose floors differ (one plant, one capacity): each metal's floor
+    (read with its comparison) on the rows of that metal; then (meets every floor that binds, meets
+    none, some floor binds, the highest floor per row, the floors by metal)."""
+    floors = {metal: batch.param(name, unit, rows) for metal, (rows, name) in by_metal.items()}
     n = len(values)
     meets_all, meets_none, bound = np.ones(n, dtype=bool), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     top = Lookup.empty(n)
-    for lk in lks.values():
-        ok = compare(values, lk.op, lk.value, lk.ops)
-        meets_all &= ~lk.found | ok
-        meets_none &= ~lk.found | ~ok
-        bound |= lk.found
-        higher = lk.found & (np.isnan(top.value) | (lk.value > top.value))
+    for floor in floors.values():
+        ok = floor.met_by(values)
+        meets_all &= ~floor.found | ok
+        meets_none &= ~floor.found | ~ok
+        bound |= floor.found
+        higher = floor.found & (np.isnan(top.value) | (floor.value > top.value))
         for col in ("value", "op", "entry", "principle"):
-            getattr(top, col)[higher] = getattr(lk, col)[higher]
-        top.ops |= lk.ops
+            getattr(top, col)[higher] = getattr(floor, col)[higher]
+        top.ops |= floor.ops
     known = ~np.isnan(values)
-    return meets_all & bound & known, meets_none & bound & known, bound, top
+    return meets_all & bound & known, meets_none & bound & known, bound, top, floors

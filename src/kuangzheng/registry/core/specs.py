@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from kuangzheng.errors import FieldProblem
+from kuangzheng.errors import FieldProblem, unknown_field
 
 from . import vocab
 from .codes import credit_code_problem
@@ -22,9 +22,7 @@ class F:
     name: str
     zh: str
     en: str
-    type: str = (
-        "str"  # str | int | float | date | choice | list | json | division | enterprise | zone | facility | geometry
-    )
+    type: str = "str"  # str | int | float | bool | date | choice | list | json | division | enterprise | zone | facility | geometry
     required: bool = False
     choices: tuple = ()
     max_length: int | None = None
@@ -156,6 +154,28 @@ ZONE = [
     F("boundary", "边界", "boundary", "geometry"),
 ]
 
+# Facts about a subject that the registry does not keep but a check may state (the what-if document's
+# `context`, docs/check-input.md). The compliance engine reads them under these names; with the
+# records above they are the one subject schema (compliance/core/schema.py derives its columns).
+CONTEXT = [
+    F("eia_approved", "已通过环境影响评估", "EIA passed", "bool"),
+    F("environment_consent", "已征得环保部门同意", "environment department's consent", "bool"),
+    F(
+        "state_council_consent",
+        "已经国务院授权的有关主管部门同意",
+        "consent of a State Council-authorised department",
+        "bool",
+    ),
+    F("planning_review_passed", "已通过规划论证与审查", "planning argument and review passed", "bool"),
+    F("findings", "有找矿成果", "exploration findings", "bool"),
+    F("in_designated_quarry_area", "位于集中开采区或备选开采区", "in a designated quarry area", "bool"),
+    F("integrated_agreement", "依整装勘查协议持有", "held under an integrated-exploration agreement", "bool"),
+    F("price_yuan", "出让价款(元)", "transfer price (yuan)", "float", minimum=0),
+    F("mining_scale", "配套采矿规模(万吨/年)", "supplying mines' scale (10^4 t/a)", "float", minimum=0),
+    F("furnace_t", "反射炉炉容(吨)", "reverberatory furnace size (t)", "float", minimum=0),
+    F("idle_years", "未勘查年数", "years held without exploring", "float", minimum=0),
+]
+
 EVENT = [
     F("kind", "变更事项", "event", "choice", required=True, choices=_choices(vocab.RIGHT_EVENTS)),
     F("date", "日期", "date", "date", required=True),
@@ -197,6 +217,10 @@ def _one(f: F, raw, resolve):
             return v, None
         if f.type == "date":
             return (raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw).strip())), None
+        if f.type == "bool":
+            if isinstance(raw, bool):
+                return raw, None
+            return None, FieldProblem(f.name, f"「{f.zh}」应为 true 或 false", f"'{f.en}' must be true or false")
         if f.type == "choice":
             v = str(raw).strip()
             if v not in f.choices:
@@ -225,7 +249,7 @@ def clean(specs: list[F], data: dict, resolve, partial: bool = False) -> tuple[d
     """Clean `data` against `specs`. With `partial`, only the keys present are cleaned (an update).
     `resolve(f, raw)` turns references (division, enterprise, zone, geometry) into objects."""
     known = {f.name for f in specs}
-    problems = [FieldProblem(k, f"未知字段「{k}」", f"unknown field '{k}'") for k in data if k not in known]
+    problems = [unknown_field(k, k, known) for k in data if k not in known]
     out = {}
     for f in specs:
         if partial and f.name not in data:

@@ -20,8 +20,7 @@ import re
 import numpy as np
 
 from .. import minerals as mn
-from ..engine import FAIL, MISSING, PASS, R_MISSING, R_PASS, WARN, Batch, Result, compare, const, resolve, rule
-from ..vocabulary import entry, entry_rows, in_force, of_kind
+from ..vocabulary import Batch, Result, const, fails, missing, of_kind, rule, select, warns
 from .mine_scale import annual_scale
 
 # entry id -> (metal keys the item is listed under, keywords from the item's wording)
@@ -69,7 +68,6 @@ SCALE_FLOORS = (
     ("aluminium", "再生", "al.recycled_reverberatory_capacity_min", "furnace_t", "t"),
 )
 KINDS = ("smelter", "al_line", "refinery", "processing_plant")
-R_LISTED, R_DUE, R_FURNACE, R_SCALE = 10, 11, 12, 13
 METAL_ZH = {"aluminium": "铝", "lead": "铅", "copper": "铜"}
 
 
@@ -119,36 +117,42 @@ def _derive(facts: dict) -> dict:
     "M37",
     ("落后产能淘汰目录", "Backward-capacity elimination catalogue"),
     reasons={
-        R_PASS: (
+        "pass": (
             "未见落后产能淘汰目录所列工艺或设备（工艺：{process}；槽电流：{cell_current_ka} kA）",
             "nothing on the elimination catalogue (process: {process}; cell current: {cell_current_ka} kA)",
         ),
-        R_LISTED: ("属于落后产能淘汰目录：{matched}", "on the backward-capacity elimination catalogue: {matched}"),
-        R_DUE: (
+        "listed": fails("属于落后产能淘汰目录：{matched}", "on the backward-capacity elimination catalogue: {matched}"),
+        "listed_due": warns(
             "属于落后产能淘汰目录，须在 {deadline} 前淘汰：{matched}",
             "on the elimination catalogue, to be eliminated by {deadline}: {matched}",
         ),
-        R_FURNACE: (
+        "no_furnace_size": missing(
             "再生金属反射炉未记录炉容（吨），无法对照目录",
             "the recycled-metal reverberatory furnace's size (t) is not recorded, so the catalogue cannot be applied",
         ),
-        R_SCALE: (
+        "no_recycled_scale": missing(
             "再生金属项目未记录以万吨/年或吨/年计的产能，无法对照目录的规模下限",
             "the recycled-metal plant's capacity is not recorded in 10^4 t/a or t/a, so the "
             "catalogue's scale floor cannot be applied",
         ),
-        R_MISSING: ("缺少工艺数据，无法对照淘汰目录", "the process is not recorded"),
+        "missing": ("缺少工艺数据，无法对照淘汰目录", "the process is not recorded"),
     },
     labels={"process": ("工艺", "process")},
     derive=_derive,
     applies=lambda b: of_kind(b, *KINDS),
+    reads=("kind", "process", "metals_mask", "cell_current_ka", "capacity", "capacity_unit", "furnace_t"),
+    params=("al.prebaked_cell_current_backward_above", *(f[2] for f in SCALE_FLOORS)),
+    entries=tuple(KEYWORDS),
 )
 def catalogue(b: Batch) -> Result:
+    """「铝：铝自焙电解槽及100KA及以下预焙槽（2011年）」 (004.backward.al.2011), 「铅：采用烧结锅、烧结盘、简易高炉等
+    落后方式炼铅工艺及设备，1万吨/年以下的再生铅项目，未配套制酸及尾气吸收系统的烧结机炼铅工艺，烧结-鼓风炉炼铅工艺」
+    (004.backward.pb) and the other items of 专栏7 (004.backward.*): a listed process or device fails, or
+    warns while its year's deadline is ahead."""
     n = len(b)
-    res = Result.empty(n)
     applies = of_kind(b, *KINDS)
-    bound = entry_rows(b, "004.backward.al.2011")
-    live = in_force(res, applies, bound)
+    bound = b.binds("004.backward.al.2011")
+    live = applies & bound
     proc, m = b.coded("process"), b.mask("metals_mask")
     # processes repeat across a registry: match on the distinct texts, then spread back with the codes
     texts = proc.categories
@@ -162,8 +166,9 @@ def catalogue(b: Batch) -> Result:
     hard = np.zeros(n, dtype=bool)  # matched an item whose deadline has passed or that has none
     used = []
 
-    def hit(rows, entry_id, item):
-        e = entry(b, entry_id)
+    def hit(rows, entry_id, item, looked_up: bool = False):
+        """Rows matching a catalogue item; `looked_up` when the entry came from a declared parameter."""
+        e = b.cat().get(entry_id) if looked_up else b.entry(entry_id)
         rows = rows & live
         if not rows.any():
             return
@@ -172,7 +177,8 @@ def catalogue(b: Batch) -> Result:
             due[rows] = True
         else:
             hard[rows] = True
-        used.append(b.entry_column(entry_id, rows))
+        code = np.int16(b.entry_code(entry_id))  # declared, or found through a declared parameter
+        used.append(np.where(rows, code, np.int16(-1)))
 
     for eid, (metals, words) in KEYWORDS.items():
         of_metal = mn.has(m, mn.keys(*metals)) if metals else np.ones(n, dtype=bool)
@@ -185,9 +191,9 @@ def catalogue(b: Batch) -> Result:
                 hit(of_metal & of_text(found), eid, _label(eid, w))
     # cells of 100 kA and below (the catalogue keeps the requirement as > 100 kA)
     cells = of_kind(b, "al_line")
-    lk = resolve(b, "al.prebaked_cell_current_backward_above", "kA", cells & live)
+    larger = b.param("al.prebaked_cell_current_backward_above", "kA", cells & live)
     cur = b.num("cell_current_ka")
-    small = cells & lk.found & ~np.isnan(cur) & ~compare(cur, lk.op, lk.value, lk.ops)
+    small = cells & larger.found & ~np.isnan(cur) & ~larger.met_by(cur)
     hit(small, "004.backward.al.2011", "100KA及以下预焙槽")
     unknown = {"capacity": np.zeros(n, dtype=bool), "furnace_t": np.zeros(n, dtype=bool)}
     scale = annual_scale(b)
@@ -195,27 +201,33 @@ def catalogue(b: Batch) -> Result:
         rows = live & mn.has(m, mn.keys(metal)) & of_text(np.char.find(flat, marker) >= 0)
         if col == "furnace_t":
             rows &= of_text(np.char.find(flat, "反射炉") >= 0)
-        lk = resolve(b, name, unit, rows)
+        floor = b.param(name, unit, rows)
         val = scale if col == "capacity" else b.num(col)
-        rows &= lk.found
-        below = rows & ~np.isnan(val) & ~compare(val, lk.op, lk.value, lk.ops)  # the catalogue's comparison
+        rows &= floor.found
+        below = rows & ~np.isnan(val) & ~floor.met_by(val)  # the catalogue's comparison
         unknown[col] |= rows & np.isnan(val)
         if below.any():
-            hit(below, b.entry_table[int(lk.entry[below][0])], _scale_label(metal, col))
+            hit(below, b.entry_table[int(floor.entry[below][0])], _scale_label(metal, col), looked_up=True)
     known = ~b.eq("process", "") | (cells & ~np.isnan(cur))
-    res.set(live & ~known, MISSING, R_MISSING)
-    res.set(live & known, PASS, R_PASS)
-    res.set(live & unknown["capacity"], MISSING, R_SCALE)
-    res.set(live & unknown["furnace_t"], MISSING, R_FURNACE)
-    res.set(live & due & ~hard, WARN, R_DUE)
-    res.set(live & hard, FAIL, R_LISTED)
-    res.facts.update(
-        process=(proc, None),
-        cell_current_ka=(cur, "kA"),
-        capacity=(scale, "10^4 t/a"),
-        furnace_t=(b.num("furnace_t"), "t"),
-        matched_bits=(matched, None),
-        deadline=(const(n, entry(b, "004.backward.al.2011").deadline.isoformat()), None),
+    reason = select(
+        (~applies, "not_subject"),
+        (~bound, "not_in_force"),
+        (hard, "listed"),  # an item whose deadline has passed, or that has none
+        (due, "listed_due"),
+        (unknown["furnace_t"], "no_furnace_size"),
+        (unknown["capacity"], "no_recycled_scale"),
+        (~known, "missing"),
+        default="pass",
     )
-    res.entries += used
-    return res
+    return Result(
+        reason,
+        facts={
+            "process": (proc, None),
+            "cell_current_ka": (cur, "kA"),
+            "capacity": (scale, "10^4 t/a"),
+            "furnace_t": (b.num("furnace_t"), "t"),
+            "matched_bits": (matched, None),
+            "deadline": (const(n, b.entry("004.backward.al.2011").deadline.isoformat()), None),
+        },
+        entries=used,
+    )

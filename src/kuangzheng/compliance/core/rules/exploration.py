@@ -22,8 +22,7 @@ import numpy as np
 
 from kuangzheng.policy.catalogue import Catalogue, load_catalogue
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, resolve, rule, threshold_result
-from ..vocabulary import entry_col, in_force, of_kind
+from ..vocabulary import Batch, Result, fails, missing, not_applicable, of_kind, passes, rule, select, threshold_result
 
 TERM = "integrated_exploration.contract_term_max"
 OUTCOME_ENTRY = "000.exploration.integrated.outcome"
@@ -32,6 +31,7 @@ INTEGRATE_ENTRY = "000.fee.integrated.social_right_area"
 OTHER_WAYS = ("application", "auction", "listing", "agreement")  # acquisitions that are not the integrated tender
 
 EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
+TERM_READS = ("kind", "in_integrated_zone", "integrated_agreement", "obtained_by", "valid_from")
 
 
 @rule(
@@ -41,8 +41,12 @@ EXPLORATION = lambda b: of_kind(b, "exploration")  # noqa: E731
     ("集中勘查区面积一般控制在1000平方公里以内", "Integrated exploration zones: normally at most 1000 km²"),
     labels={"area_km2": ("勘查区面积", "zone area")},
     applies=lambda b: of_kind(b, "integrated_exploration_zone"),
+    reads=("kind", "area_km2"),
+    params=("integrated_exploration.zone_area_max",),
 )
 def zone_area(b: Batch) -> Result:
+    """「自治区确定的集中勘查区一般控制在1000平方公里以内」 (000.exploration.integrated.zone_area_max): 一般, so a
+    warning."""
     return threshold_result(
         b,
         of_kind(b, "integrated_exploration_zone"),
@@ -60,16 +64,15 @@ def add_years(start: np.ndarray, years) -> np.ndarray:
     return (m + 12 * np.asarray(years, dtype=int)).astype("datetime64[D]") + (start - m.astype("datetime64[D]"))
 
 
-R_RUNNING, R_FINDINGS, R_NO_FINDINGS, R_INTEGRATE, R_NO_START = 10, 11, 12, 13, 14
 SHARED_REASONS = {
-    R_INTEGRATE: (
+    "not_under_agreement": not_applicable(
         "该探矿权不是依整装勘查协议持有（整装勘查区内原有的社会探矿权，或非招标取得）：按照事先约定的整合方式进行整合，"
         "5年期限、期间不得转让与无成果退出只约束中标主体",
         "the right is not held under an integrated-exploration agreement (a pre-existing social right in the "
         "zone, or not obtained by the tender): it is integrated on the terms agreed beforehand (整合); the "
         "5-year term, the ban on transfer and the exit bind the tender winner only",
     ),
-    R_NO_START: ("缺少探矿权起始日期，无法判断", "the right's start date is not recorded"),
+    "no_start": missing("缺少探矿权起始日期，无法判断", "the right's start date is not recorded"),
 }
 
 
@@ -84,26 +87,35 @@ def under_agreement(b: Batch, in_zone: np.ndarray, effective: np.ndarray) -> np.
     return in_zone & ((flag == 1) | inferred)
 
 
-def _term(b: Batch):
-    """(result, rows it decides, term look-up, start, end) for exploration rights held under an
-    integrated-exploration agreement; other rights in zones are not applicable (整合), and a right
-    without a start date is missing data."""
-    res = Result.empty(len(b))
+def integrated_term(b: Batch):
+    """(rights in a zone, the term's look-up, held under an agreement, start, end of the term): exploration
+    rights held under an integrated-exploration agreement are bound by its term; other rights in zones
+    integrate on agreed terms (not applicable)."""
     in_zone = of_kind(b, "exploration") & ((b.num("in_integrated_zone") > 0) | (b.flag("integrated_agreement") == 1))
-    lk = resolve(b, TERM, "a", in_zone)
+    term = b.param(TERM, "a", in_zone)
     cat, table = b.cat(), b.entry_table
     effective = np.full(len(b), np.datetime64("NaT"), dtype="datetime64[D]")
-    for code in np.unique(lk.entry[lk.found]):
-        effective[lk.entry == code] = np.datetime64(cat.get(table[code]).effective, "D")
+    for code in np.unique(term.entry[term.found]):
+        effective[term.entry == code] = np.datetime64(cat.get(table[code]).effective, "D")
     held = under_agreement(b, in_zone, effective)
-    live = in_force(res, in_zone, lk.found)
-    res.set(live & ~held, NA, R_INTEGRATE)
-    live &= held
     start = b.date("valid_from")
-    years = np.where(lk.found, np.nan_to_num(lk.value), 0).astype(int)
-    res.set(live & np.isnat(start), MISSING, R_NO_START)
-    res.entries += [entry_col(b, CONTRACT_ENTRY, live), entry_col(b, INTEGRATE_ENTRY, in_zone & lk.found & ~held)]
-    return res, live, lk, start, add_years(start, years)
+    years = np.where(term.found, np.nan_to_num(term.value), 0).astype(int)
+    return in_zone, term, held, start, add_years(start, years)
+
+
+def _outside_the_term(in_zone, term, held, start) -> tuple:
+    """The cases the term's rules share, first: not in a zone, not in force, not held under an agreement,
+    no start date."""
+    return (
+        (~in_zone, "not_subject"),
+        (~term.found, "not_in_force"),
+        (~held, "not_under_agreement"),
+        (np.isnat(start), "no_start"),
+    )
+
+
+def _term_citations(b: Batch, in_zone, term, held) -> list:
+    return [b.cite(CONTRACT_ENTRY, in_zone & term.found & held), b.cite(INTEGRATE_ENTRY, in_zone & term.found & ~held)]
 
 
 @rule(
@@ -112,16 +124,18 @@ def _term(b: Batch):
     "M03",
     ("整装勘查5年期限与退出", "Integrated exploration: 5-year term and exit"),
     reasons={
-        R_RUNNING: ("整装勘查期限至 {term_end}，尚在期限内", "the integrated-exploration term runs to {term_end}"),
-        R_FINDINGS: (
+        "running": passes(
+            "整装勘查期限至 {term_end}，尚在期限内", "the integrated-exploration term runs to {term_end}"
+        ),
+        "findings": passes(
             "期限已满（{term_end}），有找矿成果，转入下一阶段勘查开发",
             "the term ended on {term_end} with findings: the right moves to the next stage",
         ),
-        R_NO_FINDINGS: (
+        "no_findings": fails(
             "期限已满（{term_end}）且无找矿成果：应全面退出该区域",
             "the term ended on {term_end} without findings: the holder must exit the zone entirely",
         ),
-        R_MISSING: (
+        "missing": (
             "期限已满（{term_end}），但未记录有无找矿成果，无法判断",
             "the term ended on {term_end}, but whether there were findings is not recorded",
         ),
@@ -129,22 +143,29 @@ def _term(b: Batch):
     },
     labels={"term_end": ("整装勘查期限", "end of term")},
     applies=EXPLORATION,
+    reads=TERM_READS + ("findings",),
+    params=(TERM,),
+    entries=(CONTRACT_ENTRY, INTEGRATE_ENTRY, OUTCOME_ENTRY),
 )
 def term(b: Batch) -> Result:
-    res, live, lk, start, end = _term(b)
-    running = live & (b.today < end)
-    over = live & ~np.isnat(start) & (b.today >= end)
+    """「招标结束后，由自治区国土资源厅与中标的投资主体签署整装勘查协议，实行合同化管理」 (000.exploration.integrated.contract);
+    「5年内完成特定矿种的勘查工作，期间探矿权不得转让」 (000.exploration.integrated.contract_term); 「无找矿成果的全面退出该区域，
+    有找矿成果的转入下一阶段的勘查开发」 (000.exploration.integrated.outcome)."""
+    in_zone, term_, held, start, end = integrated_term(b)
     findings = b.flag("findings")
-    res.set(running, PASS, R_RUNNING)
-    res.set(over & (findings == 1), PASS, R_FINDINGS)
-    res.set(over & (findings == 0), FAIL, R_NO_FINDINGS)
-    res.set(over & (findings < 0), MISSING, R_MISSING)
-    res.facts.update(term_end=(end, None), valid_from=(start, None), findings=(findings, None))
-    res.entries += [lk.entry, entry_col(b, OUTCOME_ENTRY, over)]
-    return res
-
-
-R_TRANSFERRED = 10
+    reason = select(
+        *_outside_the_term(in_zone, term_, held, start),
+        (b.today < end, "running"),
+        (findings == 1, "findings"),
+        (findings == 0, "no_findings"),
+        default="missing",
+    )
+    over = in_zone & term_.found & held & ~np.isnat(start) & (b.today >= end)
+    return Result(
+        reason,
+        facts={"term_end": (end, None), "valid_from": (start, None), "findings": (findings, None)},
+        entries=[*_term_citations(b, in_zone, term_, held), term_.entry, b.cite(OUTCOME_ENTRY, over)],
+    )
 
 
 @rule(
@@ -153,25 +174,33 @@ R_TRANSFERRED = 10
     "M03",
     ("整装勘查期间探矿权不得转让", "Integrated exploration: no transfer during the term"),
     reasons={
-        R_TRANSFERRED: (
+        "transferred": fails(
             "探矿权于 {first_transfer} 转让，处于整装勘查期限（至 {term_end}）内",
             "the right was transferred on {first_transfer}, within the term (to {term_end})",
         ),
-        1: ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
+        "pass": ("整装勘查期限（至 {term_end}）内未转让", "no transfer within the term (to {term_end})"),
         **SHARED_REASONS,
     },
     labels={"first_transfer": ("首次转让日期", "first transfer")},
     applies=EXPLORATION,
+    reads=TERM_READS + ("first_transfer",),
+    params=(TERM,),
+    entries=(CONTRACT_ENTRY, INTEGRATE_ENTRY),
 )
 def no_transfer(b: Batch) -> Result:
-    res, live, lk, start, end = _term(b)
+    """「5年内完成特定矿种的勘查工作，期间探矿权不得转让」 (000.exploration.integrated.contract_term)."""
+    in_zone, term_, held, start, end = integrated_term(b)
     moved = b.date("first_transfer")
-    within = ~np.isnat(moved) & (moved >= start) & (moved < end)
-    res.set(live & ~np.isnat(start) & ~within, PASS, 1)
-    res.set(live & within, FAIL, R_TRANSFERRED)
-    res.facts.update(first_transfer=(moved, None), term_end=(end, None))
-    res.entries.append(lk.entry)
-    return res
+    reason = select(
+        *_outside_the_term(in_zone, term_, held, start),
+        (~np.isnat(moved) & (moved >= start) & (moved < end), "transferred"),
+        default="pass",
+    )
+    return Result(
+        reason,
+        facts={"first_transfer": (moved, None), "term_end": (end, None)},
+        entries=[*_term_citations(b, in_zone, term_, held), term_.entry],
+    )
 
 
 # ---------------------------------------------------------------- tender ranking (三优先)

@@ -23,8 +23,7 @@ import numpy as np
 from kuangzheng.policy.catalogue import Catalogue, ParameterNotFound, load_catalogue
 from kuangzheng.policy.lookup import param
 
-from ..engine import FAIL, MISSING, NA, PASS, R_MISSING, Batch, Result, compare, resolve, rule
-from ..vocabulary import in_force, of_kind
+from ..vocabulary import Batch, Result, fails, not_applicable, of_kind, passes, rule, select
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"
@@ -116,7 +115,6 @@ def schedule_for(right: dict, on: dt.date, jurisdiction: str, years: int = 5) ->
     return None
 
 
-R_BELOW, R_AT_LEAST, R_NOT_COMPETITIVE = 10, 11, 12
 COMPETITIVE = ("tender", "auction", "listing")
 
 
@@ -126,19 +124,19 @@ COMPETITIVE = ("tender", "auction", "listing")
     "M05",
     ("整装勘查区外探矿权出让底价", "Exploration rights outside zones: floor price"),
     reasons={
-        R_AT_LEAST: (
+        "at_least": passes(
             "出让价款 {price_per_km2} 元/平方公里，不低于底价 {threshold} 元/平方公里",
             "the price {price_per_km2} yuan/km² is not below the floor {threshold} yuan/km²",
         ),
-        R_BELOW: (
+        "below": fails(
             "出让价款 {price_per_km2} 元/平方公里，低于底价 {threshold} 元/平方公里",
             "the price {price_per_km2} yuan/km² is below the floor {threshold} yuan/km²",
         ),
-        R_MISSING: (
+        "missing": (
             "市场方式出让的探矿权未记录出让价款或面积，无法判断",
             "the transfer price or area of an exploration right transferred by market methods is not recorded",
         ),
-        R_NOT_COMPETITIVE: (
+        "not_competitive": not_applicable(
             "出让底价是招标、拍卖、挂牌出让的底价；申请在先或协议出让的探矿权不适用",
             "the floor (reserve) price belongs to competitive sales (tender, auction, listing); "
             "it does not apply to a right obtained by application or by agreement",
@@ -146,25 +144,33 @@ COMPETITIVE = ("tender", "auction", "listing")
     },
     labels={"price_per_km2": ("出让价款（每平方公里）", "price per km²")},
     applies=lambda b: of_kind(b, "exploration"),
+    reads=("kind", "in_integrated_zone", "obtained_by", "price_yuan", "area_km2"),
+    params=(FLOOR,),
 )
 def floor_price_rule(b: Batch) -> Result:
-    res = Result.empty(len(b))
+    """「整装勘查区以外的区域，探矿权出让底价不低于10000元/平方公里」 (000.fee.exploration.floor_price_outside_zones):
+    the reserve price of a competitive sale (see the module's note)."""
     outside = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0)
-    applies = outside & b.isin("obtained_by", COMPETITIVE)
-    res.set(outside & b.isin("obtained_by", ("application", "agreement")), NA, R_NOT_COMPETITIVE)
-    lk = resolve(b, FLOOR, "yuan/km2", applies)
-    live = in_force(res, applies, lk.found)
+    competitive = outside & b.isin("obtained_by", COMPETITIVE)
+    floor = b.param(FLOOR, "yuan/km2", competitive)
+    price, area = b.num("price_yuan"), b.num("area_km2")
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        per = b.num("price_yuan") / b.num("area_km2")
-    res.set(live & np.isnan(per), MISSING, R_MISSING)
-    ok = compare(per, lk.op, lk.value, lk.ops)  # the entry's comparison: 不低于 is >=
-    res.set(live & ~np.isnan(per) & ok, PASS, R_AT_LEAST)
-    res.set(live & ~np.isnan(per) & ~ok, FAIL, R_BELOW)
-    res.facts.update(
-        price_per_km2=(per, "yuan/km2"),
-        threshold=(lk.value, "yuan/km2"),
-        price_yuan=(b.num("price_yuan"), "yuan"),
-        area_km2=(b.num("area_km2"), "km2"),
+        per_km2 = price / area
+    reason = select(
+        (outside & b.isin("obtained_by", ("application", "agreement")), "not_competitive"),
+        (~competitive, "not_subject"),
+        (~floor.found, "not_in_force"),
+        (np.isnan(per_km2), "missing"),
+        (floor.met_by(per_km2), "at_least"),  # the entry's comparison: 不低于 is >=
+        default="below",
     )
-    res.entries.append(lk.entry)
-    return res
+    return Result(
+        reason,
+        facts={
+            "price_per_km2": (per_km2, "yuan/km2"),
+            "threshold": (floor.value, "yuan/km2"),
+            "price_yuan": (price, "yuan"),
+            "area_km2": (area, "km2"),
+        },
+        entries=[floor.entry],
+    )

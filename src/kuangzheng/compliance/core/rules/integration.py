@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import FAIL, MISSING, PASS, R_MISSING, WARN, Batch, Result, const, rule
-from ..vocabulary import entry, entry_col, entry_rows, of_kind
+from ..vocabulary import Batch, Result, const, of_kind, rule, select, warns
 from . import mine_scale
 from .exploration import add_years
 
 LONG_YEARS = 3  # assumption: what "长期" (for long) means; not from the seed
 MINES = "000.integration.must_include.mines"
 EXPLORATION = "000.integration.must_include.exploration_rights"
-R_FLAGGED = 10
 
 # (flag column, Chinese reason, English reason)
 REASONS = {
@@ -56,19 +54,17 @@ def _flags(b: Batch) -> dict[str, np.ndarray]:
 
     others = b.num("other_holder_same_mineral_mining")
     fragile = b.num("in_fragile_area")
-    if "min_scale" not in b._cache:  # the same verdicts the mine.min_scale rule gives
-        b._cache["min_scale"] = mine_scale.min_scale(b)
-    scale = b._cache["min_scale"]
+    scale = b.result_of("mine.min_scale")  # the verdicts the minimum-scale rule gives
     # below the floor for long: counted from commissioning, or from when the floor took effect if later
-    floor_from = np.datetime64(entry(b, mine_scale.FLOOR).effective, "D")
+    floor_from = np.datetime64(b.entry(mine_scale.FLOOR).effective, "D")
     long_ago = np.maximum(b.date("since"), floor_from) <= add_years(np.datetime64(b.as_of, "D"), -LONG_YEARS)
-    below = scale.reason == mine_scale.R_UPGRADE_OR_EXIT
-    judged = np.isin(scale.outcome, (PASS, WARN, FAIL))
+    below = scale.gave("upgrade_or_exit")
+    judged = scale.decided
     level = b.text("equipment_level")
     blocks = b.num("exploration_blocks")
     idle = b.num("idle_years")
     straddle = b.num("straddles_integrated_zone")
-    im_plan = entry_rows(b, "003.block.exploration.subjects_max")
+    im_plan = b.binds("003.block.exploration.subjects_max")
     return {
         "one_deposit_many_mines": known(others > 0, ~np.isnan(others)),
         "in_fragile_area": known(fragile > 0, ~np.isnan(fragile)),
@@ -110,20 +106,34 @@ def _derive(facts: dict) -> dict:
     "M08",
     ("资源整合：必须纳入整合范围的情形", "Resource integration: cases that must be included"),
     reasons={
-        R_FLAGGED: ("须纳入资源整合范围：{flags}", "must be included in the integration scope: {flags_en}"),
-        PASS: (
+        "flagged": warns("须纳入资源整合范围：{flags}", "must be included in the integration scope: {flags_en}"),
+        "pass": (
             "未发现必须纳入整合范围的情形（已检查：{checked}）",
             "no must-include case found (checked: {checked_en})",
         ),
-        R_MISSING: ("缺少判断整合情形所需的数据", "the data needed to test the integration cases is not recorded"),
+        "missing": ("缺少判断整合情形所需的数据", "the data needed to test the integration cases is not recorded"),
     },
     labels={"flag_bits": ("整合情形", "integration cases")},
     derive=_derive,
     applies=lambda b: of_kind(b, *CASES),
+    reads=(
+        "kind",
+        "other_holder_same_mineral_mining",
+        "in_fragile_area",
+        "since",
+        "equipment_level",
+        "exploration_blocks",
+        "idle_years",
+        "straddles_integrated_zone",
+    ),
+    entries=(mine_scale.FLOOR, MINES, EXPLORATION, "003.block.exploration.subjects_max"),
 )
 def must_include(b: Batch) -> Result:
+    """「布局不合理小矿、一矿多开和大矿小开的矿区、小矿密集区、位于地质环境脆弱区范围内的矿山，开采技术方法落后、资源利用率低的
+    矿山，长期达不到规定的最低开采规模、存在安全隐患、污染破坏环境的矿山」 (000.integration.must_include.mines);
+    「布局不合理的探矿权、影响整装勘查实施的探矿权、不符合矿区规划和矿业权设置方案的探矿权及长期“圈而不探”的探矿权等必须纳入整合
+    范围」 (000.integration.must_include.exploration_rights)."""
     n = len(b)
-    res = Result.empty(n)
     flags = _flags(b)
     flagged = np.zeros(n, dtype=np.int64)
     tested = np.zeros(n, dtype=np.int64)
@@ -137,13 +147,19 @@ def must_include(b: Batch) -> Result:
         for c in cases:
             flagged |= np.where(rows & (flags[c] == 1), BITS[c], 0)
             tested |= np.where(rows & (flags[c] >= 0), BITS[c], 0)
-    bound = entry_rows(b, MINES)
-    live = applies & bound
-    res.set(live, MISSING, R_MISSING)
-    res.set(live & (tested > 0), PASS, PASS)
-    res.set(live & (flagged > 0), WARN, R_FLAGGED)
-    res.facts.update(
-        flag_bits=(flagged, None), checked_bits=(tested, None), long_years_assumed=(const(n, LONG_YEARS), "a")
+    live = applies & b.binds(MINES)
+    reason = select(
+        (~live, "not_subject"),
+        (flagged > 0, "flagged"),
+        (tested > 0, "pass"),
+        default="missing",  # none of its cases could be tested
     )
-    res.entries += [entry_col(b, MINES, live & mines_rows), entry_col(b, EXPLORATION, live & ~mines_rows)]
-    return res
+    return Result(
+        reason,
+        facts={
+            "flag_bits": (flagged, None),
+            "checked_bits": (tested, None),
+            "long_years_assumed": (const(n, LONG_YEARS), "a"),
+        },
+        entries=[b.cite(MINES, live & mines_rows), b.cite(EXPLORATION, live & ~mines_rows)],
+    )

@@ -16,29 +16,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import minerals as mn
-from ..engine import (
-    FAIL,
-    MISSING,
-    NA,
-    PASS,
-    R_FAIL,
-    R_MISSING,
-    R_NOT_IN_FORCE,
-    R_PASS,
-    WARN,
-    Batch,
-    Result,
-    choose,
-    const,
-    entry_for,
-    in_unit,
-    rule,
-)
-from ..vocabulary import entry, entry_col, entry_rows, in_force, in_window, of_kind
+from ..vocabulary import Batch, Lookup, Result, const, fails, in_window, missing, of_kind, passes, rule, select, warns
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
-R_UPGRADE_OR_EXIT, R_NON_COAL, R_NO_RANK, R_UNIT = 10, 11, 12, 13
+MINE_READS = ("kind", "project_type")
+MIN_SCALE_READS = MINE_READS + ("metals_mask", "coal_rank", "minerals", "mining_method", "capacity", "capacity_unit")
+MIN_SCALE_ENTRIES = (FLOOR, EXISTING)
+COAL_FLOORS = {
+    (grade, way): f"mine.min_scale.coal.{grade}.{way}"
+    for grade in ("lignite", "other")
+    for way in ("underground", "open_pit")
+}
 LIGNITE = ("褐煤", "lignite")
 OTHER_RANKS = (
     "烟煤",
@@ -88,86 +77,78 @@ def is_new(b: Batch) -> np.ndarray:
     "M33",
     ("矿山最低开采规模", "Minimum mining scale"),
     reasons={
-        R_UPGRADE_OR_EXIT: (
+        "upgrade_or_exit": warns(
             "现有矿山规模 {scale} 万吨/年 低于最低开采规模 {threshold} 万吨/年：应技术改造达到要求，"
             "达不到的按市场淘汰规则逐步有序退出",
             "the existing mine's scale {scale} is below the minimum {threshold} (10^4 t/a): it "
             "must upgrade, or exit in order under market elimination rules",
         ),
-        R_NON_COAL: (
+        "non_coal": missing(
             "非煤矿山的最低开采规模表未见于规划正文，无法判断（政策数据缺失）",
             "the plan's table of minimum scales for non-coal minerals is not in its text: "
             "cannot be decided (missing policy data)",
         ),
-        R_NO_RANK: ("缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"),
-        R_UNIT: ("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded"),
+        "no_rank": missing(
+            "缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"
+        ),
+        "no_annual_scale": missing("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded"),
     },
     labels={"scale": ("开采规模", "mining scale")},
     applies=mines,
+    reads=MIN_SCALE_READS,
+    params=tuple(COAL_FLOORS.values()),
+    entries=MIN_SCALE_ENTRIES,
 )
 def min_scale(b: Batch) -> Result:
-    if "min_scale" in b._cache:
-        return b._cache["min_scale"]
-    b._cache["min_scale"] = _min_scale(b)
-    return b._cache["min_scale"]
-
-
-def _min_scale(b: Batch) -> Result:
-    n = len(b)
-    res = Result.empty(n)
-    applies = mines(b)
-    idx = np.flatnonzero(in_force(res, applies, entry_rows(b, FLOOR)))  # the work is done on these rows only
-    coal = mn.has(b.mask("metals_mask")[idx], mn.keys("coal"))
-    lignite, ranked = (v[idx] for v in coal_grade(b))
+    """「褐煤开采井工矿规模不低于 300万吨 /年、露天矿不低于 500万吨 /年；其它煤种井工不低于 120万吨 /年、露天矿不低于 300万吨 /年」
+    (003.scale.coal.*); 「凡是已设立的低于最低开采规模的矿山应积极进行技术改造和开采结构调整，尽快达到最低开采规模要求，
+    达不到最低开采规模的矿山应按照市场淘汰规则，逐步有序退出」 (003.scale.existing_below_minimum)."""
+    mine, bound = mines(b), b.binds(FLOOR)
+    coal = mn.has(b.mask("metals_mask"), mn.keys("coal"))
+    lignite, ranked = coal_grade(b)
     ways = {
-        "underground": b.isin("mining_method", ("underground", "mixed"))[idx],
-        "open_pit": b.isin("mining_method", ("open_pit", "mixed"))[idx],
+        "underground": b.isin("mining_method", ("underground", "mixed")),
+        "open_pit": b.isin("mining_method", ("open_pit", "mixed")),
     }
     known = coal & ranked & (ways["underground"] | ways["open_pit"])
-    thr = np.full(len(idx), np.nan)
-    code = np.full(len(idx), -1, dtype=np.int16)
-    names, jc = b.jur_codes
-    jc = jc[idx]
-    for j, jur in enumerate(names):  # a mine worked both ways is held to the higher floor
-        for grade, of_grade in (("lignite", lignite), ("other", ~lignite)):
-            for way, of_way in ways.items():
-                e = entry_for(b, f"mine.min_scale.coal.{grade}.{way}", str(jur))
-                if e is None:
-                    continue
-                v = in_unit(e, "10^4 t/a")
-                sel = known & (jc == j) & of_grade & of_way & (np.isnan(thr) | (thr < v))
-                thr[sel], code[sel] = v, b.entry_code(e.id)
-    scale = annual_scale(b)
-    sc = scale[idx]
-    new = is_new(b)[idx]
-    judged = known & ~np.isnan(thr)
-    with np.errstate(invalid="ignore"):
-        below = judged & (sc < thr)
-        res.outcome[idx], res.reason[idx] = choose(
-            [~coal, ~known, np.isnan(sc), ~below, new],
-            [MISSING, MISSING, MISSING, PASS, FAIL],
-            [R_NON_COAL, R_NO_RANK, R_UNIT, R_PASS, R_FAIL],
-            (WARN, R_UPGRADE_OR_EXIT),
-        )
-    thr_all = np.full(n, np.nan)
-    thr_all[idx] = thr
-    used = np.full(n, -1, dtype=np.int16)
-    used[idx] = code
-    exit_ = np.full(n, -1, dtype=np.int16)
-    exit_[idx[below & ~new]] = b.entry_code(EXISTING)
-    res.facts.update(
-        scale=(scale, "10^4 t/a"),
-        threshold=(thr_all, "10^4 t/a"),
-        op=(const(n, ">="), None),
-        coal_rank=(b.coded("coal_rank"), None),
-        mining_method=(b.coded("mining_method"), None),
+    floor = highest_coal_floor(b, mine & bound & known, lignite, ways)
+    scale, new = annual_scale(b), is_new(b)
+    below = known & ~np.isnan(floor.value) & (scale < floor.value)
+    reason = select(
+        (~mine, "not_subject"),
+        (~bound, "not_in_force"),
+        (~coal, "non_coal"),
+        (~known, "no_rank"),
+        (np.isnan(scale), "no_annual_scale"),
+        (~below, "pass"),
+        (new, "fail"),  # new mines are built to the floor
+        default="upgrade_or_exit",  # existing ones upgrade, or exit in order
     )
-    res.entries += [used, exit_]
-    return res
+    return Result(
+        reason,
+        facts={
+            "scale": (scale, "10^4 t/a"),
+            "threshold": (floor.value, "10^4 t/a"),
+            "op": (const(len(b), ">="), None),
+            "coal_rank": (b.coded("coal_rank"), None),
+            "mining_method": (b.coded("mining_method"), None),
+        },
+        entries=[floor.entry, b.cite(EXISTING, mine & bound & below & ~new)],
+    )
+
+
+def highest_coal_floor(b: Batch, rows: np.ndarray, lignite: np.ndarray, ways: dict) -> Lookup:
+    """The coal floor of each row's rank and way of working; a mine worked both ways (联合) is held to
+    the higher floor."""
+    top = Lookup.empty(len(b))
+    for (grade, way), name in COAL_FLOORS.items():
+        floor = b.param(name, "10^4 t/a", rows & (lignite if grade == "lignite" else ~lignite) & ways[way])
+        higher = floor.found & (np.isnan(top.value) | (top.value < floor.value))
+        top.value[higher], top.entry[higher] = floor.value[higher], floor.entry[higher]
+    return top
 
 
 ONE_DEPOSIT = "003.scale.non_coal.mines_per_deposit"
-R_SHARED = 10
 
 
 @rule(
@@ -176,38 +157,44 @@ R_SHARED = 10
     "M33",
     ("新建非煤矿山一个矿床设置一个矿山企业", "New non-coal mines: one deposit, one enterprise"),
     reasons={
-        R_PASS: (
+        "pass": (
             "申请范围未与其他企业同矿种的采矿权重叠",
             "the application overlaps no other enterprise's mining right for the same mineral",
         ),
-        R_SHARED: (
+        "shared_deposit": fails(
             "申请范围与 {other_holder_rights} 个其他企业同矿种的采矿权重叠：一个矿床只设一个矿山企业",
             "the application overlaps {other_holder_rights} mining right(s) of other enterprises for the "
             "same mineral: one deposit, one enterprise",
         ),
-        R_MISSING: ("缺少边界，无法判断", "the boundary is not recorded"),
+        "missing": ("缺少边界，无法判断", "the boundary is not recorded"),
     },
     labels={"other_holder_rights": ("重叠的他人同矿种采矿权", "overlapping same-mineral rights of others")},
     applies=mines,
+    reads=MINE_READS + ("metals_mask", "other_holder_same_mineral_mining"),
+    entries=(ONE_DEPOSIT,),
 )
 def one_deposit(b: Batch) -> Result:
-    res = Result.empty(len(b))
-    applies = mines(b) & is_new(b) & ~mn.has(b.mask("metals_mask"), mn.keys("coal"))
-    bound = entry_rows(b, ONE_DEPOSIT)
+    """「新建非煤矿山一个矿床设置一个矿山企业，规模不低于相应矿种最低开采规模」 (003.scale.non_coal.mines_per_deposit)."""
+    new_non_coal = mines(b) & is_new(b) & ~mn.has(b.mask("metals_mask"), mn.keys("coal"))
+    bound = b.binds(ONE_DEPOSIT)
     others = b.num("other_holder_same_mineral_mining")
-    live = in_force(res, applies, bound)
-    res.set(live & np.isnan(others), MISSING, R_MISSING)
-    res.set(live & (others == 0), PASS, R_PASS)
-    res.set(live & (others > 0), FAIL, R_SHARED)
-    res.facts["other_holder_rights"] = (others, "count")
-    res.entries.append(entry_col(b, ONE_DEPOSIT, live))
-    return res
+    reason = select(
+        (~new_non_coal, "not_subject"),
+        (~bound, "not_in_force"),
+        (np.isnan(others), "missing"),
+        (others == 0, "pass"),
+        default="shared_deposit",
+    )
+    return Result(
+        reason,
+        facts={"other_holder_rights": (others, "count")},
+        entries=[b.cite(ONE_DEPOSIT, new_non_coal & bound)],
+    )
 
 
 MORATORIUM = "003.mining.coal.new_mine_moratorium"
 REPLACEMENT = "003.mining.coal.new_mine_replacement"
 PLAN_PERIOD = "003.plan.period"
-R_FROZEN, R_OPEN = 10, 11
 
 
 def _new_coal(b: Batch) -> np.ndarray:
@@ -218,8 +205,8 @@ def moratorium_window(b: Batch):
     """(start, end) of the plan's first years: plan start year + the entry's number of years."""
     import datetime as dt
 
-    start = dt.date(int(entry(b, PLAN_PERIOD).value[0]), 1, 1)
-    years = int(entry(b, MORATORIUM).value)
+    start = dt.date(int(b.entry(PLAN_PERIOD).value[0]), 1, 1)
+    years = int(b.entry(MORATORIUM).value)
     return start, start.replace(year=start.year + years)
 
 
@@ -229,29 +216,39 @@ def moratorium_window(b: Batch):
     "M28",
     ("规划期前3年原则上停止审批新建煤矿", "No new coal mines approved in the plan's first 3 years (in principle)"),
     reasons={
-        R_FROZEN: (
+        "in_moratorium": warns(
             "{as_of} 处于规划期前3年（{window}）：原则上停止审批新建煤矿项目（警示）",
             "{as_of} is within the plan's first 3 years ({window}): approval of new coal mines is "
             "stopped in principle (a warning)",
         ),
-        R_OPEN: ("{as_of} 不在规划期前3年（{window}）内", "{as_of} is outside the plan's first 3 years ({window})"),
+        "outside_moratorium": passes(
+            "{as_of} 不在规划期前3年（{window}）内", "{as_of} is outside the plan's first 3 years ({window})"
+        ),
     },
     labels={"window": ("停批期", "moratorium")},
     applies=mines,
+    reads=MINE_READS + ("metals_mask",),
+    entries=(MORATORIUM, PLAN_PERIOD),
 )
 def moratorium(b: Batch) -> Result:
-    res = Result.empty(len(b))
-    applies = _new_coal(b)
+    """「严格控制煤炭行业新增产能，规划期内，前 3年原则上停止审批新建煤矿项目，确需新建煤矿的，一律实行减量置换」
+    (003.mining.coal.new_mine_moratorium), in the plan period of 「《规划》的基准年为2015年，规划期为2016-2020年，
+    展望至2025年」 (003.plan.period). Bound from the plan's publication; the window is the plan's years."""
+    new_coal = _new_coal(b)
     start, end = moratorium_window(b)
-    frozen = in_window(const(len(b), np.datetime64(b.as_of, "D")), start, end)
-    e = entry(b, MORATORIUM)  # bound from the plan's publication; the window itself is the plan's years
+    e = b.entry(MORATORIUM)
     bound = (b.jurisdiction == e.jurisdiction) & (b.as_of >= e.effective)
-    res.set(applies & ~bound, NA, R_NOT_IN_FORCE)
-    res.set(applies & bound & frozen, WARN, R_FROZEN)
-    res.set(applies & bound & ~frozen, PASS, R_OPEN)
-    res.facts["window"] = (const(len(b), f"{start.isoformat()}–{end.isoformat()}"), None)
-    res.entries += [entry_col(b, MORATORIUM, applies & bound), entry_col(b, PLAN_PERIOD, applies & bound)]
-    return res
+    reason = select(
+        (~new_coal, "not_subject"),
+        (~bound, "not_in_force"),
+        (bool(in_window(b.today, start, end)), "in_moratorium"),
+        default="outside_moratorium",
+    )
+    return Result(
+        reason,
+        facts={"window": (const(len(b), f"{start.isoformat()}–{end.isoformat()}"), None)},
+        entries=[b.cite(MORATORIUM, new_coal & bound), b.cite(PLAN_PERIOD, new_coal & bound)],
+    )
 
 
 @rule(
@@ -260,34 +257,40 @@ def moratorium(b: Batch) -> Result:
     "M28",
     ("新建煤矿一律实行减量置换", "New coal mines: reduced capacity replacement"),
     reasons={
-        R_PASS: (
+        "pass": (
             "置换退出产能 {replacement_retired} 万吨/年 大于新建规模 {scale} 万吨/年，为减量置换",
             "retired capacity {replacement_retired} exceeds the new scale {scale} (10^4 t/a): a reduced replacement",
         ),
-        R_FAIL: (
+        "fail": (
             "置换退出产能 {replacement_retired} 万吨/年 不大于新建规模 {scale} 万吨/年，不是减量置换",
             "retired capacity {replacement_retired} does not exceed the new scale {scale} (10^4 t/a): not a "
             "reduced replacement",
         ),
-        R_MISSING: (
+        "missing": (
             "缺少新建规模或减量置换方案（退出产能），无法判断",
             "the new scale or the replacement plan (retired capacity) is not recorded",
         ),
     },
     labels={"replacement_retired": ("置换退出产能", "retired capacity")},
     applies=mines,
+    reads=MINE_READS + ("metals_mask", "capacity", "capacity_unit", "replacement_retired"),
+    entries=(REPLACEMENT,),
 )
 def reduced_replacement(b: Batch) -> Result:
-    res = Result.empty(len(b))
-    applies = _new_coal(b)
-    bound = entry_rows(b, REPLACEMENT)
+    """「…确需新建煤矿的，一律实行减量置换」 (003.mining.coal.new_mine_replacement): 减量, so less capacity comes
+    in than is retired."""
+    new_coal = _new_coal(b)
+    bound = b.binds(REPLACEMENT)
     scale, retired = annual_scale(b), b.num("replacement_retired")
-    live = in_force(res, applies, bound)
-    known = ~np.isnan(scale) & ~np.isnan(retired)
-    res.set(live & ~known, MISSING, R_MISSING)
-    with np.errstate(invalid="ignore"):
-        res.set(live & known & (retired > scale), PASS, R_PASS)  # 减量: strictly less comes back
-        res.set(live & known & (retired <= scale), FAIL, R_FAIL)
-    res.facts.update(replacement_retired=(retired, "10^4 t/a"), scale=(scale, "10^4 t/a"))
-    res.entries.append(entry_col(b, REPLACEMENT, live))
-    return res
+    reason = select(
+        (~new_coal, "not_subject"),
+        (~bound, "not_in_force"),
+        (np.isnan(scale) | np.isnan(retired), "missing"),
+        (retired > scale, "pass"),
+        default="fail",
+    )
+    return Result(
+        reason,
+        facts={"replacement_retired": (retired, "10^4 t/a"), "scale": (scale, "10^4 t/a")},
+        entries=[b.cite(REPLACEMENT, new_coal & bound)],
+    )

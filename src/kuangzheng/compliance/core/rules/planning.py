@@ -10,28 +10,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import (
-    FAIL,
-    MISSING,
-    NA,
-    PASS,
-    R_MISSING,
-    R_NOT_IN_FORCE,
-    R_PASS,
-    WARN,
+from ..vocabulary import (
     Batch,
     Result,
-    compare,
     const,
-    resolve,
+    fails,
+    in_window,
+    missing,
+    not_applicable,
+    of_kind,
+    passes,
     rule,
+    select,
+    warns,
 )
-from ..vocabulary import entry, entry_col, entry_rows, in_force, in_window, of_kind
 
 PROHIBITED = ("003.zone.prohibited_mining_areas.part1", "003.zone.prohibited_mining_areas.part2")
 RESERVE = "003.zone.nature_reserve.no_mining"
 RESERVE_EXIT = "003.exploration.nature_reserve_exit"
-R_RESERVE, R_PROHIBITED, R_CONSENT, R_EXPL_RESERVE, R_EXPL_PROHIBITED, R_NO_CONSENT, R_EXPL_RESERVE_NEW = range(10, 17)
 
 RIGHTS = lambda b: of_kind(b, "mining", "exploration")  # noqa: E731
 
@@ -46,86 +42,95 @@ def _applied(b: Batch) -> np.ndarray:
     "M31",
     ("禁止开采区与自然保护区", "Prohibited mining areas and nature reserves"),
     reasons={
-        R_PASS: (
+        "pass": (
             "矿业权范围未与禁止开采区或自然保护区重叠",
             "the right overlaps no prohibited mining area or nature reserve",
         ),
-        R_RESERVE: (
+        "reserve": fails(
             "采矿权范围与 {in_nature_reserve} 处自然保护区重叠：禁止在自然保护区内开采，已有矿业权依法有序退出",
             "the mining right overlaps {in_nature_reserve} nature reserve(s): no mining is allowed there;"
             " existing rights exit in an orderly, lawful way",
         ),
-        R_PROHIBITED: (
+        "prohibited": fails(
             "采矿权范围与禁止开采区（{in_prohibited} 处）或自然保护区（{in_nature_reserve} 处）重叠，"
             "且未经国务院授权的有关主管部门同意",
             "the mining right overlaps prohibited mining areas ({in_prohibited}) or nature reserves "
             "({in_nature_reserve}) without the consent of a department authorised by the State "
             "Council",
         ),
-        R_NO_CONSENT: (
+        "no_consent": missing(
             "采矿权范围与禁止开采区（{in_prohibited} 处）重叠，未记录是否经国务院授权的有关主管部门同意，无法判断",
             "the mining right overlaps prohibited mining areas ({in_prohibited}); whether "
             "a department authorised by the State Council consented is not recorded",
         ),
-        R_EXPL_RESERVE_NEW: (
+        "expl_reserve_new": fails(
             "新申请的探矿权位于自然保护区内：自然保护区内禁止开采，已有探矿权须依法有序退出，不再新设",
             "a new exploration right inside a nature reserve: mining is banned there and "
             "existing exploration rights must exit, so no new one is set",
         ),
-        R_CONSENT: (
+        "consent": passes(
             "采矿权范围与禁止开采区重叠，已记录国务院授权的有关主管部门同意",
             "the mining right overlaps a prohibited mining area, with the recorded consent of a "
             "department authorised by the State Council",
         ),
-        R_EXPL_RESERVE: (
+        "expl_reserve": warns(
             "探矿权位于自然保护区内：探索通过补偿、置换等方式逐步依法有序退出",
             "the exploration right lies in a nature reserve: to exit in order, by compensation or exchange",
         ),
-        R_EXPL_PROHIBITED: (
+        "expl_prohibited": warns(
             "探矿权与禁止开采区重叠：将来在此开采须经国务院授权的有关主管部门同意",
             "the exploration right overlaps a prohibited mining area: mining there later needs "
             "consent of a department authorised by the State Council",
         ),
-        R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
+        "missing": ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
     },
     labels={"in_prohibited": ("重叠的禁止开采区", "prohibited areas overlapped")},
     applies=RIGHTS,
+    reads=("kind", "project_type", "in_prohibited", "in_nature_reserve", "state_council_consent"),
+    entries=(*PROHIBITED, RESERVE, RESERVE_EXIT),
 )
 def prohibited_area(b: Batch) -> Result:
-    res = Result.empty(len(b))
+    """「不得在以下地区开采矿产资源：…」 (003.zone.prohibited_mining_areas.part1, part2: 「…（ 5）国家划定的自然保护区…」);
+    「禁止在自然保护区内从事开采活动。自然保护区内已有探矿权和采矿权，在维护矿业权人合法权益的前提下，依法有序退出」
+    (003.zone.nature_reserve.no_mining); 「位于自然保护区内的已设探矿权，探索通过补偿、置换等方式逐步依法有序退出」
+    (003.exploration.nature_reserve_exit)."""
     mining, expl = b.eq("kind", "mining"), b.eq("kind", "exploration")
     pro, reserve = b.num("in_prohibited"), b.num("in_nature_reserve")
-    bound_pro = entry_rows(b, PROHIBITED[0])
-    bound_res = entry_rows(b, RESERVE)
-    applies = (mining | expl) & bound_pro
-    res.set((mining | expl) & ~bound_pro, NA, R_NOT_IN_FORCE)
-    res.set(applies & (np.isnan(pro) | np.isnan(reserve)), MISSING, R_MISSING)
-    res.set(applies & (pro == 0) & (reserve == 0), PASS, R_PASS)
+    bound = b.binds(PROHIBITED[0])
+    reserve_ban = b.binds(RESERVE)
     consent = b.flag("state_council_consent")
     # where the reserve ban does not bind, a nature reserve is one of the prohibited areas (part 2 of the list);
     # where it binds, seed 003 bans mining there outright, consent or not
-    any_pro = pro + np.where(bound_res, 0, reserve)
-    hit = applies & mining & (any_pro > 0)
-    res.set(hit & (consent == 0), FAIL, R_PROHIBITED)
-    res.set(hit & (consent < 0), MISSING, R_NO_CONSENT)  # consent not recorded: cannot be decided
-    res.set(hit & (consent == 1), PASS, R_CONSENT)
-    res.set(applies & expl & (any_pro > 0), WARN, R_EXPL_PROHIBITED)
-    in_res = applies & bound_res & (reserve > 0)
-    res.set(in_res & mining, FAIL, R_RESERVE)
-    res.set(in_res & expl & ~_applied(b), WARN, R_EXPL_RESERVE)
-    res.set(in_res & expl & _applied(b), FAIL, R_EXPL_RESERVE_NEW)
-    res.facts.update(
-        in_prohibited=(pro, "count"),
-        in_nature_reserve=(reserve, "count"),
-        state_council_consent=(b.flag("state_council_consent"), None),
+    any_prohibited = pro + np.where(reserve_ban, 0, reserve) > 0
+    in_reserve = reserve_ban & (reserve > 0)
+    reason = select(
+        (~(mining | expl), "not_subject"),
+        (~bound, "not_in_force"),
+        (in_reserve & expl & _applied(b), "expl_reserve_new"),
+        (in_reserve & expl, "expl_reserve"),
+        (in_reserve & mining, "reserve"),
+        (expl & any_prohibited, "expl_prohibited"),
+        (any_prohibited & (consent == 1), "consent"),
+        (any_prohibited & (consent < 0), "no_consent"),  # consent not recorded: cannot be decided
+        (any_prohibited, "prohibited"),
+        ((pro == 0) & (reserve == 0), "pass"),
+        (np.isnan(pro) | np.isnan(reserve), "missing"),
+        default="not_subject",
     )
-    res.entries += [entry_col(b, e, applies & (any_pro > 0)) for e in PROHIBITED]
-    res.entries += [entry_col(b, RESERVE, in_res), entry_col(b, RESERVE_EXIT, in_res & expl)]
-    return res
+    applies = (mining | expl) & bound
+    return Result(
+        reason,
+        facts={
+            "in_prohibited": (pro, "count"),
+            "in_nature_reserve": (reserve, "count"),
+            "state_council_consent": (consent, None),
+        },
+        entries=[b.cite(e, applies & any_prohibited) for e in PROHIBITED]
+        + [b.cite(RESERVE, applies & in_reserve), b.cite(RESERVE_EXIT, applies & in_reserve & expl)],
+    )
 
 
 RESTRICTED = ("003.zone.restricted_mining_areas.named", "003.zone.restricted_mining_areas.controls")
-R_OUTSIDE, R_REVIEW, R_CONTROLLED, R_REVIEW_FAILED = 10, 11, 12, 13
 
 
 @rule(
@@ -134,53 +139,60 @@ R_OUTSIDE, R_REVIEW, R_CONTROLLED, R_REVIEW_FAILED = 10, 11, 12, 13
     "M30",
     ("限制开采区的条件", "Restricted mining areas: conditions"),
     reasons={
-        R_OUTSIDE: ("不在限制开采区内", "not in a restricted mining area"),
-        R_PASS: (
+        "outside_restricted": not_applicable("不在限制开采区内", "not in a restricted mining area"),
+        "pass": (
             "位于限制开采区内的新立/变更采矿权，已记录通过规划论证与审查",
             "a new or changed mining right in a "
             "restricted area, with the planning argument and review recorded as passed",
         ),
-        R_REVIEW: (
+        "review": warns(
             "位于限制开采区内的新立/变更采矿权：须严格按照矿山准入条件进行规划论证与审查",
             "a new or changed mining right in a restricted area: it must meet the mine access conditions"
             " and pass a planning argument and review",
         ),
-        R_REVIEW_FAILED: (
+        "review_failed": fails(
             "位于限制开采区内的新立/变更采矿权，记录为未通过规划论证与审查",
             "a new or changed mining right in a restricted area, recorded as having failed the "
             "planning argument and review",
         ),
-        R_CONTROLLED: (
+        "controlled": warns(
             "位于限制开采区内：采矿权设置数量、开采规模和开采总量受严格控制",
             "in a restricted mining area: the number of rights, mine scale and total output are strictly capped",
         ),
-        R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
+        "missing": ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
     },
     labels={"in_restricted": ("重叠的限制开采区", "restricted areas overlapped")},
     applies=RIGHTS,
+    reads=("kind", "project_type", "in_restricted", "planning_review_passed"),
+    entries=RESTRICTED,
 )
 def restricted_area(b: Batch) -> Result:
-    res = Result.empty(len(b))
+    """「限制开采区要严格控制采矿权的设置数量、矿山开采规模、开采总量，采矿权新立、变更要严格按照矿山准入条件，进行规划论证与审查」
+    (003.zone.restricted_mining_areas.controls), in the areas 「划定太仆寺旗白石头洼钨矿、东乌旗沙麦钨矿、白云鄂博稀土矿区
+    3个限制开采区」 (003.zone.restricted_mining_areas.named)."""
     mining = of_kind(b, "mining")
     inside = b.num("in_restricted")
-    bound = entry_rows(b, RESTRICTED[0])
-    applies = mining & bound
-    res.set(mining & ~bound, NA, R_NOT_IN_FORCE)
-    res.set(applies & np.isnan(inside), MISSING, R_MISSING)
-    res.set(applies & (inside == 0), NA, R_OUTSIDE)
-    hit = applies & (inside > 0)
+    bound = b.binds(RESTRICTED[0])
     review = b.flag("planning_review_passed")
-    res.set(hit & ~_applied(b), WARN, R_CONTROLLED)
-    res.set(hit & _applied(b) & (review < 0), WARN, R_REVIEW)
-    res.set(hit & _applied(b) & (review == 0), FAIL, R_REVIEW_FAILED)  # 不符合规划准入条件的，不予通过规划审查
-    res.set(hit & _applied(b) & (review == 1), PASS, R_PASS)
-    res.facts.update(in_restricted=(inside, "count"), planning_review_passed=(b.flag("planning_review_passed"), None))
-    res.entries += [entry_col(b, e, hit) for e in RESTRICTED]
-    return res
+    reason = select(
+        (~mining, "not_subject"),
+        (~bound, "not_in_force"),
+        (np.isnan(inside), "missing"),
+        (inside == 0, "outside_restricted"),
+        (~_applied(b), "controlled"),
+        (review < 0, "review"),
+        (review == 0, "review_failed"),  # 不符合规划准入条件的，不予通过规划审查
+        default="pass",
+    )
+    hit = mining & bound & (inside > 0)
+    return Result(
+        reason,
+        facts={"in_restricted": (inside, "count"), "planning_review_passed": (review, None)},
+        entries=[b.cite(e, hit) for e in RESTRICTED],
+    )
 
 
 BLOCK_SUBJECTS = "exploration_planning_block.subjects_max"
-R_NO_BLOCK = 10
 
 
 @rule(
@@ -189,39 +201,42 @@ R_NO_BLOCK = 10
     "M10",
     ("一个勘查规划区块原则上只设一个勘查主体", "One exploration subject per exploration planning block (in principle)"),
     reasons={
-        R_NO_BLOCK: (
+        "no_block": not_applicable(
             "探矿权不在任何勘查规划区块内（见 plan.outside_blocks）",
             "the exploration right is in no exploration planning block (see plan.outside_blocks)",
         ),
-        R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
+        "missing": ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
     },
     labels={"block_subjects": ("所在区块的勘查主体数", "exploration subjects in its block")},
     applies=RIGHTS,
+    reads=("kind", "exploration_blocks", "block_other_subjects"),
+    params=(BLOCK_SUBJECTS,),
 )
 def block_single_subject(b: Batch) -> Result:
-    """Subjects in a block = this right's holder plus the other holders with rights in the same block."""
-    res = Result.empty(len(b))
+    """「…但一个勘查规划区块原则上只设一个勘查主体」 (003.block.exploration.subjects_max). The subjects in a block
+    are this right's holder and the other holders with rights in the same block."""
     expl = of_kind(b, "exploration")
-    blocks, others = b.num("exploration_blocks"), b.num("block_other_subjects")
-    subjects = others + 1
-    lk = resolve(b, BLOCK_SUBJECTS, "count", expl)
-    live = in_force(res, expl, lk.found)
-    res.set(live & np.isnan(blocks), MISSING, R_MISSING)
-    res.set(live & (blocks == 0), NA, R_NO_BLOCK)
-    judged = live & (blocks > 0)
-    ok = compare(subjects, lk.op, lk.value)
-    res.set(judged & ok, PASS, R_PASS)
-    res.set(judged & ~ok, WARN, 5)  # 原则上: a warning
-    res.facts.update(
-        block_subjects=(np.where(judged, subjects, np.nan), "count"),
-        threshold=(lk.value, "count"),
-        op=(lk.symbols, None),
+    blocks = b.num("exploration_blocks")
+    subjects = b.num("block_other_subjects") + 1
+    most = b.param(BLOCK_SUBJECTS, "count", expl)
+    reason = select(
+        (~expl, "not_subject"),
+        (~most.found, "not_in_force"),
+        (np.isnan(blocks), "missing"),
+        (blocks == 0, "no_block"),
+        (most.met_by(subjects), "pass"),
+        default="principle",  # 原则上: a warning
     )
-    res.entries.append(lk.entry)
-    return res
-
-
-R_CONFLICT_NEW, R_CONFLICT_OLD = 10, 11
+    judged = expl & most.found & (blocks > 0)
+    return Result(
+        reason,
+        facts={
+            "block_subjects": (np.where(judged, subjects, np.nan), "count"),
+            "threshold": (most.value, "count"),
+            "op": (most.symbols, None),
+        },
+        entries=[most.entry],
+    )
 
 
 @rule(
@@ -230,37 +245,38 @@ R_CONFLICT_NEW, R_CONFLICT_OLD = 10, 11
     "M72",
     ("与已设矿业权重叠", "Overlap with existing rights"),
     reasons={
-        R_PASS: ("未与其他权利人的有效矿业权重叠", "no overlap with another holder's live right"),
-        R_CONFLICT_NEW: (
+        "pass": ("未与其他权利人的有效矿业权重叠", "no overlap with another holder's live right"),
+        "conflict_new": fails(
             "申请范围与 {conflicts} 个其他权利人的有效矿业权重叠（采矿权按开采标高判断立体重叠）",
             "the application overlaps {conflicts} live right(s) of other holders (mining rights "
             "compared in three dimensions by their elevation ranges)",
         ),
-        R_CONFLICT_OLD: (
+        "conflict_old": warns(
             "与 {conflicts} 个其他权利人的有效矿业权重叠，须核查登记",
             "overlaps {conflicts} live right(s) of other holders: the register must be checked",
         ),
-        R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
+        "missing": ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
     },
     labels={"conflicts": ("重叠的他人矿业权", "overlapping rights of others")},
     applies=RIGHTS,
+    reads=("kind", "project_type", "conflicts"),
 )
 def right_overlap(b: Batch) -> Result:
     """A registry conflict check that planning review relies on; no seed states it as a number, so
     its verdicts cite no catalogue entry."""
-    res = Result.empty(len(b))
-    applies = of_kind(b, "mining", "exploration")
-    c = b.num("conflicts")
-    res.set(applies & np.isnan(c), MISSING, R_MISSING)
-    res.set(applies & (c == 0), PASS, R_PASS)
-    res.set(applies & (c > 0) & _applied(b), FAIL, R_CONFLICT_NEW)
-    res.set(applies & (c > 0) & ~_applied(b), WARN, R_CONFLICT_OLD)
-    res.facts["conflicts"] = (c, "count")
-    return res
+    rights = of_kind(b, "mining", "exploration")
+    conflicts = b.num("conflicts")
+    reason = select(
+        (~rights, "not_subject"),
+        (np.isnan(conflicts), "missing"),
+        (conflicts == 0, "pass"),
+        (_applied(b), "conflict_new"),
+        default="conflict_old",
+    )
+    return Result(reason, facts={"conflicts": (conflicts, "count")})
 
 
 BLOCK_ENTRIES = {"exploration": "003.block.exploration.subjects_max", "mining": "003.block.mining.count"}
-R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
 
 
 @rule(
@@ -269,12 +285,12 @@ R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
     "M10",
     ("规划区块之外的矿业权", "Rights outside every planning block"),
     reasons={
-        R_IN_BLOCK: ("位于 {blocks} 个相应的规划区块内", "inside {blocks} planning block(s) of its kind"),
-        R_OUTSIDE_ALL: (
+        "in_block": passes("位于 {blocks} 个相应的规划区块内", "inside {blocks} planning block(s) of its kind"),
+        "outside_all": warns(
             "不在任何{block_kind}内：须复核是否符合规划及矿业权设置区划",
             "outside every {block_kind_en}: to be reviewed against the plan and its rights-setting zoning",
         ),
-        R_MISSING: ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
+        "missing": ("缺少矿业权边界，无法判断", "the right's boundary is not recorded"),
     },
     labels={"blocks": ("所在规划区块数", "planning blocks containing it")},
     derive=lambda f: {
@@ -282,28 +298,35 @@ R_IN_BLOCK, R_OUTSIDE_ALL = 10, 11
         "block_kind_en": "exploration planning block" if f["exploration"][0] else "mining planning block",
     },
     applies=RIGHTS,
+    reads=("kind", "exploration_blocks", "mining_blocks"),
+    entries=tuple(BLOCK_ENTRIES.values()),
 )
 def outside_blocks(b: Batch) -> Result:
-    res = Result.empty(len(b))
+    """「探矿权原则上按照勘查规划区块范围设置…」 (003.block.exploration.subjects_max) and the mining blocks
+    of 「本轮规划共设置开采规划区块 2056个，规划面积 3.79万平方公里」 (003.block.mining.count): a right in no
+    block of its kind is flagged for review."""
     expl, mining = b.eq("kind", "exploration"), b.eq("kind", "mining")
     blocks = np.where(expl, b.num("exploration_blocks"), b.num("mining_blocks"))
-    bound = entry_rows(b, BLOCK_ENTRIES["exploration"])
-    applies = (expl | mining) & bound
-    res.set((expl | mining) & ~bound, NA, R_NOT_IN_FORCE)
-    res.set(applies & np.isnan(blocks), MISSING, R_MISSING)
-    res.set(applies & (blocks > 0), PASS, R_IN_BLOCK)
-    res.set(applies & (blocks == 0), WARN, R_OUTSIDE_ALL)
-    res.facts.update(blocks=(blocks, "count"), exploration=(expl, None))
-    res.entries += [
-        entry_col(b, BLOCK_ENTRIES["exploration"], applies & expl),
-        entry_col(b, BLOCK_ENTRIES["mining"], applies & mining),
-    ]
-    return res
+    bound = b.binds(BLOCK_ENTRIES["exploration"])
+    reason = select(
+        (~(expl | mining), "not_subject"),
+        (~bound, "not_in_force"),
+        (np.isnan(blocks), "missing"),
+        (blocks > 0, "in_block"),
+        default="outside_all",
+    )
+    return Result(
+        reason,
+        facts={"blocks": (blocks, "count"), "exploration": (expl, None)},
+        entries=[
+            b.cite(BLOCK_ENTRIES["exploration"], bound & expl),
+            b.cite(BLOCK_ENTRIES["mining"], bound & mining),
+        ],
+    )
 
 
 RELEASE_BAN = "003.block.mining.coal.release_ban"
 PLAN_PERIOD = "003.plan.period"
-R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = 10, 11, 12, 13
 
 
 @rule(
@@ -312,43 +335,49 @@ R_EARLY, R_LATER, R_NOT_COAL, R_NO_DATE = 10, 11, 12, 13
     "M10",
     ("煤炭开采规划区块规划期前3年禁止投放", "Coal mining blocks not released in the plan's first 3 years"),
     reasons={
-        R_EARLY: (
+        "early": fails(
             "煤炭开采规划区块于 {release_date} 投放，处于规划期前3年禁止投放期（{window}）",
             "the coal mining block was released on {release_date}, inside the ban on releases in the "
             "plan's first 3 years ({window})",
         ),
-        R_LATER: (
+        "later": passes(
             "煤炭开采规划区块于 {release_date} 投放，不在禁止投放期（{window}）内",
             "the coal mining block was released on {release_date}, outside the ban ({window})",
         ),
-        R_NOT_COAL: ("非煤炭开采规划区块", "not a coal mining block"),
-        R_NO_DATE: ("尚未投放（未记录投放时间）", "not released (no release date recorded)"),
+        "not_coal": not_applicable("非煤炭开采规划区块", "not a coal mining block"),
+        "no_date": not_applicable("尚未投放（未记录投放时间）", "not released (no release date recorded)"),
     },
     labels={"release_date": ("投放时间", "release date")},
     applies=lambda b: of_kind(b, "mining_planning_block"),
+    reads=("kind", "metals_mask", "release_date"),
+    entries=(RELEASE_BAN, PLAN_PERIOD),
 )
 def coal_block_release(b: Batch) -> Result:
-    """Banned: releases in the plan period's first years (规划期前3年: plan start to plan start + the entry's
-    years). Judged once the plan is in force (the entry's effective date), for past releases too."""
+    """「规划期前 3年禁止投放， 3年后视市场需求决定」 (003.block.mining.coal.release_ban), the plan period from
+    「《规划》的基准年为2015年，规划期为2016-2020年，展望至2025年」 (003.plan.period): releases from the plan's start
+    to start + the entry's years are banned. Judged once the plan is in force, for past releases too."""
     import datetime as dt
 
     from .. import minerals as mn
 
-    res = Result.empty(len(b))
-    e = entry(b, RELEASE_BAN)
+    ban = b.entry(RELEASE_BAN)
     blocks = of_kind(b, "mining_planning_block")
     coal = mn.has(b.mask("metals_mask"), mn.keys("coal"))
-    bound = blocks & (b.jurisdiction == e.jurisdiction) & (b.as_of >= e.effective)
-    start = dt.date(int(entry(b, PLAN_PERIOD).value[0]), 1, 1)
-    end = min(start.replace(year=start.year + int(e.value)), e.until or dt.date.max)
+    bound = (b.jurisdiction == ban.jurisdiction) & (b.as_of >= ban.effective)
+    start = dt.date(int(b.entry(PLAN_PERIOD).value[0]), 1, 1)
+    end = min(start.replace(year=start.year + int(ban.value)), ban.until or dt.date.max)
     released = b.date("release_date")
-    res.set(blocks & ~bound, NA, R_NOT_IN_FORCE)
-    res.set(bound & ~coal, NA, R_NOT_COAL)
-    live = bound & coal
-    res.set(live & np.isnat(released), NA, R_NO_DATE)
-    early = in_window(released, start, end)
-    res.set(live & ~np.isnat(released) & ~early, PASS, R_LATER)
-    res.set(live & early, FAIL, R_EARLY)
-    res.facts.update(release_date=(released, None), window=(const(len(b), f"{start}–{end}"), None))
-    res.entries += [entry_col(b, RELEASE_BAN, live), entry_col(b, PLAN_PERIOD, live)]
-    return res
+    reason = select(
+        (~blocks, "not_subject"),
+        (~bound, "not_in_force"),
+        (~coal, "not_coal"),
+        (np.isnat(released), "no_date"),
+        (in_window(released, start, end), "early"),
+        default="later",
+    )
+    live = blocks & bound & coal
+    return Result(
+        reason,
+        facts={"release_date": (released, None), "window": (const(len(b), f"{start}–{end}"), None)},
+        entries=[b.cite(RELEASE_BAN, live), b.cite(PLAN_PERIOD, live)],
+    )
