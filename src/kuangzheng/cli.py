@@ -11,6 +11,7 @@ from kuangzheng.access import cli as access_cli
 from kuangzheng.audit import cli as audit_cli
 from kuangzheng.compliance import cli as compliance_cli
 from kuangzheng.geo import cli as geo_cli
+from kuangzheng.hj212 import cli as hj212_cli
 from kuangzheng.monitoring import cli as monitoring_cli
 from kuangzheng.policy import cli as policy_cli
 from kuangzheng.registry import cli as registry_cli
@@ -104,5 +105,6 @@ main.add_command(audit_cli.audit)
 main.add_command(policy_cli.policy)
 main.add_command(geo_cli.geo)
 main.add_command(monitoring_cli.monitor)
+main.add_command(hj212_cli.hj212)
 for _command in registry_cli.COMMANDS + compliance_cli.COMMANDS:  # kz import / export; kz check / sweep …
     main.add_command(_command)

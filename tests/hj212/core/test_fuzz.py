@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kuangzheng.hj212.core import frame as fr
 from kuangzheng.hj212.core.cp import CPError, parse_cp
+from tests.hj212.helpers import mutations
 
 SEEDS = [
     fr.build("20160801085857223", "32", "1062", "100000", "010000A8900016F000169DC0", 5, "RtdInterval=30"),
@@ -26,29 +27,8 @@ SEEDS = [
 ]
 
 
-@st.composite
-def mutated(draw):
-    data = bytearray(draw(st.sampled_from(SEEDS)))
-    for _ in range(draw(st.integers(1, 6))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "truncate", "duplicate", "ascii"]))
-        i = draw(st.integers(0, max(0, len(data) - 1)))
-        if op == "flip" and data:
-            data[i] ^= 1 << draw(st.integers(0, 7))
-        elif op == "insert":
-            data[i:i] = draw(st.binary(min_size=1, max_size=8))
-        elif op == "delete" and data:
-            del data[i : i + draw(st.integers(1, 8))]
-        elif op == "truncate":
-            data = data[:i]
-        elif op == "duplicate":
-            data[i:i] = data[i : i + draw(st.integers(1, 40))]
-        elif op == "ascii" and data:
-            data[i] = ord(draw(st.sampled_from(";,=&-#.eE+nN0123456789")))
-    return bytes(data)
-
-
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated())
+@given(mutations(SEEDS))
 def test_mutated_frames(raw):
     try:
         strict = fr.parse(raw)

@@ -207,8 +207,29 @@ def _valid_qn_time(qn: str, strict: bool) -> bool:
     return True
 
 
+def loose_fields(raw: bytes) -> dict[str, str]:
+    """QN, MN and PW found anywhere in a frame too broken to parse, to address the refusal to."""
+    text = raw[:MAX_FRAME].decode("ascii", "replace")
+    found = {}
+    for key, pattern in (("QN", r"\d{1,20}"), ("MN", r"[0-9A-Za-z]{1,24}"), ("PW", r"[0-9A-Za-z]{1,6}")):
+        m = re.search(rf"(?:^|[;#\d]){key}=({pattern})(?=;)", text)
+        if m:
+            found[key] = m.group(1)
+    return found
+
+
 def parse(raw: bytes, *, strict: bool = True) -> Frame:
-    """One frame, with or without its CR LF. Raises FrameError with the QnRtn to answer."""
+    """One frame, with or without its CR LF. Raises FrameError with the QnRtn to answer (and what
+    could be read of the header, to address the answer to)."""
+    try:
+        return _parse(raw, strict)
+    except FrameError as exc:
+        if not exc.fields:
+            exc.fields = loose_fields(raw)
+        raise
+
+
+def _parse(raw: bytes, strict: bool) -> Frame:
     problems: list[str] = []
     if raw.endswith(b"\r\n"):
         raw = raw[:-2]

@@ -4,11 +4,23 @@ answers and carries Flag=4 (version 2017, no answer wanted)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .frame import VERSION_2017, ExeRtn, Frame, QnRtn, build
 
 ST_SYSTEM = "91"
 REPLY_FLAG = VERSION_2017 << 2  # 4
 DATA_COMMANDS = {"2011", "2051", "2061", "2031", "2041", "2021", "2081"}  # uploads answered by 9014
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a received message: accepted (perhaps a re-sent one) or refused with a code."""
+
+    accepted: bool
+    rtn: QnRtn = QnRtn.READY
+    duplicate: bool = False
+    reason: str = ""
 
 
 def _reply(qn: str, pw: str, mn: str, cn: str, cp: str) -> bytes:
