@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -355,5 +355,6 @@ def alarms(actor: Actor, open_only: bool = True, point=None) -> list[dict]:
 
 def store_frames(batch, cache: ingest.PointCache, strict: bool) -> list:
     """Called by the receiver's writer thread: a dropped database connection is replaced first."""
-    close_old_connections()
+    if not connection.in_atomic_block:
+        close_old_connections()
     return ingest.store(batch, cache, strict)
