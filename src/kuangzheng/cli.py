@@ -42,6 +42,7 @@ def _load_demo():
     if Division.objects.exists():
         click.echo("演示数据已存在，跳过 / demo data already loaded, skipped")
         return
+    from kuangzheng.hj212 import demo as hj212_demo
     from kuangzheng.monitoring import demo as monitoring_demo
     from kuangzheng.registry import demo
 
@@ -52,6 +53,7 @@ def _load_demo():
     )
     _demo_users()
     click.echo(json.dumps(monitoring_demo.load_demo(), ensure_ascii=False))
+    click.echo(json.dumps(hj212_demo.load(), ensure_ascii=False))
 
 
 DEMO_PASSWORD = "kz-demo-2026"

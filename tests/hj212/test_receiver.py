@@ -13,6 +13,10 @@ from kuangzheng.hj212.models import Measurement, MonitoringPoint, ReceivedFrame
 from .helpers import MN, PW, Running, register, upload
 
 
+def wrong_crc(raw: bytes) -> bytes:
+    return raw[:-6] + b"%04X" % (int(raw[-6:-2], 16) ^ 0x1) + b"\r\n"
+
+
 @pytest.fixture
 def point(transactional_db, reg):
     return register(reg.fac.pk, reference_o2=6)
@@ -57,7 +61,7 @@ def test_no_answer_when_flag_does_not_ask(strict):
 @pytest.mark.parametrize(
     "make, rtn",
     [
-        (lambda: upload().replace(upload()[-6:-2], b"0000"), 9),  # wrong CRC
+        (lambda: wrong_crc(upload()), 9),
         (lambda: upload(mn="FFFFFFFFFFFFFFFFFFFFFFFF"), 4),  # unknown MN
         (lambda: upload(pw="654321"), 3),  # wrong password
         (lambda: b"##9999" + upload()[6:], 2),  # bad length
@@ -75,8 +79,7 @@ def test_strict_refusals_answered_with_qnrtn_and_nothing_stored(strict, make, rt
 
 
 def test_lenient_keeps_a_frame_with_a_wrong_crc_and_says_so(lenient):
-    raw = upload()
-    bad = raw[:-6] + b"0000\r\n"
+    bad = wrong_crc(upload())
     assert lenient.connect().ask(b"noise" + bad).cn == "9014"
     kept = ReceivedFrame.objects.get()
     assert not kept.crc_ok and "CRC" in kept.problems

@@ -277,7 +277,7 @@ def serialize(actor: Actor, p: MonitoringPoint, facilities: dict | None = None, 
         "medium": p.medium,
         "rtd_interval": p.rtd_interval,
         "state": state_of(p, open_alarms),
-        "last_contact": p.last_contact.isoformat() if p.last_contact else None,
+        "last_contact": timezone.localtime(p.last_contact).isoformat() if p.last_contact else None,
         "limits": [limit_dict(x) for x in p.limits.all()],
         "is_generated": p.is_generated,
         "full_view": sees_full(actor, p),
@@ -324,6 +324,7 @@ def alarm_dict(a: Alarm) -> dict:
     return {
         "id": a.pk,
         "point": a.point_id,
+        "point_name": a.point.name,
         "kind": a.kind,
         "code": a.code,
         "at": a.at.isoformat(),
@@ -334,8 +335,8 @@ def alarm_dict(a: Alarm) -> dict:
         "message_zh": a.message_zh,
         "message_en": a.message_en,
         "source": a.source,
-        "started_at": a.started_at.isoformat(),
-        "ended_at": a.ended_at.isoformat() if a.ended_at else None,
+        "started_at": timezone.localtime(a.started_at).isoformat(),
+        "ended_at": timezone.localtime(a.ended_at).isoformat() if a.ended_at else None,
     }
 
 
@@ -347,7 +348,7 @@ def alarms(actor: Actor, open_only: bool = True, point=None) -> list[dict]:
         qs = qs.filter(ended_at__isnull=True)
     if point is not None:
         qs = qs.filter(point_id=point)
-    return [alarm_dict(a) for a in qs.order_by("-started_at")[:1000]]
+    return [alarm_dict(a) for a in qs.select_related("point").order_by("-started_at")[:1000]]
 
 
 # ---------------------------------------------------------------- the receiver's writes

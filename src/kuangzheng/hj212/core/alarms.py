@@ -120,7 +120,7 @@ def silence(last_contact: datetime | None, since: datetime, now: datetime, allow
     gap = (now - start).total_seconds()
     if gap <= allowed_s:
         return None
-    minutes = gap / 60
+    zh, en = (f"{gap / 60:.0f} 分钟", f"{gap / 60:.0f} min") if gap >= 120 else (f"{gap:.0f} 秒", f"{gap:.0f} s")
     return Alarm(
         SILENCE,
         "",
@@ -129,8 +129,8 @@ def silence(last_contact: datetime | None, since: datetime, now: datetime, allow
         allowed_s,
         "s",
         "alarm",
-        f"监测点已 {minutes:.0f} 分钟未上传数据（允许 {allowed_s} 秒）",
-        f"no data from the point for {minutes:.0f} min (allowed {allowed_s} s)",
+        f"监测点已 {zh}未上传数据（允许 {allowed_s} 秒）",
+        f"no data from the point for {en} (allowed {allowed_s} s)",
     )
 
 
