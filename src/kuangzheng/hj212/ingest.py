@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .core import codes
@@ -70,9 +70,26 @@ def _code(raw: str, strict: bool) -> str | None:
     return None if strict else codes.current_code(raw)
 
 
-def rows_of(point: PointRef, kind: str, area: DataArea, when: dt.datetime, strict: bool) -> list[Measurement]:
+MEASUREMENT_COLUMNS = ("point_id", "kind", "data_time", "code", "value", "min", "max", "cou", "zs", "flag")
+FRAME_COLUMNS = ("mn", "qn", "cn", "point_id", "data_time", "received_at", "crc_ok", "problems", "raw")
+
+
+def _insert_new(model, columns, rows) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL), with executemany: the ORM's
+    bulk_create spends most of a batch building model instances and SQL per row."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cur:
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING", rows)
+
+
+def rows_of(point: PointRef, kind: str, area: DataArea, when: dt.datetime, strict: bool) -> list[tuple]:
     """The measurement rows of one data area; values converted to the reference O₂ where the point
     has one and the logger did not send them converted."""
+    at = connection.ops.adapt_datetimefield_value(when)
     o2 = area.values.get(codes.OXYGEN, {})
     o2_value = o2.get("Rtd" if kind == "rtd" else "Avg")
     out = []
@@ -91,20 +108,7 @@ def rows_of(point: PointRef, kind: str, area: DataArea, when: dt.datetime, stric
             if point.reference_o2 is not None and isinstance(o2_value, float):
                 zs = converted(value, o2_value, point.reference_o2)
         flag = fields.get("Flag", "N")
-        out.append(
-            Measurement(
-                point_id=point.id,
-                kind=kind,
-                data_time=when,
-                code=code,
-                value=value,
-                min=fields.get("Min"),
-                max=fields.get("Max"),
-                cou=fields.get("Cou"),
-                zs=zs,
-                flag=flag,
-            )
-        )
+        out.append((point.id, kind, at, code, value, fields.get("Min"), fields.get("Max"), fields.get("Cou"), zs, flag))
     return out
 
 
@@ -138,6 +142,7 @@ def _check(frame: Frame, point: PointRef | None, strict: bool):
 def store(frames: list[tuple[Frame, bytes]], cache: PointCache, strict: bool = True) -> list[Outcome]:
     """Store a batch in one transaction; one Outcome per frame, in order."""
     now = timezone.now()
+    received = connection.ops.adapt_datetimefield_value(now)
     outcomes: list[Outcome | None] = [None] * len(frames)
     new_frames, rows, seen, contacted = [], [], set(), set()
     keys = {f.key for f, _ in frames}
@@ -165,22 +170,22 @@ def store(frames: list[tuple[Frame, bytes]], cache: PointCache, strict: bool = T
         if problems:
             log.warning("kept %s %s despite: %s", frame.mn, frame.qn, problems)
         new_frames.append(
-            ReceivedFrame(
-                mn=frame.mn,
-                qn=frame.qn,
-                cn=frame.cn,
-                point_id=point.id,
-                data_time=when,
-                received_at=now,
-                crc_ok=frame.crc_ok,
-                problems=problems,
-                raw=raw.decode("utf-8", "replace").rstrip("\r\n"),
+            (
+                frame.mn,
+                frame.qn,
+                frame.cn,
+                point.id,
+                connection.ops.adapt_datetimefield_value(when),
+                received,
+                frame.crc_ok,
+                problems,
+                raw.decode("utf-8", "replace").rstrip("\r\n"),
             )
         )
         outcomes[i] = Outcome(True)
     with transaction.atomic():
-        ReceivedFrame.objects.bulk_create(new_frames, ignore_conflicts=True)
-        Measurement.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        _insert_new(ReceivedFrame, FRAME_COLUMNS, new_frames)
+        _insert_new(Measurement, MEASUREMENT_COLUMNS, rows)
         if contacted:
             MonitoringPoint.objects.filter(pk__in=contacted).update(last_contact=now)
     return outcomes

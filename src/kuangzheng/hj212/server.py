@@ -100,6 +100,7 @@ class Receiver:
             if not chunk:
                 return
             buf += chunk
+            lines = []
             while True:
                 end = buf.find(b"\r\n")
                 if end < 0:
@@ -116,9 +117,14 @@ class Receiver:
                 if len(line) > MAX_FRAME:
                     self.stats["oversize"] += 1
                     continue
-                for answer in await self.process(line):
+                lines.append(line)
+            # the frames of one read are stored together (a logger may send several before an answer);
+            # each task parses and reassembles before its first await, so packets keep their order,
+            # and the answers go out in the order the frames came
+            for answers in await asyncio.gather(*(self.process(line) for line in lines)):
+                for answer in answers:
                     writer.write(answer)
-                await writer.drain()
+            await writer.drain()
 
     # ------------------------------------------------------------ frames
 

@@ -41,7 +41,9 @@ def parse_time(text: str) -> datetime:
     if not _TIME.fullmatch(text):
         raise CPError(f"time {text[:20]!r} is not YYYYMMDDhhmmss")
     try:
-        return datetime.strptime(text, "%Y%m%d%H%M%S")
+        return datetime(
+            int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:])
+        )
     except ValueError:
         raise CPError(f"time {text!r} does not exist") from None
 

@@ -128,6 +128,7 @@ _QN_LENIENT = re.compile(r"\d{1,20}")
 _MN = re.compile(r"[0-9A-Fa-f]{24}")
 _MN_LENIENT = re.compile(r"[0-9A-Za-z_-]{1,24}")
 _DIGITS = re.compile(r"\d+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _segment_bounds(raw: bytes, strict: bool, problems: list[str]) -> tuple[bytes, bytes]:
@@ -201,7 +202,7 @@ def _valid_qn_time(qn: str, strict: bool) -> bool:
     from datetime import datetime
 
     try:
-        datetime.strptime(qn[:14], "%Y%m%d%H%M%S")
+        datetime(int(qn[:4]), int(qn[4:6]), int(qn[6:8]), int(qn[8:10]), int(qn[10:12]), int(qn[12:14]))
     except ValueError:
         return False
     return True
@@ -240,7 +241,7 @@ def _parse(raw: bytes, strict: bool) -> Frame:
         text = segment.decode("utf-8")
     except UnicodeDecodeError:
         raise FrameError(QnRtn.REJECTED, "data segment is not UTF-8") from None
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if _CONTROL.search(text):
         raise FrameError(QnRtn.REJECTED, "control character in the data segment")
     crc_ok = crc_given.upper() == crc_text(segment).encode()
     head, cp_mark, rest = text.partition("CP=&&")
