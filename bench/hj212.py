@@ -203,7 +203,11 @@ def measure(url: str, points: int, interval: float, duration: float, burst: int)
             proc.wait(timeout=30)
     want = (burst // 32) * 32
     ok = s["errors"] == 0 and s["refused"] == 0 and stored == want
-    print(f"{'':10s} stored frames counted: burst {stored:,} of {want:,}: {'all stored once' if ok else 'MISMATCH'}")
+    print(
+        f"{'':10s} burst frames counted in the database: {stored:,} of {want:,} "
+        f"({'all stored once' if stored == want else 'MISSING'}); sustained phase: {s['errors']} client errors "
+        f"(timeouts of 10 s or dropped connections), {s['refused']} refused -> {'OK' if ok else 'FAILED'}"
+    )
     return 0 if ok else 1
 
 
