@@ -40,7 +40,12 @@ def _api(base, path, data=None, method=None):
 
 
 def _rows(b, kind):
-    return [r for r in b.find_elements(By.CSS_SELECTOR, f"#alarm-table tr.alarm-{kind}")]
+    """(point id, text) of the alarm rows of a kind, read in one go: the page redraws the table
+    every few seconds, so elements found earlier may be gone."""
+    return b.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((r) => [r.dataset.point, r.textContent]);",
+        f"#alarm-table tr.alarm-{kind}",
+    )
 
 
 def _wait_listening(port, proc):
@@ -87,10 +92,10 @@ def test_simulated_exceedance_and_silence_reach_dashboard_and_warnings(portal_se
         sign_in(b, base, "nmg")
         b.get(base + "/hj212/")
         wait(b, lambda d: _rows(d, "exceedance"))  # the page refreshes itself from the API
-        texts = " ".join(r.text for r in _rows(b, "exceedance"))
+        texts = " ".join(text for _, text in _rows(b, "exceedance"))
         assert "超过限值" in texts and "示例限值" in texts
         wait(b, lambda d: _rows(d, "silence"), t=60)
-        assert any(r.get_attribute("data-point") == str(silent["id"]) for r in _rows(b, "silence"))
+        assert any(point == str(silent["id"]) for point, _ in _rows(b, "silence"))
         wait(
             b,
             lambda d: int(d.find_element(By.CSS_SELECTOR, "section.point-chart").get_attribute("data-values") or 0) > 0,
