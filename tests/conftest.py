@@ -39,6 +39,7 @@ def _audit_key_per_test(settings, tmp_path):
 
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+_PORTAL_ENV: dict = {}  # the environment portal_server runs with, for processes that share its database
 
 
 def _free_port() -> int:
@@ -73,6 +74,7 @@ def portal_server(tmp_path_factory):
         env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + dbname
     else:
         env.pop("DATABASE_URL", None)
+    _PORTAL_ENV.update(env)
     kz = str(Path(sys.executable).with_name("kz"))
     init = subprocess.run([kz, "init", "--demo"], env=env, capture_output=True, text=True, timeout=600)
     if init.returncode != 0:
@@ -101,6 +103,12 @@ def portal_server(tmp_path_factory):
             os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), autocommit=True
         ) as conn:
             conn.execute(f"drop database if exists {dbname} with (force)")
+
+
+@pytest.fixture(scope="session")
+def portal_env(portal_server):
+    """The environment (data folder, database) of `portal_server`, for other `kz` processes on its data."""
+    return dict(_PORTAL_ENV)
 
 
 @pytest.fixture(scope="session")

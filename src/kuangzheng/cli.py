@@ -12,6 +12,7 @@ from kuangzheng.audit import cli as audit_cli
 from kuangzheng.backup import backup_command, restore_command
 from kuangzheng.compliance import cli as compliance_cli
 from kuangzheng.geo import cli as geo_cli
+from kuangzheng.hj212 import cli as hj212_cli
 from kuangzheng.monitoring import cli as monitoring_cli
 from kuangzheng.policy import cli as policy_cli
 from kuangzheng.registry import cli as registry_cli
@@ -49,6 +50,7 @@ def _load_demo():
     if services.divisions().exists():
         click.echo("演示数据已存在，跳过 / demo data already loaded, skipped")
         return
+    from kuangzheng.hj212 import demo as hj212_demo
     from kuangzheng.monitoring import demo as monitoring_demo
     from kuangzheng.registry import demo
 
@@ -64,6 +66,7 @@ def _load_demo():
                 click.echo(f"  {line}")
     _demo_users()
     click.echo(json.dumps(monitoring_demo.load_demo(), ensure_ascii=False))
+    click.echo(json.dumps(hj212_demo.load(), ensure_ascii=False))
 
 
 DEMO_PASSWORD = "kz-demo-2026"
@@ -182,5 +185,6 @@ main.add_command(audit_cli.audit)
 main.add_command(policy_cli.policy)
 main.add_command(geo_cli.geo)
 main.add_command(monitoring_cli.monitor)
+main.add_command(hj212_cli.hj212)
 for _command in registry_cli.COMMANDS + compliance_cli.COMMANDS:  # kz import / export; kz check / sweep …
     main.add_command(_command)

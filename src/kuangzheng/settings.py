@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "kuangzheng.compliance",
     "kuangzheng.portal",
     "kuangzheng.monitoring",
+    "kuangzheng.hj212",
 ]
 
 MIDDLEWARE = [

@@ -261,6 +261,9 @@ def test_matrix_covers_every_api_endpoint():
     from tests.compliance.test_api_roles import ENDPOINTS as COMPLIANCE  # their role tests: tests/compliance
 
     covered |= set(COMPLIANCE)
+    from tests.hj212.test_api_roles import ENDPOINTS as HJ212  # their role tests: tests/hj212
+
+    covered |= set(HJ212)
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered
     assert not missing, f"endpoints without a role-matrix test: {sorted(missing)}"

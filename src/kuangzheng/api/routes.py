@@ -14,6 +14,7 @@ from kuangzheng.api import policy as policy_api
 from kuangzheng.audit import api as audit_api
 from kuangzheng.compliance import api as compliance_api
 from kuangzheng.errors import ServiceError
+from kuangzheng.hj212 import api as hj212_api
 from kuangzheng.monitoring import api as monitoring_api
 from kuangzheng.registry import api as registry_api
 
@@ -43,3 +44,4 @@ api.add_router("/me", access_api.router)
 api.add_router("/policy", policy_api.router)
 api.add_router("/monitoring", monitoring_api.router)
 api.add_router("/compliance", compliance_api.router)
+api.add_router("/hj212", hj212_api.router)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from kuangzheng.access.actor import Actor
+from kuangzheng.access.actor import SYSTEM_ACTOR, Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
 from kuangzheng.monitoring.core import early_warning
@@ -57,9 +57,10 @@ def evaluate(actor: Actor) -> dict:
             keys.add(tuple(key.values()))
             rec, new = WarningRecord.objects.update_or_create(**key, defaults={**values, "active": True})
             created += new
+        own = {r.id for r in warning_rules()}  # warnings raised by other domains are theirs to resolve
         gone = [
             r
-            for r in scope_divisions(actor, WarningRecord.objects.filter(active=True))
+            for r in scope_divisions(actor, WarningRecord.objects.filter(active=True, rule_id__in=own))
             if (r.rule_id, r.division, r.metal, r.period) not in keys
         ]
         for r in gone:
@@ -69,6 +70,33 @@ def evaluate(actor: Actor) -> dict:
             actor, "evaluate", "warning", "*", None, {"found": len(found), "new": created, "resolved": len(gone)}
         )
     return {"found": len(found), "new": created, "resolved": len(gone)}
+
+
+def sync_external(prefix: str, found: list[dict]) -> dict:
+    """Warnings another domain computes (online-monitoring alarms): `found` are the ones that hold
+    now, as dicts of FIELDS with rule ids starting with `prefix`; they are stored active, and the
+    active ones of that prefix not found any more become inactive. Audited when anything changed."""
+    keys, created = set(), 0
+    with transaction.atomic():
+        for w in found:
+            if not w["rule_id"].startswith(prefix):
+                raise ValueError(f"rule id {w['rule_id']!r} outside {prefix!r}")
+            key = {k: w[k] for k in ("rule_id", "division", "metal", "period")}
+            keys.add(tuple(key.values()))
+            values = {f: w[f] for f in FIELDS if f not in key}
+            _, new = WarningRecord.objects.update_or_create(**key, defaults={**values, "active": True})
+            created += new
+        gone = [
+            r
+            for r in WarningRecord.objects.filter(active=True, rule_id__startswith=prefix)
+            if (r.rule_id, r.division, r.metal, r.period) not in keys
+        ]
+        for r in gone:
+            r.active = False
+            r.save(update_fields=["active", "last_seen"])
+        if created or gone:
+            audit.record(SYSTEM_ACTOR, "sync", "warning", prefix, None, {"new": created, "resolved": len(gone)})
+    return {"active": len(found), "new": created, "resolved": len(gone)}
 
 
 def warnings(actor: Actor, *, active: bool | None = None, period: str = ""):
