@@ -28,6 +28,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kuangzheng.portal.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kuangzheng.portal.middleware.LanguageMiddleware",
@@ -82,6 +83,8 @@ def _database() -> dict:
     cfg = dj_database_url.parse(url, conn_max_age=60)
     if cfg["ENGINE"] != "django.db.backends.postgresql":
         raise RuntimeError(f"DATABASE_URL: only sqlite:/// and postgres:// URLs are supported, not {url.split(':')[0]}")
+    # like SQLite's busy timeout: a writer waits at most 30 s for a lock, then answers 503 (not forever)
+    cfg.setdefault("OPTIONS", {}).setdefault("options", "-c lock_timeout=30s")
     return cfg
 
 
