@@ -17,6 +17,8 @@ record) would have to be written inside it too.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from collections.abc import Callable
 
 from django.db import transaction
@@ -51,7 +53,14 @@ def write(
 ) -> ImportBatch:
     """Insert `records` (column values by attname) in chunks with their audit entries (and, for
     rights, their first events); publish them at the end, or roll every written chunk back."""
-    batch = ImportBatch.objects.create(entity=name, actor=actor.username, source=source[:200], rows=len(records))
+    batch = ImportBatch.objects.create(
+        entity=name,
+        actor=actor.username,
+        source=source[:200],
+        rows=len(records),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
     defaults = (
         {
             f.attname: f.get_default()
@@ -124,5 +133,23 @@ def rollback(actor, batch: ImportBatch, model: type, snapshot: Callable, problem
 
 
 def stale_batches() -> list[ImportBatch]:
-    """Running batches whose writer stopped (killed mid-import): to be rolled back."""
-    return list(ImportBatch.objects.filter(state="running", heartbeat__lt=timezone.now() - STALE_AFTER))
+    """Running batches whose writer stopped (killed mid-import): its process is gone from this
+    host, or (another host) it has not written for STALE_AFTER. To be rolled back."""
+    host, old = socket.gethostname(), timezone.now() - STALE_AFTER
+    return [
+        b
+        for b in ImportBatch.objects.filter(state="running")
+        if (b.host == host and b.pid and not _alive(b.pid)) or b.heartbeat < old
+    ]
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

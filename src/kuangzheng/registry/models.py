@@ -40,6 +40,8 @@ class ImportBatch(models.Model):
     entity = models.CharField("对象类型", max_length=16)
     actor = models.CharField("操作人", max_length=150)
     source = models.CharField("来源", max_length=200, blank=True)
+    host = models.CharField("主机", max_length=255, blank=True)  # where the writing process runs
+    pid = models.PositiveIntegerField("进程号", null=True, blank=True)
     state = models.CharField("状态", max_length=12, choices=STATES, default="running", db_index=True)
     rows = models.PositiveIntegerField("行数", default=0)
     written = models.PositiveIntegerField("已写入", default=0)

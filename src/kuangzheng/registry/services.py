@@ -546,9 +546,17 @@ def _existing_keys(ent: Entity, keys: list) -> set:
     return found
 
 
-def existing_keys(name: str, keys: list) -> set:
-    """Which of these natural keys are registered already (including records of a running import)."""
-    return _existing_keys(entity(name), keys)
+def existing_keys(name: str, keys: list) -> dict:
+    """Which of these natural keys are taken: key → None when registered, or the id of the import
+    batch still writing it."""
+    ent = entity(name)
+    pending = set(bulk.pending_batches())
+    found: dict = {}
+    for start in range(0, len(keys), 900):  # SQLite's limit on variables per statement
+        part = ent.model.objects.filter(**{f"{ent.natural_key}__in": keys[start : start + 900]})
+        for key, batch in part.values_list(ent.natural_key, "import_batch_id"):
+            found[key] = batch if batch in pending else None
+    return found
 
 
 def create_many(prepared: Prepared, *, source: str = "", progress=None, chunk: int = bulk.CHUNK) -> ImportBatch:

@@ -93,12 +93,19 @@ def import_rows(actor, name: str, rows: list[dict], progress=None, source: str =
     key = ent.natural_key
     split = [(i, *_split_event(name, row)) for i, row in enumerate(rows, 1)]
     keyed = {str(data.get(key, "")).strip() for _, data, _ in split} - {""}
-    registered = services.existing_keys(name, sorted(keyed))
-    todo = [(i, data, event) for i, data, event in split if str(data.get(key, "")).strip() not in registered]
+    taken = services.existing_keys(name, sorted(keyed))
+    todo = [(i, data, event) for i, data, event in split if str(data.get(key, "")).strip() not in taken]
+    busy = [
+        FieldProblem(key, f"{k} 正由另一批导入（第{b}批）写入", f"{k} is being imported by batch {b}", row=i)
+        for i, data, _ in split
+        if (b := taken.get(k := str(data.get(key, "")).strip())) is not None
+    ]
     try:
         prepared = services.prepare_many(actor, name, todo)
     except InvalidInput as exc:
-        raise ImportRejected(exc.problems) from None
+        raise ImportRejected(sorted(busy + exc.problems, key=lambda p: p.row or 0)) from None
+    if busy:
+        raise ImportRejected(busy)
     try:
         batch = services.create_many(prepared, source=source, progress=progress)
     except ServiceError as exc:  # e.g. a concurrent insert of the same key: everything was rolled back
