@@ -29,13 +29,19 @@ def reserve_ids(model, n: int) -> list[int]:
         return list(range(start, start + n))
 
 
+class JSONText(str):
+    """A value already encoded as JSON text, stored as it is in a JSON column."""
+
+
 def _converter(field):
     """A function turning a Python value into what the driver stores for this field."""
     kind = field.get_internal_type()
     if kind == "JSONField":
         if connection.vendor == "postgresql":
-            return lambda v: json.dumps(v, cls=field.encoder, ensure_ascii=False)
-        return lambda v: connection.ops.adapt_json_value(v, field.encoder)
+            dumps = lambda v: json.dumps(v, cls=field.encoder, ensure_ascii=False)
+        else:
+            dumps = lambda v: connection.ops.adapt_json_value(v, field.encoder)
+        return lambda v: str(v) if isinstance(v, JSONText) else dumps(v)
     if kind == "DateTimeField":  # a chunk's rows share their timestamps, and dates repeat
         return functools.lru_cache(maxsize=4096)(connection.ops.adapt_datetimefield_value)
     if kind == "DateField":

@@ -90,7 +90,7 @@ def record_many(actor, action: str, entity: str, items: list[tuple]) -> int:
         for pk, (entity_id, before, after) in zip(ids, items):
             seq += 1
             # canonical text once per side: the hash's body is built from it (the same text
-            # `canonical` gives the whole entry), the stored JSON is parsed from it
+            # `canonical` gives the whole entry) and it is what the JSON columns store
             head_text = canonical([seq, at_iso, actor.username, actor.role, action, entity, str(entity_id)])
             before_text, after_text = canonical(before), canonical(after)
             body = f"{head_text[:-1]},{before_text},{after_text}]"
@@ -105,8 +105,8 @@ def record_many(actor, action: str, entity: str, items: list[tuple]) -> int:
                     "action": action,
                     "entity": entity,
                     "entity_id": str(entity_id),
-                    "before": json.loads(before_text),
-                    "after": json.loads(after_text),
+                    "before": None if before is None else bulkinsert.JSONText(before_text),
+                    "after": None if after is None else bulkinsert.JSONText(after_text),
                     "prev_hash": prev,
                     "hash": h,
                 }
