@@ -66,8 +66,8 @@ def insert(model, rows: list[dict]) -> None:
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-                for row in values:
+            with connection.wrap_database_errors, cur.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+                for row in values:  # the raw cursor: errors wrapped as Django's (IntegrityError, …)
                     copy.write_row(row)
         else:
             cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join(["%s"] * len(columns))})', values)

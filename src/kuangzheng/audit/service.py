@@ -157,7 +157,8 @@ def history(entity: str, entity_id) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(entity=entity, entity_id=str(entity_id)).order_by("seq"))
 
 
-def head_seq() -> int:
-    """The sequence number of the chain's last entry: it changes with every audited write, so it
-    versions any view built from audited records."""
-    return AuditHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+def head() -> tuple[int, str]:
+    """The chain's head (sequence number, hash): it changes with every audited write, so it versions
+    any view built from audited records (the hash too, so a database restored or rebuilt to the same
+    length does not pass for the same data)."""
+    return AuditHead.objects.filter(id=1).values_list("seq", "hash").first() or (0, GENESIS)

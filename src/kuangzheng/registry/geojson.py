@@ -1,11 +1,12 @@
 """GeoJSON pages of spatial records for the map, serialised once per data version and viewer.
 
 A page is keyed by (entity, what the viewer may see, the filters, the page, the data version). The
-data version is the audit chain's head (every registry write is audited) plus the import batches
-still running (their records become visible when they finish), so any change that could alter a page
-makes a new key; nothing is invalidated by hand. "What the viewer may see" is the role with its
-division scope or enterprise, the inputs of `services.scoped` and `services.sees_full`, so each
-scope view has its own entries and the public ones hold public fields only.
+data version is the audit chain's head, sequence and hash (every registry write is audited), plus
+the import batches still running (their records become visible when they finish), so any change
+that could alter a page makes a new key; nothing is invalidated by hand. "What the viewer may see"
+is the role with its division scope or enterprise, the inputs of `services.scoped` and
+`services.sees_full`, so each scope view has its own entries and the public ones hold public
+fields only.
 
 On a miss, geometries go from WKB to GeoJSON text in one vectorised call (GEOS) and the page is
 assembled as text; on a hit, serving costs two one-row queries.
@@ -50,7 +51,7 @@ def page(actor: Actor, name: str, filters: dict, number: int, size: int) -> byte
         tuple(sorted(filters.items())),
         number,
         size,
-        audit.head_seq(),
+        audit.head(),
         tuple(bulk.pending_batches()),
     )
     with _lock:
