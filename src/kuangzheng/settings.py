@@ -30,6 +30,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "kuangzheng.portal.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kuangzheng.portal.middleware.LanguageMiddleware",
@@ -75,7 +76,8 @@ def _database() -> dict:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
+                # a writer waits this long for the lock, then the request answers 503 (portal/middleware.py)
+                "timeout": float(os.environ.get("KZ_DB_BUSY_TIMEOUT", "30")),
             },
             "TEST": {"NAME": os.environ.get("KZ_TEST_SQLITE") or None},
         }
@@ -84,6 +86,9 @@ def _database() -> dict:
     cfg = dj_database_url.parse(url, conn_max_age=60)
     if cfg["ENGINE"] != "django.db.backends.postgresql":
         raise RuntimeError(f"DATABASE_URL: only sqlite:/// and postgres:// URLs are supported, not {url.split(':')[0]}")
+    # like SQLite's busy timeout: a writer waits at most KZ_DB_BUSY_TIMEOUT s for a lock, then answers 503
+    timeout_ms = int(float(os.environ.get("KZ_DB_BUSY_TIMEOUT", "30")) * 1000)
+    cfg.setdefault("OPTIONS", {}).setdefault("options", f"-c lock_timeout={timeout_ms}")
     return cfg
 
 

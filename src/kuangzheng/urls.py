@@ -7,6 +7,8 @@ admin.site.site_header = "矿政 Kuangzheng 后台管理"
 admin.site.site_title = "矿政后台"
 admin.site.index_title = "登记簿管理"
 
+handler500 = "kuangzheng.portal.middleware.server_error"  # a busy database answers 503, not 500
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -59,40 +59,60 @@ def official_area_km2(geom_gk, zone: Zone, densify_m: float = DENSIFY_M) -> floa
     return round(float(ellipsoidal_area_km2(gk_to_lonlat_geometry(geom_gk, zone, densify_m))), 4)
 
 
-def _ring_gk_straight(coords: np.ndarray, zone: Zone, densify_m: float) -> np.ndarray:
-    """A lon/lat ring with every edge that is not a meridian or a parallel densified straight in the
-    GK plane of ``zone``; meridian and parallel edges are kept (they are straight in the equal-area
-    map already)."""
-    e, n = lonlat_to_gk(zone, coords[:, 0], coords[:, 1])
-    d = np.diff(coords, axis=0)
-    graticule = (np.abs(d[:, 0]) < 1e-12) | (np.abs(d[:, 1]) < 1e-12)
-    steps = np.where(graticule, 1, np.maximum(1, np.ceil(np.hypot(np.diff(e), np.diff(n)) / densify_m))).astype(int)
-    edge = np.repeat(np.arange(len(steps)), steps)
-    t = np.concatenate([np.arange(k) / k for k in steps])
-    pe = e[edge] + t * (e[edge + 1] - e[edge])
-    pn = n[edge] + t * (n[edge + 1] - n[edge])
-    lon, lat = gk_to_lonlat(zone, pe, pn)
-    lon[t == 0], lat[t == 0] = coords[edge[t == 0], 0], coords[edge[t == 0], 1]  # corners exactly as given
-    return np.vstack([np.column_stack([lon, lat]), coords[-1:]])
-
-
 def official_area_lonlat_km2(geom, densify_m: float = DENSIFY_M) -> float:
     """Official area (km², 4 decimals) of a boundary given by its corner points in lon/lat (GeoJSON,
     WKT, the registry's stored boundaries), which carry no zone: edges along a meridian or a parallel
     are graticule edges (exploration blocks); every other edge is taken as straight in the
     Gauss–Krüger plane of the 3° zone containing the boundary's centroid (where mining rights are
     registered), densified there as corner-point text is. For a corner-point file drawn in that zone
-    this is the area ``official_area_km2`` gives."""
-    zone = zone_for_longitude(shapely.centroid(geom).x, 3)
+    this is the area ``official_area_km2`` gives. One boundary is a batch of one of
+    ``official_areas_lonlat_km2``, so a single create and a bulk import store the same figure."""
+    return float(official_areas_lonlat_km2(np.array([geom], dtype=object), densify_m)[0])
 
-    def one(poly):
-        rings = [
-            _ring_gk_straight(np.asarray(r.coords)[:, :2], zone, densify_m) for r in [poly.exterior, *poly.interiors]
-        ]
-        return shapely.Polygon(rings[0], rings[1:])
 
-    parts = [one(p) for p in getattr(geom, "geoms", [geom])]
-    return round(float(sum(ellipsoidal_area_km2(p) for p in parts)), 4)
+def official_areas_lonlat_km2(geoms, densify_m: float = DENSIFY_M) -> np.ndarray:
+    """``official_area_lonlat_km2`` of many boundaries at once (NaN where there is none): the rings
+    of all boundaries in one 3° zone are projected, densified and inverse-projected together."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.full(len(geoms), np.nan)
+    present = np.flatnonzero(shapely.is_geometry(geoms))
+    if not present.size:
+        return out
+    numbers = np.floor(shapely.get_x(shapely.centroid(geoms[present])) / 3 + 0.5).astype(int)
+    for number in np.unique(numbers):
+        members = present[numbers == number]
+        parts, part_of = shapely.get_parts(geoms[members], return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+        zone = zone_for_longitude(number * 3.0, 3)
+        dense, dense_ring = _densify_gk_straight(coords, ring_of, zone, densify_m)
+        polygons = shapely.polygons(shapely.linearrings(dense, indices=dense_ring), indices=ring_part)
+        part_areas = ellipsoidal_area_km2(polygons)
+        out[members] = np.bincount(part_of, weights=part_areas, minlength=len(members))
+    return np.round(out, 4)
+
+
+def _densify_gk_straight(coords: np.ndarray, ring_of: np.ndarray, zone: Zone, densify_m: float):
+    """Closed lon/lat rings (stacked, ``ring_of`` naming each point's ring) with every edge that is
+    not a meridian or a parallel densified straight in the GK plane of ``zone``; meridian and parallel
+    edges are kept (they are straight in the equal-area map already), corners exactly as given."""
+    e, n = lonlat_to_gk(zone, coords[:, 0], coords[:, 1])
+    start = np.flatnonzero(ring_of[:-1] == ring_of[1:])  # an edge runs from point i to i + 1 of one ring
+    d = coords[start + 1] - coords[start]
+    graticule = (np.abs(d[:, 0]) < 1e-12) | (np.abs(d[:, 1]) < 1e-12)
+    length = np.hypot(e[start + 1] - e[start], n[start + 1] - n[start])
+    steps = np.where(graticule, 1, np.maximum(1, np.ceil(length / densify_m))).astype(int)
+    edge = np.repeat(start, steps)
+    t = np.arange(len(edge)) - np.repeat(np.cumsum(steps) - steps, steps)
+    t = t / np.repeat(steps, steps)
+    lon, lat = gk_to_lonlat(zone, e[edge] + t * (e[edge + 1] - e[edge]), n[edge] + t * (n[edge + 1] - n[edge]))
+    corner = t == 0
+    lon[corner], lat[corner] = coords[edge[corner], 0], coords[edge[corner], 1]
+    last = np.flatnonzero(np.r_[ring_of[1:] != ring_of[:-1], True])  # each ring's closing point
+    points = np.concatenate([np.column_stack([lon, lat]), coords[last]])
+    rings = np.concatenate([ring_of[edge], ring_of[last]])
+    order = np.argsort(rings, kind="stable")
+    return points[order], rings[order]
 
 
 def planar_area_km2(geom_gk) -> float:

@@ -240,12 +240,38 @@ def read_layer(
         if epsg not in SAME_AS_4490:
             geoms = shapely.transform(geoms, to_lonlat_transform(epsg))
         names = [n for n in meta["fields"] if not (fmt == "kml" and n in KML_BOILERPLATE)]
-        columns = {n: d for n, d in zip(meta["fields"], field_data) if n in names}
-        features = [Feature(i + 1, {n: _plain(columns[n][i]) for n in names}, geoms[i]) for i in range(len(geoms))]
-    for f in features:
-        if fmt != "txt":
-            _check_geometry(f, opts)
+        columns = [_python_column(d) for n, d in zip(meta["fields"], field_data) if n in names]
+        features = [
+            Feature(i + 1, dict(zip(names, values)), g)
+            for i, (g, values) in enumerate(zip(geoms, zip(*columns) if columns else [()] * len(geoms)))
+        ]
+        for i in _suspect_geometries(geoms, opts):  # the checks vectorised; each suspect one explained
+            _check_geometry(features[i], opts)
     return features, opts.problems
+
+
+def _python_column(values) -> list:
+    """A column as Python values (NaN and NaT as None), converted at once rather than per cell."""
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in values.tolist()]
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    return [_plain(v) for v in values]
+
+
+def _suspect_geometries(geoms, opts: Options):
+    """Positions that `_check_geometry` has something to say about: missing, empty, out of range,
+    invalid — or every position when a jurisdiction is checked too."""
+    if opts.jurisdictions is not None and opts.jurisdiction_field:
+        return range(len(geoms))
+    present = shapely.is_geometry(geoms)
+    ok = present.copy()
+    ok[present] = ~shapely.is_empty(geoms[present])
+    b = shapely.bounds(geoms[ok])
+    inside = (b[:, 0] >= -180) & (b[:, 2] <= 180) & (b[:, 1] >= -90) & (b[:, 3] <= 90)
+    fine = np.zeros(len(geoms), dtype=bool)
+    fine[np.flatnonzero(ok)[inside]] = shapely.is_valid(geoms[ok][inside])
+    return np.flatnonzero(~fine).tolist()
 
 
 # ---------------------------------------------------------------- writing

@@ -5,12 +5,13 @@ HTTP to `registry.services` and back: roles, scopes, validation and audit all ha
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from ninja import Body, Router
 from ninja.errors import HttpError
 from ninja.responses import Response
 
 from kuangzheng.access.http import actor_of
-from kuangzheng.registry import services
+from kuangzheng.registry import geojson, services
 
 
 def _page(qs, page: int, size: int):
@@ -40,18 +41,16 @@ def _routes(name: str) -> Router:
         format: str = "json",
     ):
         actor = actor_of(request)
+        if format == "geojson":
+            if name == "enterprise":
+                raise HttpError(400, "enterprises have no geometry")
+            filters = dict(q=q, division=division, kind=kind, status=status, mineral=mineral, holder=holder, bbox=bbox)
+            body = geojson.page(actor, name, filters, page, max(1, min(size, 1000)))  # cached per data version
+            return HttpResponse(body, content_type="application/json")
         qs = services.search(
             actor, name, q=q, division=division, kind=kind, status=status, mineral=mineral, holder=holder, bbox=bbox
         )
         paginator, pg = _page(qs, page, size)
-        if format == "geojson":
-            if name == "enterprise":
-                raise HttpError(400, "enterprises have no geometry")
-            return {
-                "type": "FeatureCollection",
-                "numberMatched": paginator.count,
-                "features": [services.feature(actor, name, o) for o in pg.object_list],
-            }
         return {
             "count": paginator.count,
             "page": pg.number,

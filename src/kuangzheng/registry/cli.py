@@ -24,7 +24,7 @@ def import_(entity, path, as_user):
     actor = actor_named(as_user)
     rows = transfer.read_rows(Path(path))
     try:
-        result = transfer.import_rows(actor, entity, rows, progress=progress(len(rows)))
+        result = transfer.import_rows(actor, entity, rows, progress=progress(len(rows)), source=Path(path).name)
     except transfer.ImportRejected as exc:
         for p in exc.problems:
             click.echo(p.text("zh") + " / " + p.text("en"), err=True)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import shapely
 from shapely import wkb, wkt
 from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from kuangzheng.errors import FieldProblem
@@ -27,10 +29,12 @@ def ellipsoidal_area_km2(geom) -> float:
 
 def parse(value, field: str = "boundary"):
     """Return (shapely geometry or None, problem or None)."""
-    if value in (None, "", {}):
+    if value is None or (isinstance(value, (str, dict)) and not value):
         return None, None
     try:
-        if isinstance(value, (bytes, memoryview)):
+        if isinstance(value, BaseGeometry):
+            geom = value
+        elif isinstance(value, (bytes, memoryview)):
             geom = wkb.loads(bytes(value))
         elif isinstance(value, dict):
             geom = shape(value.get("geometry", value) if value.get("type") == "Feature" else value)
@@ -44,25 +48,74 @@ def parse(value, field: str = "boundary"):
             f"无法解析边界（应为 GeoJSON 或 WKT）：{exc}",
             f"cannot parse the boundary (expected GeoJSON or WKT): {exc}",
         )
+    problem = _check(geom, field)
+    return (None, problem) if problem else (geom, None)
+
+
+def _check(geom, field: str) -> FieldProblem | None:
     if geom.is_empty:
-        return None, FieldProblem(field, "边界为空", "the boundary is empty")
+        return FieldProblem(field, "边界为空", "the boundary is empty")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return None, FieldProblem(
+        return FieldProblem(
             field,
             f"边界应为面（Polygon/MultiPolygon），实为 {geom.geom_type}",
             f"the boundary must be a Polygon or MultiPolygon, not {geom.geom_type}",
         )
     if not geom.is_valid:
         why = explain_validity(geom)
-        return None, FieldProblem(field, f"边界几何无效：{why}", f"the boundary is not a valid geometry: {why}")
+        return FieldProblem(field, f"边界几何无效：{why}", f"the boundary is not a valid geometry: {why}")
     x0, y0, x1, y1 = geom.bounds
     if x0 < CHINA_BBOX[0] or y0 < CHINA_BBOX[1] or x1 > CHINA_BBOX[2] or y1 > CHINA_BBOX[3]:
-        return None, FieldProblem(
+        return FieldProblem(
             field,
             "坐标超出中国范围（应为 CGCS2000 经纬度，经度在前）",
             "coordinates outside China (expected CGCS2000 longitude/latitude, longitude first)",
         )
-    return geom, None
+    return None
+
+
+POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+
+
+def parse_many(values: list, field: str = "boundary") -> tuple[np.ndarray, dict[int, FieldProblem]]:
+    """`parse` over many values at once: the same answers, the checks vectorised. Returns the
+    geometries (None where absent or refused) and the problem of each refused position."""
+    n = len(values)
+    geoms = np.full(n, None, dtype=object)
+    problems: dict[int, FieldProblem] = {}
+    text = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip() and not v.lstrip().startswith("{")]
+    ready = [i for i, v in enumerate(values) if isinstance(v, BaseGeometry)]
+    if text:
+        geoms[text] = shapely.from_wkt(np.array([values[i] for i in text], dtype=object), on_invalid="ignore")
+    if ready:
+        geoms[ready] = [values[i] for i in ready]
+    for i, v in enumerate(values):  # the rest (GeoJSON, WKB, unparsable text) one by one, with the reason
+        if geoms[i] is None and v is not None and v != "" and v != {}:
+            geoms[i], p = parse(v, field)
+            if p:
+                problems[i] = p
+    present = np.flatnonzero(shapely.is_geometry(geoms))
+    g = geoms[present]
+    bounds = shapely.bounds(g)
+    inside = (
+        (bounds[:, 0] >= CHINA_BBOX[0])
+        & (bounds[:, 1] >= CHINA_BBOX[1])
+        & (bounds[:, 2] <= CHINA_BBOX[2])
+        & (bounds[:, 3] <= CHINA_BBOX[3])
+    )
+    fine = np.isin(shapely.get_type_id(g), POLYGONAL) & ~shapely.is_empty(g) & inside
+    fine[fine] = shapely.is_valid(g[fine])
+    for i in present[~fine]:
+        problems[int(i)] = _check(geoms[i], field)
+        geoms[i] = None
+    return geoms, problems
+
+
+def areas_km2(geoms: np.ndarray) -> list[float | None]:
+    """`ellipsoidal_area_km2` of many geometries at once (None where there is none): the same
+    computation as a batch of one, so a bulk import stores exactly the area a single create would."""
+    areas = geo_area.official_areas_lonlat_km2(geoms)
+    return [None if np.isnan(a) else float(a) for a in areas.tolist()]
 
 
 def columns(geom) -> dict:
@@ -71,6 +124,18 @@ def columns(geom) -> dict:
         return {"boundary": None, "min_lon": None, "min_lat": None, "max_lon": None, "max_lat": None}
     x0, y0, x1, y1 = geom.bounds
     return {"boundary": shapely.to_wkb(geom), "min_lon": x0, "min_lat": y0, "max_lon": x1, "max_lat": y1}
+
+
+def columns_many(geoms: np.ndarray) -> list[dict]:
+    """`columns` of many geometries at once (WKB and bounds vectorised)."""
+    blobs = shapely.to_wkb(geoms)
+    bounds = shapely.bounds(geoms).tolist()
+    return [
+        columns(None)
+        if blob is None
+        else {"boundary": blob, "min_lon": b[0], "min_lat": b[1], "max_lon": b[2], "max_lat": b[3]}
+        for blob, b in zip(blobs.tolist(), bounds)
+    ]
 
 
 def load(blob):

@@ -31,6 +31,30 @@ class Division(models.Model):
         return f"{self.code} {self.name_zh}"
 
 
+class ImportBatch(models.Model):
+    """One bulk import. Its records are written in short chunked transactions, each tagged with the
+    batch; they stay invisible (`services.scoped`) until the batch is `done`, and a batch that fails
+    (or whose process died) is deleted record by record with an audit entry each (`rolled_back`)."""
+
+    STATES = [("running", "进行中"), ("done", "已完成"), ("rolled_back", "已撤回")]
+    entity = models.CharField("对象类型", max_length=16)
+    actor = models.CharField("操作人", max_length=150)
+    source = models.CharField("来源", max_length=200, blank=True)
+    host = models.CharField("主机", max_length=255, blank=True)  # where the writing process runs
+    pid = models.PositiveIntegerField("进程号", null=True, blank=True)
+    state = models.CharField("状态", max_length=12, choices=STATES, default="running", db_index=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    written = models.PositiveIntegerField("已写入", default=0)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    heartbeat = models.DateTimeField("最近写入", auto_now=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    problem = models.TextField("失败原因", blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = verbose_name_plural = "批量导入"
+
+
 class Record(models.Model):
     """Fields every registry record shares: scope, optimistic-locking version, provenance."""
 
@@ -42,6 +66,9 @@ class Record(models.Model):
     source = models.CharField("数据来源", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         abstract = True

@@ -17,9 +17,9 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 
-from . import geometry
+from . import bulk, geometry
 from .core import lifecycle, minerals, specs
-from .models import Division, Enterprise, Facility, MineralRight, RightEvent, Zone
+from .models import Division, Enterprise, Facility, ImportBatch, MineralRight, RightEvent, Zone
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ def records(name: str) -> QuerySet:
 def scoped(actor: Actor, name: str) -> QuerySet:
     """The records of one kind this actor may see at all (full or public view)."""
     qs = entity(name).model.objects.all()
+    pending = bulk.pending_batches()
+    if pending:  # records of an import still being written are not there yet, for anyone
+        qs = qs.exclude(import_batch_id__in=pending)
     if actor.is_admin:
         return qs
     if actor.is_regulator:
@@ -231,7 +234,26 @@ def can_edit(actor: Actor, name: str, obj) -> bool:
 
 
 def _invariants(name: str, v: dict, current=None) -> list[FieldProblem]:
-    """Cross-field rules; `v` holds the record's values after the change."""
+    """Cross-field rules and the natural key's uniqueness; `v` holds the record's values after the change."""
+    problems = _value_invariants(name, v)
+    ent = entity(name)
+    key = ent.natural_key
+    if v.get(key):
+        clash = ent.model.objects.filter(**{key: v[key]})
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            problems.append(_key_exists(ent, v[key]))
+    return problems
+
+
+def _key_exists(ent: Entity, value) -> FieldProblem:
+    f = specs.by_name(ent.specs)[ent.natural_key]
+    return FieldProblem(ent.natural_key, f"「{f.zh}」{value} 已存在", f"'{f.en}' {value} already exists")
+
+
+def _value_invariants(name: str, v: dict) -> list[FieldProblem]:
+    """The cross-field rules that need no database."""
     problems = []
     if name == "enterprise" and v.get("credit_code"):
         p = specs.credit_code_check(v["credit_code"])
@@ -257,15 +279,6 @@ def _invariants(name: str, v: dict, current=None) -> list[FieldProblem]:
                     "an exploration right has no designed scale or elevation range",
                 )
             )
-    ent = entity(name)
-    key = ent.natural_key
-    if v.get(key):
-        clash = ent.model.objects.filter(**{key: v[key]})
-        if current is not None:
-            clash = clash.exclude(pk=current.pk)
-        if clash.exists():
-            f = specs.by_name(ent.specs)[key]
-            problems.append(FieldProblem(key, f"「{f.zh}」{v[key]} 已存在", f"'{f.en}' {v[key]} already exists"))
     return problems
 
 
@@ -400,6 +413,189 @@ def _save(actor: Actor, name: str, obj, columns: dict, version: int, action: str
         obj = ent.model.objects.get(pk=obj.pk)
         audit.record(actor, action, name, obj.pk, before, snapshot(name, obj))
     return obj
+
+
+# ---------------------------------------------------------------- importing many
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Rows that passed `prepare_many`: the only input `create_many` accepts."""
+
+    name: str
+    actor: Actor
+    records: list[dict]  # column values by attname
+    first_events: list[dict] | None  # rights: the cleaned first event of each
+
+
+class _RowGeometry:
+    """Stands for a row's already parsed geometry in the cleaner (see `prepare_many`)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+def prepare_many(actor: Actor, name: str, rows: list[tuple[int, dict, dict | None]]) -> Prepared:
+    """Clean and check many new records as `create` does, with the same cleaner, rules and messages:
+    `rows` are (row number, data, first event or None). Geometry is parsed, checked and measured
+    in one vectorised pass, and each distinct value of a repeating field (a date, a choice, a
+    division, a holder) is cleaned and looked up once. Raises InvalidInput with every problem of
+    every row (each names its row); writes nothing."""
+    ent = entity(name)
+    _check_write(actor, name, division=None)
+    if name == "right":
+        _require_staff_for_rights(actor)
+    geom_field = next((f.name for f in ent.specs if f.type == "geometry"), None)
+    datas = [data for _, data, _ in rows]
+    if geom_field:
+        geoms, geom_problems = geometry.parse_many([data.get(geom_field) for data in datas], geom_field)
+        areas, geom_columns = geometry.areas_km2(geoms), geometry.columns_many(geoms)
+        datas = [
+            {**data, geom_field: _RowGeometry(i)} if data.get(geom_field) is not None else data
+            for i, data in enumerate(datas)
+        ]
+
+    found = _references(ent, datas)
+
+    def resolve(f, raw):
+        if isinstance(raw, _RowGeometry):
+            return geoms[raw.index], geom_problems.get(raw.index)
+        obj = found[f.type].get(str(_ref(raw)).strip())
+        return (obj, None) if obj is not None else _resolve(f, raw)  # _resolve words the problem
+
+    cleaned = specs.clean_many(ent.specs, datas, resolve)
+    events = specs.clean_many(specs.EVENT, [e or {} for _, _, e in rows], _resolve) if name == "right" else None
+    problems: list[FieldProblem] = []
+    records, first_events, keys = [], [] if name == "right" else None, {}
+    for i, ((row, _, event), (values, found)) in enumerate(zip(rows, cleaned)):
+        found += _value_invariants(name, values)
+        if not found:
+            try:
+                _check_write(actor, name, division=values.get("division"), values=values)
+            except Forbidden as exc:
+                found.append(FieldProblem("division", exc.zh, exc.en))
+        if name == "right":
+            first, event_problems = _first_event(event, *events[i])
+            found += event_problems
+        key = values.get(ent.natural_key)
+        if key:
+            if key in keys:
+                found.append(
+                    FieldProblem(
+                        ent.natural_key, f"文件内重复的{key}（第{keys[key]}行）", f"{key} repeats row {keys[key]}"
+                    )
+                )
+            keys.setdefault(key, row)
+        if found:
+            problems += [FieldProblem(p.field, p.zh, p.en, row=row) for p in found]
+            continue
+        cols = {}
+        for k, v in _to_columns(name, {k: v for k, v in values.items() if k != geom_field}).items():
+            if hasattr(v, "pk"):  # a resolved reference
+                cols[k + "_id"] = v.pk
+            else:
+                cols[k] = v
+        if geom_field:
+            cols.update(geom_columns[i], area_km2=areas[i])
+        if name == "right":
+            cols["status"] = lifecycle.state_after([first["kind"]])
+            first_events.append(first)
+        records.append(cols)
+    taken = _existing_keys(ent, list(keys))
+    problems += [FieldProblem(p.field, p.zh, p.en, row=keys[k]) for k, p in ((k, _key_exists(ent, k)) for k in taken)]
+    if problems:
+        raise InvalidInput(sorted(problems, key=lambda p: p.row or 0))
+    return Prepared(name, actor, records, first_events)
+
+
+def _references(ent: Entity, datas: list[dict]) -> dict[str, dict]:
+    """The records the rows refer to (divisions, enterprises, zones), fetched in one query per kind."""
+    found: dict[str, dict] = {}
+    for f in ent.specs:
+        model = {"division": Division, "enterprise": Enterprise, "zone": Zone}.get(f.type)
+        if model is None:
+            continue
+        keys = {str(_ref(d[f.name])).strip() for d in datas if d.get(f.name) not in (None, "")}
+        keys = [k for k in keys if f.type == "division" or k.isdigit()]
+        found.setdefault(f.type, {}).update({str(k): v for k, v in model.objects.in_bulk(keys).items()})
+    return found
+
+
+def _first_event(raw: dict | None, values: dict, problems: list[FieldProblem]) -> tuple[dict, list[FieldProblem]]:
+    """The first life-cycle event of an imported right (`raw` cleaned into `values`, `problems`),
+    checked as `add_event` checks it."""
+    if not raw:
+        return {}, [
+            FieldProblem(
+                "event_kind", "缺少首个事项（applied 或 granted）", "the first event (applied or granted) is missing"
+            )
+        ]
+    problems = list(problems)  # unknown keys included: a first event carries no changes
+    if not problems:
+        p = lifecycle.check_transition(None, values["kind"])
+        problems += [p] if p else []
+    event = {
+        "kind": values.get("kind"),
+        "date": values.get("date"),
+        "reason": values.get("reason", ""),
+        "document_ref": values.get("document_ref", ""),
+        "payload": {},
+    }
+    return event, [FieldProblem("event_" + p.field, p.zh, p.en) for p in problems]
+
+
+def _existing_keys(ent: Entity, keys: list) -> set:
+    found: set = set()
+    for start in range(0, len(keys), 900):  # SQLite's limit on variables per statement
+        part = keys[start : start + 900]
+        found.update(
+            ent.model.objects.filter(**{f"{ent.natural_key}__in": part}).values_list(ent.natural_key, flat=True)
+        )
+    return found
+
+
+def existing_keys(name: str, keys: list) -> dict:
+    """Which of these natural keys are taken: key → None when registered, or the id of the import
+    batch still writing it."""
+    ent = entity(name)
+    pending = set(bulk.pending_batches())
+    found: dict = {}
+    for start in range(0, len(keys), 900):  # SQLite's limit on variables per statement
+        part = ent.model.objects.filter(**{f"{ent.natural_key}__in": keys[start : start + 900]})
+        for key, batch in part.values_list(ent.natural_key, "import_batch_id"):
+            found[key] = batch if batch in pending else None
+    return found
+
+
+def create_many(prepared: Prepared, *, source: str = "", progress=None, chunk: int = bulk.CHUNK) -> ImportBatch:
+    """Write prepared records as one import batch: short transactions of `chunk` records, each with
+    its audit entries (one `create` per record; for a right, its state after the first event, which
+    is recorded too); invisible until all are written; all rolled back if any chunk fails."""
+    ent = entity(prepared.name)
+    return bulk.write(
+        prepared.actor,
+        prepared.name,
+        ent.model,
+        prepared.records,
+        prepared.first_events,
+        snapshot,
+        source=source,
+        chunk=chunk,
+        progress=progress,
+    )
+
+
+def recover_stale_imports(actor: Actor) -> list[int]:
+    """Roll back imports whose process died mid-way (left `running` and silent); their ids."""
+    done = []
+    for batch in bulk.stale_batches():
+        bulk.rollback(
+            actor, batch, entity(batch.entity).model, snapshot, problem="stale: the importing process stopped"
+        )
+        done.append(batch.pk)
+    return done
 
 
 # ---------------------------------------------------------------- mineral-right life cycle

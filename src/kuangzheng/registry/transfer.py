@@ -10,7 +10,7 @@ import io
 import json
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError
 
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
 from kuangzheng.exports import inert
@@ -69,7 +69,7 @@ def _layer_rows(path: Path) -> list[dict]:
     for f in features:
         row = {k: v for k, v in f.properties.items() if v is not None and k != "id"}
         if f.geometry is not None:
-            row["boundary"] = f.geometry.wkt
+            row["boundary"] = f.geometry  # a shapely geometry: the cleaner checks it without reparsing
         rows.append(row)
     return rows
 
@@ -85,49 +85,38 @@ def _split_event(name: str, row: dict) -> tuple[dict, dict | None]:
     return row, event or None
 
 
-def import_rows(actor, name: str, rows: list[dict], progress=None) -> dict:
+def import_rows(actor, name: str, rows: list[dict], progress=None, source: str = "") -> dict:
+    """Import rows all or nothing: every row is cleaned and checked first (every problem reported,
+    nothing written), then the records are written as one import batch in short transactions
+    (`services.create_many`). Rows whose natural key is registered already are skipped."""
+    services.recover_stale_imports(actor)
     ent = services.entity(name)
     key = ent.natural_key
-    problems: list[FieldProblem] = []
-    todo, unchanged, seen = [], 0, set()
-    for i, row in enumerate(rows, 1):
-        data, event = _split_event(name, row)
-        k = str(data.get(key, "")).strip()
-        if k and ent.model.objects.filter(**{key: k}).exists():
-            unchanged += 1
-            continue
-        if k and k in seen:
-            problems.append(FieldProblem(key, f"文件内重复的{k}", f"{k} occurs twice in the file", row=i))
-            continue
-        seen.add(k)
-        try:
-            services.validate_new(actor, name, data)
-            if name == "right" and not event:
-                raise InvalidInput(
-                    [
-                        FieldProblem(
-                            "event_kind",
-                            "缺少首个事项（applied 或 granted）",
-                            "the first event (applied or granted) is missing",
-                        )
-                    ]
-                )
-        except InvalidInput as exc:
-            problems += [FieldProblem(p.field, p.zh, p.en, row=i) for p in exc.problems]
-            continue
-        todo.append((i, data, event))
-    if problems:
-        raise ImportRejected(problems)
-    with transaction.atomic():
-        for i, data, event in todo:
-            try:
-                services.create(actor, name, data, first_event=event)
-            except ServiceError as exc:  # e.g. a life-cycle problem in the event: roll everything back
-                found = exc.problems if isinstance(exc, InvalidInput) else [FieldProblem("*", exc.zh, exc.en)]
-                raise ImportRejected([FieldProblem(p.field, p.zh, p.en, row=i) for p in found]) from exc
-            if progress:
-                progress()
-    return {"created": len(todo), "unchanged": unchanged}
+    split = [(i, *_split_event(name, row)) for i, row in enumerate(rows, 1)]
+    keyed = {str(data.get(key, "")).strip() for _, data, _ in split} - {""}
+    taken = services.existing_keys(name, sorted(keyed))
+    todo = [(i, data, event) for i, data, event in split if str(data.get(key, "")).strip() not in taken]
+    busy = [
+        FieldProblem(key, f"{k} 正由另一批导入（第{b}批）写入", f"{k} is being imported by batch {b}", row=i)
+        for i, data, _ in split
+        if (b := taken.get(k := str(data.get(key, "")).strip())) is not None
+    ]
+    try:
+        prepared = services.prepare_many(actor, name, todo)
+    except InvalidInput as exc:
+        raise ImportRejected(sorted(busy + exc.problems, key=lambda p: p.row or 0)) from None
+    if busy:
+        raise ImportRejected(busy)
+    try:
+        batch = services.create_many(prepared, source=source, progress=progress)
+    except ServiceError as exc:  # e.g. a concurrent insert of the same key: everything was rolled back
+        found = exc.problems if isinstance(exc, InvalidInput) else [FieldProblem("*", exc.zh, exc.en)]
+        raise ImportRejected(found) from exc
+    except IntegrityError as exc:
+        raise ImportRejected(
+            [FieldProblem(key, f"写入时发生冲突，已全部撤回：{exc}", f"conflict while writing, all rolled back: {exc}")]
+        ) from exc
+    return {"created": batch.written, "unchanged": len(split) - len(todo), "batch": batch.pk}
 
 
 def export_records(actor, name: str) -> list[dict]:

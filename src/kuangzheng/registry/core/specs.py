@@ -271,3 +271,32 @@ def credit_code_check(value: str) -> FieldProblem | None:
 
 def by_name(specs: list[F]) -> dict[str, F]:
     return {f.name: f for f in specs}
+
+
+REPEATING = ("int", "float", "date", "choice", "list", "json", "division", "enterprise", "zone")
+
+
+def clean_many(specs: list[F], rows: list[dict], resolve) -> list[tuple[dict, list[FieldProblem]]]:
+    """`clean` over many rows: the same values and problems, computed a column at a time with each
+    distinct raw value of a repeating kind (dates, choices, references, numbers) cleaned once."""
+    known = {f.name for f in specs}
+    out = [
+        ({}, [FieldProblem(k, f"未知字段「{k}」", f"unknown field '{k}'") for k in data if k not in known])
+        for data in rows
+    ]
+    for f in specs:
+        memo: dict = {}
+        for data, (values, problems) in zip(rows, out):
+            raw = data.get(f.name)
+            key = (type(raw), raw)  # 1, 1.0 and True are equal keys but not the same input
+            try:
+                v, p = memo[key] if f.type in REPEATING else _one(f, raw, resolve)
+            except KeyError:
+                v, p = memo[key] = _one(f, raw, resolve)
+            except TypeError:  # unhashable (a list or dict from JSON): clean it on its own
+                v, p = _one(f, raw, resolve)
+            if p:
+                problems.append(p)
+            else:
+                values[f.name] = list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v  # unshared
+    return out
