@@ -441,7 +441,7 @@ def main(argv=None) -> int:
     ap.add_argument("--loop-n", type=int, default=None, help="subjects the naive loop runs over (default: all)")
     a = ap.parse_args(argv)
     n, loop_n = a.n, a.loop_n or a.n
-    from kuangzheng.policy import rules as _rules  # noqa: F401
+    from kuangzheng.compliance.core import rules as _rules  # noqa: F401  (registers the rule functions)
 
     fb, rb, t_data, t_spatial, t_build = sweep(n)
     engine.evaluate([batch.finish("facility", fb.ids[:2], {k: v[:2] for k, v in fb.cols.items()}, AS_OF)])  # warm-up

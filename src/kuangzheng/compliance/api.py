@@ -33,7 +33,7 @@ def _as_of(value: str) -> dt.date:
 
 @router.get("/rules", summary="Every rule of the engine, with its mechanism and subject kind")
 def list_rules(request):
-    from kuangzheng.policy import rules as _rules  # noqa: F401
+    from kuangzheng.compliance.core import rules as _rules  # noqa: F401  (registers the rule functions)
 
     return [
         {"id": r.id, "subject": r.subject, "mechanism": r.mechanism, "title_zh": r.title_zh, "title_en": r.title_en}

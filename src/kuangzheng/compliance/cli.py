@@ -70,7 +70,7 @@ def sweep(as_of, as_user):
     from tqdm import tqdm
 
     from kuangzheng.compliance.core import engine
-    from kuangzheng.policy import rules as _rules  # noqa: F401
+    from kuangzheng.compliance.core import rules as _rules  # noqa: F401  (registers the rule functions)
 
     day = _date(as_of) or dt.date.today()  # bad input is reported before any work (and any progress bar)
     setup_django()
