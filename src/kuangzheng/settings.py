@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from kuangzheng import limits as _limits
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KZ_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -102,3 +104,6 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Request bodies larger than this are refused with 400 before they are parsed (src/kuangzheng/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = _limits.get("request_bytes")

@@ -13,6 +13,7 @@ from shapely import wkb, wkt
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
+from kuangzheng import limits
 from kuangzheng.errors import FieldProblem
 from kuangzheng.geo import area as geo_area
 
@@ -45,6 +46,14 @@ def parse(value, field: str = "boundary"):
         )
     if geom.is_empty:
         return None, FieldProblem(field, "边界为空", "the boundary is empty")
+    vertices, most = shapely.get_num_coordinates(geom), limits.get("vertices")
+    if vertices > most:  # checked before validity and area, whose cost grows with the vertices
+        var = limits.variable("vertices")
+        return None, FieldProblem(
+            field,
+            f"边界有 {vertices} 个顶点，超过上限 {most}（由 {var} 设置）",
+            f"the boundary has {vertices} vertices, more than the limit of {most} (set by {var})",
+        )
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return None, FieldProblem(
             field,
