@@ -112,3 +112,15 @@ def test_malformed_and_non_utf8_bodies(reg, login):
         "/api/v1/zones", data=json.dumps(ZONE, ensure_ascii=False).encode("gbk"), content_type="application/json"
     )
     assert "UTF-8" in problem(resp, "body")["message_en"]
+
+
+def test_the_portal_what_if_upload_reads_json_strictly(reg, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = login("ent_a", reg)
+    doc = b'{"subject": "facility", "record": {"kind": "smelter", "division": "150200", "capacity": 1e400}}'
+    resp = c.post("/compliance/check/", {"document": "", "file": SimpleUploadedFile("a.json", doc)})
+    assert resp.status_code == 400 and "record.capacity" in resp.content.decode()
+    deep = b'{"subject": "facility", "context": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    resp = c.post("/compliance/check/", {"document": "", "file": SimpleUploadedFile("a.json", deep)})
+    assert resp.status_code == 400 and "嵌套超过 32 层" in resp.content.decode()
