@@ -96,7 +96,11 @@ def serve(host, port, threads):
     from kuangzheng.wsgi import application  # after collectstatic: WhiteNoise indexes files when it starts
 
     click.echo(f"矿政门户 / Kuangzheng portal: http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
-    waitress_serve(application, host=host, port=port, threads=threads)
+    from kuangzheng import limits
+
+    # no request body larger than the largest upload or API body is read at all (docs/limits.md)
+    most = max(limits.get("upload_bytes"), limits.get("request_bytes")) + 1024 * 1024
+    waitress_serve(application, host=host, port=port, threads=threads, max_request_body_size=most)
 
 
 main.add_command(access_cli.user)

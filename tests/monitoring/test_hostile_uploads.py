@@ -77,3 +77,17 @@ def test_a_file_over_the_upload_limit(reg, login, monkeypatch):
 def test_the_portal_upload_refuses_too(reg, login):
     resp, seconds, _ = upload(login("admin", reg), sparse_workbook(build_template(RT)), url="/monitoring/reports/")
     assert resp.status_code == 200 and "KZ_MAX_SHEET_ROWS" in resp.content.decode() and seconds < 5
+
+
+def test_the_server_does_not_read_an_oversized_body(portal_server):
+    """`kz serve` caps request bodies (waitress), so a huge upload is refused before it is spooled."""
+    import requests
+
+    from kuangzheng import limits
+
+    body = b"0" * (limits.get("upload_bytes") + 2 * 1024 * 1024)
+    files = {"file": ("r.xlsx", body)}
+    resp = requests.post(
+        portal_server + "/api/v1/monitoring/uploads", data={"report_type": RT}, files=files, timeout=60
+    )
+    assert resp.status_code == 413

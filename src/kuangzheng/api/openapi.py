@@ -3,7 +3,8 @@
 The service layer's errors reach every handler the same way (routes.py turns them into responses),
 so they are documented once here rather than on each handler: any operation may answer 400 (bad
 input, named by field), 401 (wrong HTTP Basic credentials), 403 (role) and 404 (absent or outside the
-caller's scope); writes may also answer 409 (a stale `version`). An operation that answers something
+caller's scope); writes may also answer 409 (a stale `version`) and 413 (a body larger than `kz serve`
+reads at all). An operation that answers something
 other than 200 on success declares it itself (creates: 201). schemathesis checks the document
 against the live server (tests/api/test_schemathesis.py)."""
 
@@ -38,7 +39,10 @@ ERRORS = {
     "403": "无权执行 Not allowed for this role",
     "404": "不存在或不在权限范围内 Not found, or outside the caller's scope",
 }
-WRITE_ERRORS = {"409": "记录已被他人修改 Stale version: the record changed since it was read"}
+WRITE_ERRORS = {
+    "409": "记录已被他人修改 Stale version: the record changed since it was read",
+    "413": "请求体超过服务器上限 Request body larger than the server reads (docs/limits.md)",
+}
 
 
 def document_errors(schema: dict) -> dict:
