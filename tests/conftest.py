@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.support import on_postgres
+from tests.support.live import serve_demo
 from tests.support.registry import login, reg  # noqa: F401  (fixtures shared by every domain's tests)
 
 
@@ -42,67 +42,12 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 _PORTAL_ENV: dict = {}  # the environment portal_server runs with, for processes that share its database
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def portal_server(tmp_path_factory):
     """A real `kz serve` (waitress) on loopback with the demo data, as the README's first command runs
     it. On the PostgreSQL run it uses a fresh database of its own on the same server."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
-
-    data = tmp_path_factory.mktemp("kz-portal")
-    env = {**os.environ, "KZ_DATA_DIR": str(data)}
-    dbname = None
-    if on_postgres():
-        import psycopg
-
-        url = os.environ["DATABASE_URL"]
-        dbname = f"kz_portal_{os.getpid()}"
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-            conn.execute(f"drop database if exists {dbname}")
-            conn.execute(f"create database {dbname}")
-        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + dbname
-    else:
-        env.pop("DATABASE_URL", None)
-    _PORTAL_ENV.update(env)
-    kz = str(Path(sys.executable).with_name("kz"))
-    init = subprocess.run([kz, "init", "--demo"], env=env, capture_output=True, text=True, timeout=600)
-    if init.returncode != 0:
-        raise RuntimeError(f"kz init --demo failed:\n{init.stderr[-3000:]}")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [kz, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/api/v1/me", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("kz serve did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    if dbname:
-        import psycopg
-
-        with psycopg.connect(
-            os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), autocommit=True
-        ) as conn:
-            conn.execute(f"drop database if exists {dbname} with (force)")
+    with serve_demo(tmp_path_factory.mktemp("kz-portal"), "portal", env_out=_PORTAL_ENV) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -91,12 +91,7 @@ def restore(src: Path, keep_current: bool = True) -> Outcome:
         # through SQLite, not a file copy: the target's WAL and locks are honoured
         _sqlite_copy(src, target, journal="WAL")
     else:
-        _run(["pg_restore", "--list", str(src)], cfg, quiet=True)  # readable, before anything is dropped
-        _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"]
-            + ["-d", cfg["NAME"], str(src)],
-            cfg,
-        )
+        _restore_postgres(src, cfg)
     return Outcome(vendor, src, src.stat().st_size, time.perf_counter() - started)
 
 
@@ -149,7 +144,22 @@ def _kind_of(path: Path) -> str:
     raise BackupError(f"无法识别的备份文件 / not a backup made by `kz backup`: {path}")
 
 
-def _run(cmd: list[str], cfg: dict, quiet: bool = False) -> None:
+def _restore_postgres(src: Path, cfg: dict) -> None:
+    """Drop every table the backup holds and recreate it from the backup, in one transaction (psql
+    --single-transaction): all of it or nothing. Not `pg_restore --clean`, which tries to drop the
+    constraints that partitions inherit (hj212's monthly partitions) and fails."""
+    listing = _run(["pg_restore", "--list", str(src)], cfg, quiet=True)  # readable, before anything is dropped
+    tables = []
+    for line in listing.splitlines():  # "1234; 1259 16390 TABLE public registry_division kz"
+        words = line.split(";", 1)[-1].split() if not line.startswith(";") else []
+        if len(words) >= 5 and words[2] == "TABLE" and words[3] != "DATA":
+            tables.append(f'"{words[3]}"."{words[4]}"')
+    script = _run(["pg_restore", "--no-owner", "-f", "-", str(src)], cfg, quiet=True)
+    drops = "".join(f"DROP TABLE IF EXISTS {t} CASCADE;\n" for t in tables)
+    _run(["psql", "-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1", "-f", "-"], cfg, stdin=drops + script)
+
+
+def _run(cmd: list[str], cfg: dict, quiet: bool = False, stdin: str | None = None) -> str:
     """Run a PostgreSQL client tool against the configured database; the password goes through the
     environment, never the command line (other users can read that)."""
     if shutil.which(cmd[0]) is None:
@@ -162,11 +172,12 @@ def _run(cmd: list[str], cfg: dict, quiet: bool = False) -> None:
         "PGPASSWORD": str(cfg.get("PASSWORD") or ""),
         "PGDATABASE": str(cfg["NAME"]),
     }
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, input=stdin)
     if done.returncode != 0:
         raise BackupError(f"{cmd[0]} 失败 / failed: {done.stderr.strip()[-2000:]}")
     if not quiet and done.stderr.strip():
         click.echo(done.stderr.strip(), err=True)
+    return done.stdout
 
 
 @click.command("backup")

@@ -133,7 +133,11 @@ def serve(host, port, threads):
         if settings.TRUSTED_PROXY
         else {}
     )
-    waitress_serve(application, host=host, port=port, threads=threads, **proxy)
+    from kuangzheng import limits
+
+    # no request body larger than the largest upload or API body is read at all (docs/limits.md)
+    most = max(limits.get("upload_bytes"), limits.get("request_bytes")) + 1024 * 1024
+    waitress_serve(application, host=host, port=port, threads=threads, max_request_body_size=most, **proxy)
 
 
 @main.command("deploy-config")

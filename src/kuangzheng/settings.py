@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from kuangzheng import limits as _limits
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KZ_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -225,3 +227,5 @@ AXES_VERBOSE = False
 AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("KZ_AUDIT_KEY_FILE", DATA_DIR / "audit-signing.key"))
 AUDIT_CHECKPOINT_LOG = Path(os.environ.get("KZ_AUDIT_CHECKPOINT_LOG", DATA_DIR / "audit-checkpoints.jsonl"))
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("KZ_AUDIT_CHECKPOINT_EVERY", "1000"))  # entries; and daily
+# Request bodies larger than this are refused with 400 before they are parsed (src/kuangzheng/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = _limits.get("request_bytes")

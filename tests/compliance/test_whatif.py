@@ -47,6 +47,17 @@ EXPECTED = {
 }
 
 
+def test_a_right_without_a_boundary_has_no_spatial_facts(reg):
+    """The spatial facts expect a subject layer even when it is empty (this answered 500 once)."""
+    doc = copy.deepcopy(EXAMPLES["right"])
+    doc["record"].pop("boundary", None)
+    doc["record"].pop("corner_points", None)
+    doc.pop("geometry", None)
+    result = services.check_whatif(ADMIN, doc)
+    assert outcomes(result)["mineral.policy"] == "pass"
+    assert outcomes(result).get("plan.right_overlap") in (None, "missing_data")
+
+
 @pytest.mark.parametrize("name", list(EXAMPLES))
 def test_documented_examples(name, reg):
     result = services.check_whatif(ADMIN, copy.deepcopy(EXAMPLES[name]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from ninja import Body, Router
+from ninja import Body, Query, Router
 
 from kuangzheng.compliance.core import engine
 from kuangzheng.errors import FieldProblem, InvalidInput
@@ -14,6 +14,7 @@ from kuangzheng.errors import FieldProblem, InvalidInput
 from . import services
 
 router = Router(tags=["合规审查 compliance"])
+MAX_PAGE = 1_000_000  # a page number beyond any run's results; the bound keeps the offset a database integer
 
 
 def _actor(request, write=False):
@@ -72,13 +73,19 @@ def get_run(request, run_id: int):
 
 @router.get("/runs/{run_id}/results", summary="A sweep run's verdicts (filters: rule, outcome, kind, q)")
 def run_results(
-    request, run_id: int, rule: str = "", outcome: str = "", kind: str = "", q: str = "", page: int = 1, size: int = 100
+    request,
+    run_id: int,
+    rule: str = "",
+    outcome: str = "",
+    kind: str = "",
+    q: str = "",
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    size: int = 100,
 ):
     actor = _actor(request)
     run = services.get_run(actor, run_id)
     qs = services.results(actor, run, rule=rule, outcome=outcome, kind=kind, q=q)
     size = max(1, min(size, 1000))
-    page = max(1, page)
     total = qs.count()
     rows = qs[(page - 1) * size : page * size]
     return {"count": total, "page": page, "results": [services.render_row(r, run.as_of, run) for r in rows]}

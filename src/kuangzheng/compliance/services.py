@@ -296,10 +296,18 @@ def check_subject(actor: Actor, kind: str, pk, as_of: dt.date) -> list[dict]:
     rec = [r for r in {"facility": reg.facilities, "right": reg.rights, "zone": reg.zones}[kind] if r["id"] == obj.pk]
     b = {
         "facility": lambda: context.facility_batch(reg, rec, "subject"),
-        "right": lambda: context.right_batch(reg, rec, "rights"),
+        "right": lambda: context.right_batch(reg, rec, _layer_of(reg, rec)),
         "zone": lambda: context.zone_batch(reg, rec),
     }[kind]()
     return engine.verdicts(engine.evaluate([b]))
+
+
+def _layer_of(reg: context.Registry, records: list[dict], name: str = "subject") -> str:
+    """A layer holding exactly these subjects (none when they have no boundary): the spatial facts
+    map their pairs onto the subjects, so the layer must not hold the rest of the registry."""
+    rows = [r for r in records if r.get("boundary") is not None]
+    reg.index.add_layer(name, [r["id"] for r in rows], [bytes(r["boundary"]) for r in rows])
+    return name
 
 
 EXPORT_COLUMNS = (
@@ -375,9 +383,9 @@ def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
     if doc["subject"] == "facility":
         b = context.facility_batch(reg, [rec], "subject")
     elif doc["subject"] == "right":
-        if doc["geometry"] is not None:
-            reg.index.add_layer("subject", [-1], [doc["geometry"]])
-        else:
+        geoms = [] if doc["geometry"] is None else [doc["geometry"]]
+        reg.index.add_layer("subject", [-1] * len(geoms), geoms)  # empty without a boundary: no spatial facts
+        if not geoms:
             rec["boundary"] = None
         b = context.right_batch(reg, [rec], "subject")
     else:

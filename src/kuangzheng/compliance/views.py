@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from kuangzheng import jsonin
 from kuangzheng.access.actor import actor_for_user
 from kuangzheng.access.http import language
 from kuangzheng.compliance.core import engine
@@ -196,7 +197,7 @@ def check_view(request):
         text = request.POST.get("document", "")
         try:
             text = _uploaded(request) or text
-            data = json.loads(text)
+            data = jsonin.loads(text, "document")  # finite numbers, bounded nesting (docs/limits.md)
             result = services.check_whatif(actor, data, _date(as_of) if as_of else None)
         except json.JSONDecodeError as exc:
             problems = [f"JSON 无法解析 / cannot parse the JSON: {exc}"]

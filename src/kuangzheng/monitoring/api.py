@@ -69,7 +69,7 @@ def get_report(request, pk: int):
     "(probable unit errors) do not block.",
 )
 def upload(request, report_type: str = Form(...), submit: bool = Form(False), file: UploadedFile = File(...)):
-    result = reports.upload(actor_of(request, write=True), report_type, file.read(), submit=submit)
+    result = reports.upload(actor_of(request, write=True), report_type, reports.read_upload(file), submit=submit)
     return _json(result, 200 if result["ok"] else 400)
 
 

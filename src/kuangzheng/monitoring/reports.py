@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from kuangzheng import limits, uploads
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
@@ -117,6 +118,11 @@ def _err(row, column, field, zh, en, severity="error") -> dict:
     }
 
 
+def read_upload(f) -> bytes:
+    """An uploaded file's bytes, reading at most one byte past the limit (so a huge file costs nothing)."""
+    return f.read(limits.get("upload_bytes") + 1) if f else b""
+
+
 def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> dict:
     """Validate a filled template and store its rows as drafts (or submitted), all or none.
 
@@ -128,10 +134,8 @@ def upload(actor: Actor, rt_id: str, data: bytes, *, submit: bool = False) -> di
     rt = report_type(rt_id)
     if not data:
         raise InvalidInput([FieldProblem("file", "未上传文件", "no file uploaded")])
-    import openpyxl  # noqa: F401  (the core reads the bytes; import error surfaces here, early)
-
-    first = core.parse_workbook(data, rt)[0]  # codes first, to fetch the right history
-    rows, problems = core.parse_workbook(data, rt, history=_history(rt, [r["facility_code"] for r in first]))
+    uploads.check(data, "file")  # size here; the core checks the unpacked size and rows before parsing
+    rows, problems = core.parse_workbook(data, rt, history=lambda codes: _history(rt, codes))
     errors = [_err(p.row, p.column, p.field, p.zh, p.en) for p in problems if p.severity == "error"]
     warnings = [_err(p.row, p.column, p.field, p.zh, p.en, "warning") for p in problems if p.severity != "error"]
     facilities = {

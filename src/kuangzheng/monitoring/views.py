@@ -188,7 +188,7 @@ def report_list(request):
             result = reports.upload(
                 actor,
                 request.POST.get("report_type", ""),
-                f.read() if f else b"",
+                reports.read_upload(f),
                 submit=request.POST.get("submit") == "1",
             )
         except InvalidInput as exc:

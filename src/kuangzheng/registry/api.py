@@ -76,6 +76,7 @@ def _routes(name: str) -> Router:
         "",
         operation_id=f"create_{name}",
         summary=f"Create a {ent.en}",
+        openapi_extra={"responses": {"201": {"description": "Created"}}},
         description=f"Fields: {fields_doc}."
         + (" Also `event`: {kind: applied|granted, date, reason, document_ref}." if name == "right" else ""),
     )

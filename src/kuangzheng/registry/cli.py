@@ -22,8 +22,8 @@ def import_(entity, path, as_user):
     from kuangzheng.registry import transfer
 
     actor = actor_named(as_user)
-    rows = transfer.read_rows(Path(path))
     try:
+        rows = transfer.read_rows(Path(path))
         result = transfer.import_rows(actor, entity, rows, progress=progress(len(rows)), source=Path(path).name)
     except transfer.ImportRejected as exc:
         for p in exc.problems:

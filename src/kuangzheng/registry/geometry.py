@@ -15,6 +15,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from kuangzheng import limits
 from kuangzheng.errors import FieldProblem
 from kuangzheng.geo import area as geo_area
 
@@ -55,6 +56,14 @@ def parse(value, field: str = "boundary"):
 def _check(geom, field: str) -> FieldProblem | None:
     if geom.is_empty:
         return FieldProblem(field, "边界为空", "the boundary is empty")
+    vertices, most = shapely.get_num_coordinates(geom), limits.get("vertices")
+    if vertices > most:  # checked before validity and area, whose cost grows with the vertices
+        var = limits.variable("vertices")
+        return FieldProblem(
+            field,
+            f"边界有 {vertices} 个顶点，超过上限 {most}（由 {var} 设置）",
+            f"the boundary has {vertices} vertices, more than the limit of {most} (set by {var})",
+        )
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return FieldProblem(
             field,
@@ -103,7 +112,8 @@ def parse_many(values: list, field: str = "boundary") -> tuple[np.ndarray, dict[
         & (bounds[:, 2] <= CHINA_BBOX[2])
         & (bounds[:, 3] <= CHINA_BBOX[3])
     )
-    fine = np.isin(shapely.get_type_id(g), POLYGONAL) & ~shapely.is_empty(g) & inside
+    small = shapely.get_num_coordinates(g) <= limits.get("vertices")  # before validity, whose cost grows with them
+    fine = np.isin(shapely.get_type_id(g), POLYGONAL) & ~shapely.is_empty(g) & inside & small
     fine[fine] = shapely.is_valid(g[fine])
     for i in present[~fine]:
         problems[int(i)] = _check(geoms[i], field)

@@ -8,6 +8,7 @@ versions, write in one transaction and append to the audit chain in the same tra
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -770,26 +771,47 @@ def search(
         field = "metals" if name == "facility" else "minerals"
         qs = qs.filter(**{f"{field}__icontains": mineral.strip()})  # JSON list stored as text; substring match
     if holder and name == "right":
-        qs = qs.filter(holder_id=holder)
+        qs = qs.filter(holder_id=_whole_number(holder, "holder", "持有人", "holder"))
     if bbox and name in ("right", "zone"):
-        try:
-            x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
-        except ValueError:
-            raise InvalidInput(
-                [
-                    FieldProblem(
-                        "bbox",
-                        "bbox 应为 最小经度,最小纬度,最大经度,最大纬度",
-                        "bbox must be min_lon,min_lat,max_lon,max_lat",
-                    )
-                ]
-            ) from None
+        x0, y0, x1, y1 = _bbox(bbox)
         qs = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
     if bbox and name == "facility":
-        x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+        x0, y0, x1, y1 = _bbox(bbox)
         qs = qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
     related = {"right": ["holder", "division"], "facility": ["enterprise", "division"]}.get(name, ["division"])
     return qs.select_related(*related)
+
+
+def _whole_number(raw: str, field: str, zh: str, en: str) -> int:
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    field, f"「{zh}」应为编号（整数）：{raw!r}", f"'{en}' must be an id (a whole number): {raw!r}"
+                )
+            ]
+        ) from None
+
+
+def _bbox(raw: str) -> tuple[float, float, float, float]:
+    """min_lon,min_lat,max_lon,max_lat as four finite numbers."""
+    try:
+        box = tuple(float(v) for v in raw.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "bbox",
+                    "bbox 应为四个数：最小经度,最小纬度,最大经度,最大纬度",
+                    "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat",
+                )
+            ]
+        )
+    return box
 
 
 def feature(actor: Actor, name: str, obj) -> dict:

@@ -5,13 +5,16 @@ so importing the same file twice creates no duplicates."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from django.db import IntegrityError
 
+from kuangzheng import jsonin, uploads
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
 from kuangzheng.exports import inert
 
@@ -31,20 +34,65 @@ LAYER_SUFFIXES = {".geojson", ".gpkg", ".shp", ".kml", ".txt"}
 
 def read_rows(path: Path) -> list[dict]:
     """Rows from JSON, CSV (a `boundary` column may hold WKT) or a geo layer file (GeoJSON,
-    GeoPackage, Shapefile, KML, corner-point text), whose geometry becomes the `boundary`."""
+    GeoPackage, Shapefile, KML, corner-point text), whose geometry becomes the `boundary`. A file
+    that cannot be read raises ImportRejected naming the file (or the row) and the reason."""
+    too_big = uploads.size_problem(path.stat().st_size, "file", "import_bytes")
+    if too_big:
+        raise ImportRejected([too_big])
     if path.suffix.lower() in LAYER_SUFFIXES or _is_feature_collection(path):
         return _layer_rows(path)
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):  # Chinese CSVs from Excel are often GBK
+    text = _decode(path.read_bytes())
+    if path.suffix.lower() == ".json":
         try:
-            text = raw.decode(enc)
-            break
+            data = jsonin.loads(text, "file")
+        except InvalidInput as exc:
+            raise ImportRejected([_by_row(p) for p in exc.problems]) from None
+        return _objects(data if isinstance(data, list) else [data])
+    return [{k: v for k, v in r.items() if k is not None} for r in csv.DictReader(io.StringIO(text))]
+
+
+def _decode(raw: bytes) -> str:
+    """The text of a file in UTF-8, UTF-16 with a byte-order mark, or GBK (Chinese CSVs from Excel)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    if b"\x00" in raw[:4096]:
+        raise ImportRejected(
+            [
+                FieldProblem(
+                    "file",
+                    "文件含有空字节，疑为无字节序标记的 UTF-16；请另存为 UTF-8 或 GBK",
+                    "the file holds NUL bytes, probably UTF-16 without a byte-order mark; save it as UTF-8 or GBK",
+                )
+            ]
+        )
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    if path.suffix.lower() == ".json":
-        data = json.loads(text)
-        return data if isinstance(data, list) else [data]
-    return [{k: v for k, v in r.items() if k is not None} for r in csv.DictReader(io.StringIO(text))]
+    raise ImportRejected(
+        [FieldProblem("file", "无法按 UTF-8 或 GBK 解码文件", "the file cannot be decoded as UTF-8 or GBK")]
+    )
+
+
+def _by_row(p: FieldProblem) -> FieldProblem:
+    """`[3].attrs.x` (a place in a JSON list of rows) as row 4, field `attrs.x`."""
+    m = re.match(r"^\[(\d+)\]\.?(.*)$", p.field)
+    return FieldProblem(m.group(2) or "*", p.zh, p.en, row=int(m.group(1)) + 1) if m else p
+
+
+def _objects(items: list) -> list[dict]:
+    """JSON rows must be objects; each one that is not is reported with its row."""
+    bad = [
+        FieldProblem(
+            "*", f"应为 JSON 对象，实为 {type(v).__name__}", f"must be a JSON object, not {type(v).__name__}", row=i
+        )
+        for i, v in enumerate(items, 1)
+        if not isinstance(v, dict)
+    ]
+    if bad:
+        raise ImportRejected(bad)
+    return items
 
 
 def _is_feature_collection(path: Path) -> bool:
@@ -85,6 +133,11 @@ def _split_event(name: str, row: dict) -> tuple[dict, dict | None]:
     return row, event or None
 
 
+def _natural_key(data: dict, key: str) -> str:
+    """The row's natural key as text; a null is absent, not the key "None"."""
+    return "" if data.get(key) is None else str(data[key]).strip()
+
+
 def import_rows(actor, name: str, rows: list[dict], progress=None, source: str = "") -> dict:
     """Import rows all or nothing: every row is cleaned and checked first (every problem reported,
     nothing written), then the records are written as one import batch in short transactions
@@ -93,13 +146,13 @@ def import_rows(actor, name: str, rows: list[dict], progress=None, source: str =
     ent = services.entity(name)
     key = ent.natural_key
     split = [(i, *_split_event(name, row)) for i, row in enumerate(rows, 1)]
-    keyed = {str(data.get(key, "")).strip() for _, data, _ in split} - {""}
+    keyed = {_natural_key(data, key) for _, data, _ in split} - {""}
     taken = services.existing_keys(name, sorted(keyed))
-    todo = [(i, data, event) for i, data, event in split if str(data.get(key, "")).strip() not in taken]
+    todo = [(i, data, event) for i, data, event in split if _natural_key(data, key) not in taken]
     busy = [
         FieldProblem(key, f"{k} 正由另一批导入（第{b}批）写入", f"{k} is being imported by batch {b}", row=i)
         for i, data, _ in split
-        if (b := taken.get(k := str(data.get(key, "")).strip())) is not None
+        if (b := taken.get(k := _natural_key(data, key))) is not None
     ]
     try:
         prepared = services.prepare_many(actor, name, todo)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from kuangzheng import limits, uploads
 
 from .history import history_flag
 from .template import DATA_SHEET, FIRST_DATA_ROW, TOTAL_LABEL, template_tag
@@ -132,14 +134,15 @@ def _rule_problems(rt: ReportType, row: dict):
                 )
 
 
-def _open(file_or_bytes):
-    if isinstance(file_or_bytes, (bytes, bytearray)):
-        file_or_bytes = io.BytesIO(file_or_bytes)
-    return load_workbook(file_or_bytes, data_only=True)
+def _workbook_error(zh: str, en: str) -> list:
+    return [ReportError("", 0, "", "", zh, en)]
 
 
 def parse_workbook(
-    file_or_bytes, report_type: str | ReportType, *, history: Mapping[str, Mapping[str, object]] | None = None
+    file_or_bytes,
+    report_type: str | ReportType,
+    *,
+    history: Mapping[str, Mapping[str, object]] | Callable[[list[str]], Mapping] | None = None,
 ):
     """Validate a filled-in template; return ``(rows, errors)``.
 
@@ -147,23 +150,36 @@ def parse_workbook(
     have no error (a 合计 total row is checked, not returned). ``errors`` are ``ReportError``s
     naming sheet, row, column letters and the reason in Chinese and English; severity "warning"
     marks the history heuristics (probable unit error, far from history), which do not drop
-    the row. ``history`` maps facility code → field key → past values of that facility.
+    the row. ``history`` maps facility code → field key → past values of that facility, or is a
+    function from the codes of the valid rows to that map (so the file is read once).
+
+    Before anything is parsed, the zip's stated unpacked size and ratio and the sheet's stated
+    dimension are checked against the limits (docs/limits.md); the sheet is then streamed
+    (openpyxl's read-only mode) and reading stops at the row limit.
     """
     rt = get_report_type(report_type)
-    errors: list[ReportError] = []
+    data = bytes(file_or_bytes) if isinstance(file_or_bytes, (bytes, bytearray)) else file_or_bytes.read()
+    packed = uploads.zip_problem(data)
+    if packed:
+        return [], _workbook_error(packed.zh, packed.en)
     try:
-        wb = _open(file_or_bytes)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a file that is not xlsx
-        return [], [
-            ReportError(
-                "",
-                0,
-                "",
-                "",
-                f"无法读取 Excel 文件（{type(exc).__name__}）",
-                f"cannot read the Excel file ({type(exc).__name__})",
-            )
-        ]
+        return [], _workbook_error(
+            f"无法读取 Excel 文件（{type(exc).__name__}）", f"cannot read the Excel file ({type(exc).__name__})"
+        )
+    try:
+        return _parse(wb, rt, history)
+    except Exception as exc:  # a malformed sheet found while streaming it
+        return [], _workbook_error(
+            f"无法读取 Excel 文件（{type(exc).__name__}）", f"cannot read the Excel file ({type(exc).__name__})"
+        )
+    finally:
+        wb.close()
+
+
+def _parse(wb, rt: ReportType, history):
+    errors: list[ReportError] = []
     if wb.properties.keywords and wb.properties.keywords != template_tag(rt):
         errors.append(
             ReportError(
@@ -179,8 +195,12 @@ def parse_workbook(
     if DATA_SHEET not in wb.sheetnames:
         return [], [ReportError(DATA_SHEET, 0, "", "", f"缺少工作表“{DATA_SHEET}”", f"sheet “{DATA_SHEET}” is missing")]
     ws = wb[DATA_SHEET]
+    last_row = FIRST_DATA_ROW + limits.get("sheet_rows") - 1
+    if (ws.max_row or 0) > last_row:  # the sheet's stated dimension
+        return [], [_too_many_rows(ws.max_row)]
+    header = next(ws.iter_rows(min_row=1, max_row=1, max_col=len(rt.fields), values_only=True), ())
     for col, f in enumerate(rt.fields, start=1):
-        head = str(ws.cell(row=1, column=col).value or "").replace("*", "").strip()
+        head = str((header[col - 1] if col <= len(header) else None) or "").replace("*", "").strip()
         if head != f.zh:
             errors.append(
                 ReportError(
@@ -199,6 +219,8 @@ def parse_workbook(
     for r, cells in enumerate(
         ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(rt.fields), values_only=True), start=FIRST_DATA_ROW
     ):
+        if r > last_row:  # the sheet states no dimension, or a false one
+            return [], [_too_many_rows(r)]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             continue
         is_total = str(cells[0]).strip() == TOTAL_LABEL
@@ -241,12 +263,27 @@ def parse_workbook(
                 )
                 row_ok = False
             seen.setdefault(key, r)
-        errors.extend(_history_warnings(rt, row, history))
         if row_ok:
             rows.append(row)
+    past = history([r["facility_code"] for r in rows if "facility_code" in r]) if callable(history) else history
+    for row in parsed:
+        errors.extend(_history_warnings(rt, row, past))
     if total_row is not None:
         errors.extend(_total_problems(rt, total_row, parsed))
     return rows, errors
+
+
+def _too_many_rows(rows: int) -> ReportError:
+    most, var = limits.get("sheet_rows"), limits.variable("sheet_rows")
+    return ReportError(
+        DATA_SHEET,
+        0,
+        "",
+        "",
+        f"工作表至少有 {rows} 行，数据行超过上限 {most} 行（由 {var} 设置）；请分多个文件报送",
+        f"the sheet has at least {rows} rows, more data rows than the limit of {most} (set by {var}); "
+        "split it into several files",
+    )
 
 
 def _letter(rt: ReportType, key: str) -> str:

@@ -1,0 +1,60 @@
+"""Checks on an uploaded or imported file before any parser sees it, so that a small hostile file
+cannot cost gigabytes: its size, and for zip-based formats (xlsx) the unpacked size and the
+compression ratio as the zip's central directory states them (Python's zipfile never unpacks a member
+beyond its stated size, so the statement bounds the work). Limits: docs/limits.md."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from kuangzheng import limits
+from kuangzheng.errors import FieldProblem, InvalidInput
+
+
+def size_problem(size: int, field: str = "file", limit: str = "upload_bytes") -> FieldProblem | None:
+    most = limits.get(limit)
+    if size <= most:
+        return None
+    var = limits.variable(limit)
+    return FieldProblem(
+        field,
+        f"文件过大（{size} 字节以上，上限 {most} 字节，由 {var} 设置）",
+        f"the file is too large (over {size} bytes; the limit is {most} bytes, set by {var})",
+    )
+
+
+def zip_problem(data: bytes, field: str = "file") -> FieldProblem | None:
+    """A problem if a zip-based file would unpack to more than the limits allow; None if it would
+    not, or if it is no zip at all (the format's own parser then says what is wrong)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    unpacked = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    most, ratio = limits.get("unpacked_bytes"), limits.get("zip_ratio")
+    if unpacked > most:
+        var = limits.variable("unpacked_bytes")
+        return FieldProblem(
+            field,
+            f"文件解压后为 {unpacked} 字节，超过上限 {most} 字节（由 {var} 设置）",
+            f"the file unpacks to {unpacked} bytes, more than the limit of {most} bytes (set by {var})",
+        )
+    if unpacked > 1024 * 1024 and unpacked / packed > ratio:  # small files compress well and cost nothing
+        var = limits.variable("zip_ratio")
+        return FieldProblem(
+            field,
+            f"文件压缩比为 {unpacked / packed:.0f}:1，超过上限 {ratio}:1（由 {var} 设置），疑为压缩炸弹",
+            f"the file is compressed {unpacked / packed:.0f}:1, beyond the limit of {ratio}:1 (set by {var}); "
+            "it looks like a zip bomb",
+        )
+    return None
+
+
+def check(data: bytes, field: str = "file", *, zipped: bool = False, limit: str = "upload_bytes") -> None:
+    """Raise InvalidInput if the file is too large, or (zip-based) would unpack too far."""
+    problem = size_problem(len(data), field, limit) or (zip_problem(data, field) if zipped else None)
+    if problem:
+        raise InvalidInput([problem])
