@@ -41,9 +41,8 @@ def compare(jsonable) -> tuple[list[str], int]:
                     f"{entity} {record_id}: no audit entry (inserted outside the service layer?) / 该记录无审计条目"
                 )
                 continue
-            now = jsonable(snap)
-            if now != last[1]:
-                fields = sorted(k for k in set(now) | set(last[1] or {}) if now.get(k) != (last[1] or {}).get(k))
+            fields = differing_fields(jsonable(snap), last[1] or {})
+            if fields:
                 problems.append(
                     f"{entity} {record_id}: {', '.join(fields)} differ from the last audited state (seq {last[0]}):"
                     " changed outside the service layer / 与最后审计状态不符（绕过服务层修改）"
@@ -55,3 +54,14 @@ def compare(jsonable) -> tuple[list[str], int]:
                     " service layer?) / 记录被绕过服务层删除"
                 )
     return problems, n
+
+
+def differing_fields(now: dict, audited: dict) -> list[str]:
+    """Fields whose current value is not the audited one. A field the audited snapshot does not hold
+    was added by a later migration: it counts only once it holds something (an empty default is what
+    the migration wrote, not an edit)."""
+    return sorted(
+        k
+        for k in set(now) | set(audited)
+        if now.get(k) != audited.get(k) and (k in audited or now[k] not in (None, "", [], {}))
+    )
