@@ -139,3 +139,18 @@ def test_new_coal_mine_moratorium_first_three_years(as_of, expected):
 def test_new_coal_mine_reduced_replacement_is_strict(retired, expected):
     rec = mine(coal_rank="烟煤", mining_method="underground", capacity=200, replacement_retired=retired)
     assert one("facility", rec, ON, "coal.reduced_replacement")[0] == expected
+
+
+def test_proposed_gem_coal_mines_below_the_minimum_fail_as_new_mines():
+    """Seed 003: 「新建矿山要严格按照最低生产建设规模要求」. GEM's proposed mines (new, or expansions not yet
+    built) below the floor fail; the existing ones below it get the upgrade-or-exit warning."""
+    from kuangzheng.compliance.core import batch, engine
+    from kuangzheng.registry import demo_sources
+
+    gem = [s for s in demo_sources.gem_sites({}) if s.province == "150000"]
+    records = [{**s.values, "id": i, "division": s.prefecture or s.province} for i, s in enumerate(gem)]
+    (ev,) = engine.evaluate([batch.from_records("facility", records, ON)], ["mine.min_scale"])
+    got = [(r["status"], engine.OUTCOMES[o]) for r, o in zip(records, ev.outcome)]
+    proposed_below = [o for status, o in got if status == "planned" and o in ("fail", "warning")]
+    assert proposed_below == ["fail"] * 12
+    assert ("operating", "warning") in got and ("operating", "fail") not in got

@@ -404,6 +404,13 @@ def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
     return out
 
 
+def check_fields() -> dict:
+    """The what-if document's fields (the portal's help page): public, like the format's docs."""
+    from . import whatif
+
+    return whatif.field_reference()
+
+
 def blank_area(reg: context.Registry, geom) -> float:
     """The blank part of a right inside integrated-exploration zones: zone ∩ right, less the parts under
     existing live exploration rights. State-funded areas are not in the registry, so none is taken off."""

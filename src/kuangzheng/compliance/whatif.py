@@ -19,7 +19,7 @@ from kuangzheng.geo import parse as parse_corners
 from kuangzheng.geo.area import ellipsoidal_area_km2
 from kuangzheng.registry import geometry
 from kuangzheng.registry import services as registry
-from kuangzheng.registry.core import specs
+from kuangzheng.registry.core import projects, specs
 from kuangzheng.registry.core.specs import F
 
 SUBJECTS = ("facility", "right", "zone")
@@ -171,7 +171,9 @@ def parse(data, as_of: dt.date | None = None) -> dict:
     rec[LISTS[subject]] = values.get(LISTS[subject]) or []
     geom = None
     if subject == "facility":
-        rec.setdefault("project_type", "new")
+        # not in the registry: planned unless stated; the project type as the registry derives it
+        rec["status"] = rec.get("status") or "planned"
+        rec["project_type"] = projects.project_type_of(rec.get("project_type", ""), rec["status"])
         if (rec["lon"] is None) != (rec["lat"] is None):
             probs.add("record.lon", "经度和纬度须同时给出", "longitude and latitude must be given together")
         rec["park_id"] = values.get("park")
@@ -252,3 +254,64 @@ def _agreement(a, rec: dict, geom, probs) -> None:
     rec["added_km2"] = float(ellipsoidal_area_km2(added))  # not rounded: exactly one third must stay allowed
     rec["original_km2"] = float(ellipsoidal_area_km2(original))
     rec["adjacent"] = bool(shapely.intersects(geom, original))
+
+
+# What a field takes, for the reader of the field reference (the portal's help page).
+TYPE_WORDS = {
+    "str": ("文本", "text"),
+    "float": ("数值", "number"),
+    "int": ("整数", "integer"),
+    "bool": ("true / false", "true / false"),
+    "date": ("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
+    "list": ("名称列表", "list of names"),
+    "json": ("JSON 对象", "JSON object"),
+    "division": ("6位行政区划代码", "6-digit division code"),
+    "enterprise": ("登记簿企业编号", "enterprise id in the registry"),
+    "zone": ("工业园区编号", "industrial-park code"),
+}
+
+
+def _row(f: F) -> dict:
+    zh, en = TYPE_WORDS.get(f.type, ("", ""))
+    if f.choices:
+        zh = en = " | ".join(f.choices)
+    limits = ""
+    if f.minimum is not None or f.maximum is not None:
+        limits = f"{'' if f.minimum is None else f.minimum} – {'' if f.maximum is None else f.maximum}"
+    return {"name": f.name, "zh": f.zh, "en": f.en, "takes_zh": zh, "takes_en": en, "limits": limits}
+
+
+def field_reference() -> dict:
+    """Every field a what-if document takes, by part, as the parser reads it (the help page)."""
+    geometry = [
+        {
+            "name": "boundary",
+            "zh": "边界",
+            "en": "boundary",
+            "takes_zh": "GeoJSON（几何、Feature，或仅含一个要素的 FeatureCollection）或 WKT，经度在前，CGCS2000",
+            "takes_en": "GeoJSON (geometry, Feature, or FeatureCollection of one feature) or WKT, longitude first, CGCS2000",
+            "limits": "",
+        },
+        {
+            "name": "corner_points",
+            "zh": "拐点坐标",
+            "en": "corner points",
+            "takes_zh": "拐点坐标文本（与 kz geo 相同的格式）",
+            "takes_en": "corner-point text (as kz geo reads it)",
+            "limits": "",
+        },
+    ]
+    parts = {s: [_row(f) for f in record_specs(s)] + (geometry if s != "facility" else []) for s in SUBJECTS}
+    context = [_row(f) for f in specs.CONTEXT]
+    context += [_row(F(f"replacement_plan.{f.name}", f.zh, f.en, f.type)) for f in REPLACEMENT_PLAN]
+    context.append(_row(F("agreement.case", "协议出让情形", "agreement case", "choice", choices=AGREEMENT_CASES)))
+    context += [
+        _row(F(f"agreement.{name}", zh, en, typ))
+        for name, zh, en, typ in (
+            ("has_deep_processing", "申请人有深加工项目", "the applicant has a deep-processing project", "bool"),
+            ("original_licence_no", "原矿业权许可证号", "licence number of the original right", "str"),
+            ("original_boundary", "原矿业权边界", "boundary of the original right", "str"),
+            ("original_corner_points", "原矿业权拐点坐标", "corner points of the original right", "str"),
+        )
+    ]
+    return {"record": parts, "context": context}

@@ -18,7 +18,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 
 from . import geometry
-from .core import lifecycle, minerals, specs
+from .core import lifecycle, minerals, projects, specs
 from .models import Division, Enterprise, Facility, MineralRight, RightEvent, Zone
 
 
@@ -296,6 +296,8 @@ def validate_new(actor: Actor, name: str, data: dict) -> dict:
     problems += _invariants(name, values)  # on the fields that did parse: report everything at once
     if problems:
         raise InvalidInput(problems)
+    if name == "facility" and not values.get("project_type"):  # as the what-if check derives it
+        values["project_type"] = projects.project_type_of("", values.get("status") or "operating")
     return values
 
 

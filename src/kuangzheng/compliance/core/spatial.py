@@ -48,11 +48,28 @@ def _both_ways(p: Pairs, same_layer: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([p.left, p.right]), np.concatenate([p.right, p.left])
 
 
+RIGHT_COLUMNS = (
+    "in_prohibited",
+    "in_nature_reserve",
+    "in_restricted",
+    "exploration_blocks",
+    "mining_blocks",
+    "in_fragile_area",
+    "in_integrated_zone",
+    "straddles_integrated_zone",
+    "conflicts",
+    "other_holder_same_mineral_mining",
+    "block_other_subjects",
+)
+
+
 def right_relations(index, layer: str, subj: dict, reg: dict, rights_layer: str = "rights") -> dict[str, np.ndarray]:
     """Columns for rights. `subj` and `reg` are dicts of parallel arrays: id, holder, kind, mask
     (minerals), top, bottom (elevations, NaN unknown), has_geom; `reg` also live (1/0)."""
     ids = np.asarray(subj["id"])
     n = len(ids)
+    if not _has_layer(index, layer):  # no subject has a boundary (a what-if right without one): all unknown
+        return {k: np.full(n, np.nan) for k in RIGHT_COLUMNS}
     cols = {}
     cols["in_prohibited"] = _zone_count(index, layer, ids, "prohibited_mining_area")
     cols["in_nature_reserve"] = _zone_count(index, layer, ids, "nature_reserve")
@@ -94,6 +111,7 @@ def right_relations(index, layer: str, subj: dict, reg: dict, rights_layer: str 
     cols["conflicts"] = conflicts
     cols["other_holder_same_mineral_mining"] = shared
     cols["block_other_subjects"] = _block_others(index, layer, subj, reg, rights_layer)
+    assert tuple(cols) == RIGHT_COLUMNS
     missing = ~np.asarray(subj["has_geom"], dtype=bool)
     for k in cols:
         cols[k] = np.where(missing, np.nan, cols[k])

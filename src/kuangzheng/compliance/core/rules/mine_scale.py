@@ -2,7 +2,8 @@
 
 Coal: lignite underground ≥ 300, open pit ≥ 500; other coal underground ≥ 120, open pit ≥ 300
 (10^4 t/a, 不低于 = inclusive). A mine worked both ways (联合) is held to the higher floor. The floors are
-what new mines are built to (新建矿山要严格按照最低生产建设规模要求): a new mine below the floor fails. An
+what new mines are built to (新建矿山要严格按照最低生产建设规模要求): a new mine below the floor fails, and so
+does an expansion still planned or being built (see `built_to_floor`). An
 existing one below it is flagged — a warning with the seed's consequence: upgrade, or exit in order
 (应积极进行技术改造…达不到…逐步有序退出). The coal rank is the recorded rank, else the one a mineral
 name states (褐煤 is lignite; 烟煤, 无烟煤, 焦煤 are other coal); plain 煤 leaves it unknown. The seed's table of minimum scales for non-coal minerals is not in its text, so for non-coal
@@ -15,13 +16,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from kuangzheng.registry.core.projects import NEW_PROJECT_STATES
+
 from .. import minerals as mn
 from ..vocabulary import Batch, Lookup, Result, const, fails, in_window, missing, of_kind, passes, rule, select, warns
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
 MINE_READS = ("kind", "project_type")
-MIN_SCALE_READS = MINE_READS + ("metals_mask", "coal_rank", "minerals", "mining_method", "capacity", "capacity_unit")
+MIN_SCALE_READS = MINE_READS + (
+    "status",
+    "metals_mask",
+    "coal_rank",
+    "minerals",
+    "mining_method",
+    "capacity",
+    "capacity_unit",
+)
 MIN_SCALE_ENTRIES = (FLOOR, EXISTING)
 COAL_FLOORS = {
     (grade, way): f"mine.min_scale.coal.{grade}.{way}"
@@ -71,6 +82,13 @@ def is_new(b: Batch) -> np.ndarray:
     return b.eq("project_type", "new")
 
 
+def built_to_floor(b: Batch) -> np.ndarray:
+    """Mines being built to a scale: new ones, and expansions still planned or under construction.
+    最低生产建设规模 is the scale construction must reach; an expansion that leaves a mine below it is
+    not the upgrade the seed asks of existing mines (尽快达到最低开采规模要求)."""
+    return is_new(b) | (b.eq("project_type", "expansion") & b.isin("status", NEW_PROJECT_STATES))
+
+
 @rule(
     "mine.min_scale",
     ("facility", "right"),
@@ -112,7 +130,7 @@ def min_scale(b: Batch) -> Result:
     }
     known = coal & ranked & (ways["underground"] | ways["open_pit"])
     floor = highest_coal_floor(b, mine & bound & known, lignite, ways)
-    scale, new = annual_scale(b), is_new(b)
+    scale, new = annual_scale(b), built_to_floor(b)
     below = known & ~np.isnan(floor.value) & (scale < floor.value)
     reason = select(
         (~mine, "not_subject"),
