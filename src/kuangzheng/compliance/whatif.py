@@ -33,6 +33,7 @@ RECORD_EXTRAS = {
     "right": [],
     "zone": [F("area_km2", "面积(km²)", "area (km²)", "float", minimum=0)],
 }
+DEFAULT_CAPACITY_UNIT = "10^4 t/a"  # of a what-if capacity or designed scale given without its unit
 GEOMETRY = ("boundary", "corner_points")  # rights and zones: one or the other
 REPLACEMENT_PLAN = [
     F("retired_capacity", "置换退出产能(万吨/年)", "retired capacity (10^4 t/a)", "float", minimum=0),
@@ -188,6 +189,8 @@ def parse(data, as_of: dt.date | None = None) -> dict:
         rec["valid_from"] = rec["valid_from"] or when
         rec["capacity"], rec["capacity_unit"] = rec.pop("designed_scale"), rec.pop("designed_scale_unit", "")
         rec["mining_method"] = rec.get("mining_method", "")
+    if rec.get("capacity") is not None and not rec.get("capacity_unit"):
+        rec["capacity_unit"] = DEFAULT_CAPACITY_UNIT  # documented: a bare capacity is in 10^4 t/a
     rec.update(dict.fromkeys(f.name for f in specs.CONTEXT))  # unknown unless stated
     rec.update(probs.clean(specs.CONTEXT, ctx, "context."))
     plan = ctx.get("replacement_plan")

@@ -19,7 +19,21 @@ import numpy as np
 from kuangzheng.registry.core.projects import NEW_PROJECT_STATES
 
 from .. import minerals as mn
-from ..vocabulary import Batch, Lookup, Result, const, fails, in_window, missing, of_kind, passes, rule, select, warns
+from ..vocabulary import (
+    Batch,
+    Lookup,
+    Result,
+    const,
+    fails,
+    in_window,
+    missing,
+    of_kind,
+    passes,
+    quantity,
+    rule,
+    select,
+    warns,
+)
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
@@ -68,10 +82,7 @@ def coal_grade(b: Batch) -> tuple[np.ndarray, np.ndarray]:
 def annual_scale(b: Batch) -> np.ndarray:
     """Capacity (facility) or designed scale (right) in 10^4 t/a; NaN for units that cannot be converted
     (t/d would need a number of working days no seed gives)."""
-    cap = b.num("capacity")
-    return np.where(
-        b.isin("capacity_unit", ("10^4 t/a",)), cap, np.where(b.isin("capacity_unit", ("t/a",)), cap / 1e4, np.nan)
-    )
+    return quantity(b, "capacity", "capacity_unit", "10^4 t/a")
 
 
 def mines(b: Batch) -> np.ndarray:
