@@ -54,6 +54,8 @@ from .engine import (
 __all__ = [
     "Batch",
     "Lookup",
+    "AREA_PLACES",
+    "FEN",
     "Result",
     "compare",
     "const",
@@ -67,6 +69,7 @@ __all__ = [
     "of_kind",
     "passes",
     "quantity",
+    "registered",
     "rule",
     "select",
     "threshold_result",
@@ -151,3 +154,19 @@ def quantity(batch: Batch, column: str, unit_column: str, unit: str) -> np.ndarr
     mul, div = np.array([_factors(str(u), unit) for u in units.categories], dtype=float).T.reshape(2, -1)
     # multiply first, then divide: 200000 t/a is exactly 20 × 10^4 t/a (× 0.0001 would not be)
     return batch.num(column) * mul[units.codes] / div[units.codes]
+
+
+# The precision figures are registered in: money to the fen, areas to 1e-4 km² (the registry's area).
+FEN = 2
+AREA_PLACES = 4
+
+
+def registered(values: np.ndarray, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values as whole numbers of their registered step — fen, 1e-4 km² —, known): computed limits are
+    compared on these integers, so a figure exactly at a limit cannot land on the wrong side through
+    floating-point error (3333.00 yuan over 0.3333 km² is exactly 10000 yuan/km²)."""
+    v = np.asarray(values, dtype=float)
+    known = np.isfinite(v)
+    out = np.zeros(len(v), dtype=np.int64)
+    out[known] = np.rint(v[known] * 10**places).astype(np.int64)
+    return out, known

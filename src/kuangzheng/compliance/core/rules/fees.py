@@ -24,7 +24,21 @@ import numpy as np
 from kuangzheng.policy.catalogue import Catalogue, ParameterNotFound, load_catalogue
 from kuangzheng.policy.lookup import param
 
-from ..vocabulary import Batch, Result, fails, missing, not_applicable, of_kind, passes, rule, select
+from ..vocabulary import (
+    AREA_PLACES,
+    FEN,
+    Batch,
+    Result,
+    compare,
+    fails,
+    missing,
+    not_applicable,
+    of_kind,
+    passes,
+    registered,
+    rule,
+    select,
+)
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"
@@ -162,14 +176,19 @@ def floor_price_rule(b: Batch) -> Result:
     floor = b.param(FLOOR, "yuan/km2", competitive | way_unknown)
     price, area = b.num("price_yuan"), b.num("area_km2")
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        per_km2 = price / area
+        per_km2 = price / area  # shown; the comparison is exact, in fen and 1e-4 km²
+    price_fen, has_price = registered(price, FEN)
+    area_steps, has_area = registered(area, AREA_PLACES)
+    floor_fen, _ = registered(floor.value, FEN)
+    # price / area OP floor  ⇔  price × 10^4 OP floor × (area in 1e-4 km²), all in fen: whole numbers
+    at_least = has_price & has_area & compare(price_fen * 10**AREA_PLACES, floor.op, floor_fen * area_steps, floor.ops)
     reason = select(
         (outside & b.isin("obtained_by", ("application", "agreement")), "not_competitive"),
         (~(competitive | way_unknown), "not_subject"),
         (~floor.found, "not_in_force"),
         (np.isnan(per_km2), "missing"),
         (way_unknown, "way_unknown"),  # bound (pass / fail) if sold competitively, else not applicable
-        (floor.met_by(per_km2), "at_least"),  # the entry's comparison: 不低于 is >=
+        (at_least, "at_least"),  # the entry's comparison: 不低于 is >=
         default="below",
     )
     return Result(
