@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .helpers import d, one
+from .test_exploration_agreement_audit import ag
 
 ON = d("2018-06-01")
 FLOOR = 10000  # yuan/km², 000.fee.exploration.floor_price_outside_zones (asserted below from the verdict)
@@ -43,18 +44,7 @@ def test_a_price_exactly_at_the_floor_passes_and_one_fen_less_fails(area_steps):
 
 
 def agreement(original_km2: float, added_km2: float):
-    rec = {
-        "kind": "mining",
-        "division": "150200",
-        "minerals": ["铅"],
-        "status": "applied",
-        "obtained_by": "agreement",
-        "agreement_case": "mining_right_expansion",
-        "has_deep_processing": 1,
-        "adjacent": 1,
-        "original_km2": original_km2,
-        "added_km2": added_km2,
-    }
+    rec = ag(has_deep_processing=1, adjacent=1, original_km2=original_km2, added_km2=added_km2)
     return one("right", rec, d("2016-06-01"), "agreement.eligibility")[0]
 
 
