@@ -149,6 +149,15 @@ def _block_others(index, layer: str, subj: dict, reg: dict, rights_layer: str) -
     return out
 
 
+FACILITY_FLAGS = (
+    "in_concentrator_area",
+    "in_nonferrous_park",
+    "in_zangqing_park",
+    "in_water_source_area",
+    "in_nature_reserve_site",
+)
+
+
 def facility_relations(index, layer: str, ids: np.ndarray, has_point: np.ndarray, radius_m: float) -> dict:
     """Columns for facilities (points): designated concentrator area (within `radius_m` of a key mining
     area), distance to the nearest key mining area, and containment in the parks the rules name."""
@@ -163,12 +172,17 @@ def facility_relations(index, layer: str, ids: np.ndarray, has_point: np.ndarray
         "in_concentrator_area": np.where(np.isfinite(near), 1, 0).astype(np.int8),
         "key_mining_area_km": np.where(np.isfinite(near), near / 1000, np.nan),
     }
-    for flag, zone in (("in_nonferrous_park", "nonferrous_park"), ("in_zangqing_park", "zangqing_park")):
+    for flag, zone in (
+        ("in_nonferrous_park", "nonferrous_park"),
+        ("in_zangqing_park", "zangqing_park"),
+        ("in_water_source_area", "drinking_water_protection_area"),
+        ("in_nature_reserve_site", "nature_reserve"),
+    ):
         inside = np.zeros(n)
         if _has_layer(index, f"zone:{zone}"):
             inside = _count(ids, index.containment(f"zone:{zone}", layer).right)
         cols[flag] = (inside > 0).astype(np.int8)
     missing = ~np.asarray(has_point, dtype=bool)
-    for k in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park"):
+    for k in FACILITY_FLAGS:
         cols[k] = np.where(missing, -1, cols[k]).astype(np.int8)
     return cols

@@ -87,6 +87,7 @@ ZONE_KINDS = [
     ("key_environmental_treatment_area", "矿山地质环境重点治理区"),
     ("nature_reserve", "自然保护区"),
     ("industrial_park", "工业园区"),
+    ("drinking_water_protection_area", "饮用水水源保护区"),
 ]
 
 EN = {
