@@ -18,6 +18,12 @@ FACILITY_KINDS = [
     ("al_line", "电解铝生产线"),
     ("refinery", "精炼厂"),
     ("processing_plant", "加工厂"),
+    # energy-intensive plants the seeds restrict (seed 003: 禁止新建焦炭、钢铁、水泥、电石、铁合金等…项目)
+    ("coke_plant", "焦化厂"),
+    ("steel_plant", "钢铁厂"),
+    ("cement_plant", "水泥厂"),
+    ("calcium_carbide_plant", "电石厂"),
+    ("ferroalloy_plant", "铁合金厂"),
 ]
 
 FACILITY_STATUS = [

@@ -16,6 +16,7 @@ from . import (
     mine_scale,
     mineral_policy,
     planning,
+    polluting,
     smelting,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "mine_scale",
     "mineral_policy",
     "planning",
+    "polluting",
     "smelting",
 ]
