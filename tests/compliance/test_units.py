@@ -31,6 +31,12 @@ CASES = {
         "status": "applied",
         "replacement_retired": 130,
     },
+    ("facility", "merger.equal_or_reduced"): {
+        "kind": "smelter",
+        "division": QH,
+        "metals": ["铜"],
+        "merger_capacity_before": 20,
+    },
     ("facility", "backward.catalogue"): {
         "kind": "processing_plant",
         "division": IM,

@@ -17,6 +17,7 @@ from . import (
     mineral_policy,
     planning,
     polluting,
+    restructuring,
     smelting,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "mineral_policy",
     "planning",
     "polluting",
+    "restructuring",
     "smelting",
 ]
