@@ -149,6 +149,8 @@ def _block_others(index, layer: str, subj: dict, reg: dict, rights_layer: str) -
     return out
 
 
+# 「由盟市对重点矿区和成矿区带划定区域，覆盖半径一般控制在30公里以内」: the zones the areas are drawn around
+CONCENTRATOR_CENTRES = ("key_mining_area", "mineralisation_belt")
 FACILITY_FLAGS = (
     "in_concentrator_area",
     "in_nonferrous_park",
@@ -159,17 +161,22 @@ FACILITY_FLAGS = (
 
 
 def facility_relations(index, layer: str, ids: np.ndarray, has_point: np.ndarray, radius_m: float) -> dict:
-    """Columns for facilities (points): designated concentrator area (within `radius_m` of a key mining
-    area), distance to the nearest key mining area, and containment in the parks the rules name."""
+    """Columns for facilities (points): designated concentrator area (inside one drawn in the registry,
+    or within `radius_m` of a key mining area or a mineralisation belt), the distance to the nearest of
+    those, and containment in the parks and protected areas the rules name."""
     ids = np.asarray(ids)
     n = len(ids)
     near = np.full(n, np.inf)
-    if _has_layer(index, "zone:key_mining_area"):
-        p = index.within_distance(layer, "zone:key_mining_area", radius_m)
-        if len(p):
-            np.minimum.at(near, _positions(ids, p.left), p.values["distance_m"])
+    for centre in CONCENTRATOR_CENTRES:  # the areas are drawn around key mining areas and belts
+        if _has_layer(index, f"zone:{centre}"):
+            p = index.within_distance(layer, f"zone:{centre}", radius_m)
+            if len(p):
+                np.minimum.at(near, _positions(ids, p.left), p.values["distance_m"])
+    drawn = np.zeros(n)
+    if _has_layer(index, "zone:designated_concentrator_area"):  # an area a league or city has drawn
+        drawn = _count(ids, index.containment("zone:designated_concentrator_area", layer).right)
     cols = {
-        "in_concentrator_area": np.where(np.isfinite(near), 1, 0).astype(np.int8),
+        "in_concentrator_area": np.where(np.isfinite(near) | (drawn > 0), 1, 0).astype(np.int8),
         "key_mining_area_km": np.where(np.isfinite(near), near / 1000, np.nan),
     }
     for flag, zone in (

@@ -94,6 +94,8 @@ ZONE_KINDS = [
     ("nature_reserve", "自然保护区"),
     ("industrial_park", "工业园区"),
     ("drinking_water_protection_area", "饮用水水源保护区"),
+    ("mineralisation_belt", "成矿区带"),
+    ("designated_concentrator_area", "选矿厂划定区域"),
 ]
 
 EN = {
