@@ -96,6 +96,7 @@ ZONE_KINDS = [
     ("drinking_water_protection_area", "饮用水水源保护区"),
     ("mineralisation_belt", "成矿区带"),
     ("designated_concentrator_area", "选矿厂划定区域"),
+    ("state_funded_exploration_area", "国家出资勘查区域"),
 ]
 
 EN = {

@@ -43,6 +43,7 @@ from ..vocabulary import (
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"
 FLOOR = "fee.exploration_right.floor_price"
+STATE_FUNDED = "000.fee.integrated.state_funded_method"
 
 
 def _cite(e) -> dict:
@@ -83,10 +84,10 @@ def integrated_schedule(
         "schedule": rows,
         "total_yuan": round(float(amount.sum()), 2),
         "state_funded_km2": state_funded_km2,
-        "state_funded_method": "评估 appraisal",
+        "state_funded_method": "评估 appraisal",  # 以评估方式确定探矿权价款 (000.fee.integrated.state_funded_method)
         "social_rights_km2": social_rights_km2,
         "social_rights_method": "按事先约定的整合方式 integration on agreed terms",
-        "citations": [_cite(first), _cite(step)],
+        "citations": [_cite(first), _cite(step)] + ([_cite(cat.get(STATE_FUNDED))] if state_funded_km2 else []),
     }
 
 
@@ -121,6 +122,8 @@ def schedule_for(right: dict, on: dt.date, jurisdiction: str, years: int = 5) ->
                     jurisdiction=jurisdiction,
                     on=on,
                     start_year=right.get("start_year"),
+                    state_funded_km2=float(right.get("state_funded_km2") or 0.0),
+                    social_rights_km2=float(right.get("social_rights_km2") or 0.0),
                 ),
             }
         if right.get("area_km2") is not None:
