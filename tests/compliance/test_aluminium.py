@@ -99,12 +99,14 @@ def test_seed_000_thresholds_do_not_bind_outside_inner_mongolia_or_before_they_t
 
 @pytest.mark.parametrize("retired,expected", [(20, "pass"), (20.01, "pass"), (19.99, "fail"), (None, "missing_data")])
 def test_qinghai_replacement_equal_or_reduced(retired, expected):
-    rec = line(division=QH, project_type="expansion", capacity=20, replacement_retired=retired)
+    rec = line(
+        division=QH, project_type="expansion", capacity=20, capacity_unit="10^4 t/a", replacement_retired=retired
+    )
     assert one("facility", rec, d("2018-01-01"), "al.capacity_replacement")[0] == expected
 
 
 def test_replacement_only_in_qinghai_for_projects_and_from_2017():
-    rec = line(division=QH, project_type="new", capacity=20, replacement_retired=0)
+    rec = line(division=QH, project_type="new", capacity=20, capacity_unit="10^4 t/a", replacement_retired=0)
     assert one("facility", rec, d("2016-12-31"), "al.capacity_replacement")[0] == "not_applicable"
     assert one("facility", {**rec, "division": IM}, d("2018-01-01"), "al.capacity_replacement")[0] == "not_applicable"
     assert (

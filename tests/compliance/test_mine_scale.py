@@ -52,8 +52,9 @@ def test_units_and_missing_inputs():
         )[0]
         == "missing_data"
     )
-    assert one("facility", mine(mining_method="underground", capacity=500), ON, "mine.min_scale")[0] == "missing_data"
-    assert one("facility", mine(coal_rank="烟煤", capacity=500), ON, "mine.min_scale")[0] == "missing_data"
+    # between the floors the missing rank or way could pick: it depends on it
+    assert one("facility", mine(mining_method="underground", capacity=200), ON, "mine.min_scale")[0] == "missing_data"
+    assert one("facility", mine(coal_rank="烟煤", capacity=200), ON, "mine.min_scale")[0] == "missing_data"
 
 
 def test_non_coal_minimum_scales_are_not_in_the_seed_so_missing():
@@ -104,8 +105,8 @@ def test_mining_rights_are_checked_on_their_designed_scale():
         (["褐煤"], 300, "pass"),
         (["无烟煤"], 119, "fail"),
         (["焦煤"], 120, "pass"),
-        (["煤"], 500, "missing_data"),
-        (["褐煤", "烟煤"], 500, "missing_data"),
+        (["煤"], 200, "missing_data"),  # between the lignite and the other-coal floor
+        (["褐煤", "烟煤"], 200, "missing_data"),
     ],
 )
 def test_coal_rank_from_the_mineral_name_when_not_recorded(minerals, value, expected):
@@ -139,3 +140,65 @@ def test_new_coal_mine_moratorium_first_three_years(as_of, expected):
 def test_new_coal_mine_reduced_replacement_is_strict(retired, expected):
     rec = mine(coal_rank="烟煤", mining_method="underground", capacity=200, replacement_retired=retired)
     assert one("facility", rec, ON, "coal.reduced_replacement")[0] == expected
+
+
+def test_proposed_gem_coal_mines_below_the_minimum_fail_as_new_mines():
+    """Seed 003: 「新建矿山要严格按照最低生产建设规模要求」. GEM's proposed mines (new, or expansions not yet
+    built) below the floor fail; the existing ones below it get the upgrade-or-exit warning."""
+    from kuangzheng.compliance.core import batch, engine
+    from kuangzheng.registry import demo_sources
+
+    gem = [s for s in demo_sources.gem_sites({}) if s.province == "150000"]
+    records = [{**s.values, "id": i, "division": s.prefecture or s.province} for i, s in enumerate(gem)]
+    (ev,) = engine.evaluate([batch.from_records("facility", records, ON)], ["mine.min_scale"])
+    got = [(r["status"], engine.OUTCOMES[o]) for r, o in zip(records, ev.outcome)]
+    proposed_below = [o for status, o in got if status == "planned" and o in ("fail", "warning")]
+    assert proposed_below == ["fail"] * 12
+    assert ("operating", "warning") in got and ("operating", "fail") not in got
+
+
+@pytest.mark.parametrize(
+    "rank,read",
+    [
+        ("年轻褐煤", "褐煤"),
+        ("年老褐煤", "褐煤"),
+        ("HM2", "褐煤"),
+        ("Lignite", "褐煤"),
+        ("brown coal", "褐煤"),
+        ("１/３焦煤", "烟煤"),
+        ("长焰煤", "烟煤"),
+        ("Subbituminous", "烟煤"),
+        ("无烟煤二号", "无烟煤"),
+    ],
+)
+def test_coal_ranks_are_read_on_the_gb_t_5751_vocabulary(rank, read):
+    """A lignite class written as the field writes it is held to the lignite floor (300 underground);
+    the verdict says what it read."""
+    out, v = one("facility", mine(coal_rank=rank, mining_method="underground", capacity=299), ON, "mine.min_scale")
+    assert out == ("fail" if read == "褐煤" else "pass")
+    facts = {f["name"]: f["value"] for f in v["facts"]}
+    assert facts["coal_rank_read"].endswith(f"→ {read}")
+
+
+@pytest.mark.parametrize(
+    "missing,capacity,expected",
+    [
+        ({"coal_rank": ""}, 119, "fail"),  # below 120, the lowest floor of any rank underground
+        ({"coal_rank": ""}, 300, "pass"),  # at the highest (lignite underground 300)
+        ({"mining_method": ""}, 119, "fail"),  # other coal: below 120 (underground) and 300 (open pit)
+        ({"mining_method": ""}, 299, "missing_data"),  # meets underground, not open pit
+        ({"mining_method": ""}, 300, "pass"),  # meets both (and 联合)
+        ({"coal_rank": "", "mining_method": ""}, 119.99, "fail"),
+        ({"coal_rank": "", "mining_method": ""}, 499, "missing_data"),
+        ({"coal_rank": "", "mining_method": ""}, 500, "pass"),  # lignite open pit, the highest floor
+    ],
+)
+def test_below_every_possible_floor_fails_without_the_detail_that_picks_it(missing, capacity, expected):
+    rec = {**mine(coal_rank="烟煤", mining_method="underground", capacity=capacity), **missing}
+    out, v = one("facility", rec, ON, "mine.min_scale")
+    assert out == expected, v["explanation"]
+    if expected == "fail":
+        assert "whatever" in v["explanation"]["en"]
+        assert {f["name"]: f["value"] for f in v["facts"]}["threshold"] == 120
+    existing = one("facility", {**rec, "project_type": "existing"}, ON, "mine.min_scale")[0]
+    assert existing == {"fail": "warning"}.get(expected, expected)

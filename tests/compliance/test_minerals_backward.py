@@ -136,3 +136,49 @@ def test_every_keyword_is_the_catalogue_items_own_wording():
         items = "".join(cat.get(entry_id).value)
         for w in words:
             assert w in items, (entry_id, w)
+
+
+@pytest.mark.parametrize(
+    "metals,process,keyword",
+    [
+        (["锑"], "坩锅炉炼锑", "坩埚炉"),
+        (["锌"], "马福炉炼锌", "马弗炉"),
+        (["锌"], "平罐炼锌", "横罐"),
+        (["锑"], "赫式炉", "赫氏炉"),
+        (["铅"], "土高炉炼铅", "简易高炉"),
+        (["铅"], "烧结机—鼓风炉炼铅", "烧结-鼓风炉"),
+        (["铝"], "侧插自焙槽", "自焙电解槽"),
+        (["铝"], "ＳＯＤＥＲＢＥＲＧ 自焙槽", "自焙电解槽"),
+    ],
+)
+def test_variant_spellings_of_catalogue_processes_are_matched_and_reported(metals, process, keyword):
+    out, v = one("facility", fac(metals=metals, process=process), ON, "backward.catalogue")
+    assert out in ("fail", "warning"), v["explanation"]
+    facts = {f["name"]: f["value"] for f in v["facts"]}
+    assert f"= {keyword}" in facts["process_read"]
+
+
+def test_every_variant_belongs_to_a_catalogue_keyword():
+    from kuangzheng.compliance.core import words
+    from kuangzheng.compliance.core.rules.backward import KEYWORDS
+
+    keywords = {w for _, ws in KEYWORDS.values() for w in ws}
+    assert set(words.process_variants()) <= keywords
+
+
+@pytest.mark.parametrize(
+    "name,key",
+    [
+        ("动力煤", "coal"),
+        ("铁矿石", "iron"),
+        ("lanthanides", "rare_earth"),
+        ("fluorspar", "fluorite"),
+        ("CBM", "coalbed_methane"),
+    ],
+)
+def test_rules_understand_every_spelling_of_the_registry_vocabulary(name, key):
+    """Spellings the registry's mineral vocabulary knows (ICMM's, GEM's, the seeds') reach the rules."""
+    from kuangzheng.compliance.core import minerals as mn
+
+    assert mn.names_in(mn.mask_of([name])) == [key]
+    assert mn.names_in(mn.mask_of(["砂金"])) == ["placer_gold"]  # still whole names: placer gold is not gold

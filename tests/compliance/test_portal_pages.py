@@ -7,12 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kuangzheng.compliance import views
-from kuangzheng.compliance.examples import EXAMPLES
 from kuangzheng.compliance.models import SweepResult
 from kuangzheng.policy.catalogue import load_catalogue
 from kuangzheng.registry import services as registry
 
-from .test_api_roles import ROLES, runs  # noqa: F401  (fixture)
+from .test_api_roles import ROLES, concentrator_near_key_area, runs  # noqa: F401  (fixture)
 from .test_sweep import ADMIN
 
 # the failing aluminium line is in Baotou and belongs to enterprise a; the zinc smelter is in Hohhot (b)
@@ -46,7 +45,7 @@ def _upload(c, text: bytes, name="a.json"):
 
 def test_what_if_from_an_uploaded_file(runs, login):  # noqa: F811
     c = login("ent_a", runs)
-    ok = _upload(c, json.dumps(EXAMPLES["concentrator"], ensure_ascii=False).encode("utf-8"))
+    ok = _upload(c, json.dumps(concentrator_near_key_area(), ensure_ascii=False).encode("utf-8"))
     assert ok.status_code == 200 and "concentrator.min_capacity" in ok.content.decode()
     bad = _upload(c, '{"subject": "facility"}'.encode("gbk") + "，".encode("gbk"))
     assert bad.status_code == 400 and "UTF-8" in bad.content.decode()
@@ -69,3 +68,16 @@ def test_what_changed_in_both_languages(runs, login, client):  # noqa: F811
     c.cookies["django_language"] = "en"
     en = c.get(f"/compliance/runs/{runs.run1.pk}/diff/{third.pk}/").content.decode()
     assert ">fail<" in en and ">pass<" in en and "不通过" not in en
+
+
+def test_the_check_page_links_to_a_field_reference_on_the_portal(reg, client):
+    """The public never gets a pointer to a repository file: the fields are shown on a help page."""
+    page = client.get("/compliance/check/").content.decode()
+    assert "docs/check-input.md" not in page and "/compliance/check/help/" in page
+    help_page = client.get("/compliance/check/help/")
+    assert help_page.status_code == 200
+    text = help_page.content.decode()
+    assert "docs/" not in text
+    for field in ("cell_current_ka", "obtained_by", "corner_points", "price_yuan", "replacement_plan.retired_capacity"):
+        assert f"<code>{field}</code>" in text
+    assert "槽电流" in text and "FeatureCollection" in text

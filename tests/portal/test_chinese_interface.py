@@ -94,3 +94,27 @@ def test_demo_overlaps_only_where_meant(portal_server):
                 pairs.add((geoms[i][0], geoms[j][0]))
     kinds = sorted("".join(sorted(a[0] + b[0])) for a, b in pairs)
     assert kinds == ["CC", "CT"], pairs  # the two deliberate pairs: mining × mining, exploration × mining
+
+
+def test_a_rights_page_map_shows_its_division_and_its_neighbours(portal_server, browser):
+    """The map of a right draws, for context, the boundary of its division (dashed) and the other rights
+    around it; the demo's deliberate mining × mining overlap guarantees a neighbour."""
+    fc = _api(portal_server, "rights?format=geojson&size=5000")
+    geoms = [
+        (f["id"], shapely.geometry.shape(f["geometry"])) for f in fc["features"] if f["properties"]["is_generated"]
+    ]
+    tree = shapely.STRtree([g for _, g in geoms])
+    pk = next(
+        pk
+        for i, (pk, g) in enumerate(geoms)
+        if any(j != i and shapely.intersection(g, geoms[j][1]).area > 1e-8 for j in tree.query(g))
+    )
+    browser.delete_all_cookies()
+    browser.get(f"{portal_server}/rights/{pk}/")
+    wait(browser, lambda d: d.find_element(By.ID, "detail-map").get_attribute("data-loaded") == "1")
+    el = browser.find_element(By.ID, "detail-map")
+    assert int(el.get_attribute("data-neighbours")) >= 1
+    assert el.get_attribute("data-division")  # a division with a boundary, by name
+    assert browser.find_elements(By.CSS_SELECTOR, '#detail-map path[stroke-dasharray="6 4"]')
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#detail-map path")) >= 3  # division, neighbour, this
+    assert "周边矿业权" in browser.find_element(By.ID, "detail-map-legend").text

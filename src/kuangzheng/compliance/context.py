@@ -123,10 +123,7 @@ def facility_batch(reg: Registry, records: list[dict], layer: str = "facilities"
     cols = (
         spatial.facility_relations(reg.index, layer, ids, has_point, radius_m)
         if has_point.any()
-        else {
-            k: np.full(len(ids), -1, dtype=np.int8)
-            for k in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park")
-        }
+        else {k: np.full(len(ids), -1, dtype=np.int8) for k in spatial.FACILITY_FLAGS}
     )
     # a park recorded on the facility counts as much as its location
     for flag, layer_name in (("in_nonferrous_park", "nonferrous_park"), ("in_zangqing_park", "zangqing_park")):

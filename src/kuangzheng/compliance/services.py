@@ -401,7 +401,7 @@ def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
             {
                 "in_integrated_zone": inside,
                 "area_km2": rec["area_km2"],
-                "blank_km2": blank_area(reg, doc["geometry"]) if inside else None,
+                **(integrated_parts(reg, doc["geometry"]) if inside else {"blank_km2": None}),
                 "start_year": rec["valid_from"].year,
             },
             doc["as_of"],
@@ -412,23 +412,50 @@ def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
     return out
 
 
-def blank_area(reg: context.Registry, geom) -> float:
-    """The blank part of a right inside integrated-exploration zones: zone ∩ right, less the parts under
-    existing live exploration rights. State-funded areas are not in the registry, so none is taken off."""
+def check_fields() -> dict:
+    """The what-if document's fields (the portal's help page): public, like the format's docs."""
+    from . import whatif
+
+    return whatif.field_reference()
+
+
+def integrated_parts(reg: context.Registry, geom) -> dict[str, float]:
+    """The parts of a right inside integrated-exploration zones, priced differently by seed 000: the
+    state-funded part (zone ∩ right ∩ state-funded exploration areas: priced by appraisal), the parts
+    under existing live exploration rights (integrated on agreed terms) and the blank rest (the yearly
+    rate). km², to the registered 1e-4."""
     import shapely
 
     from kuangzheng.geo.area import ellipsoidal_area_km2
 
-    zones = reg.index._layers["zone:integrated_exploration_zone"].geoms
-    part = shapely.intersection(geom, shapely.union_all(zones))
+    def union(layer: str):
+        found = reg.index._layers.get(layer)
+        return shapely.union_all(found.geoms) if found is not None else None
+
+    part = shapely.intersection(geom, union("zone:integrated_exploration_zone"))
+    funded = union("zone:state_funded_exploration_area")
+    state = shapely.intersection(part, funded) if funded is not None else None
+    rest = shapely.difference(part, funded) if funded is not None else part
     live = [
         r["boundary"]
         for r in reg.rights
         if r["kind"] == "exploration" and r["status"] in ("valid", "suspended") and r["boundary"] is not None
     ]
+    social = None
     if live:
-        part = shapely.difference(part, shapely.union_all(shapely.from_wkb([bytes(x) for x in live])))
-    return round(float(ellipsoidal_area_km2(part)), 4)
+        held = shapely.union_all(shapely.from_wkb([bytes(x) for x in live]))
+        social = shapely.intersection(rest, held)
+        rest = shapely.difference(rest, held)
+
+    def km2(g) -> float:
+        return round(float(ellipsoidal_area_km2(g)), 4) if g is not None and not g.is_empty else 0.0
+
+    return {"blank_km2": km2(rest), "state_funded_km2": km2(state), "social_rights_km2": km2(social)}
+
+
+def blank_area(reg: context.Registry, geom) -> float:
+    """The blank part of a right inside integrated-exploration zones (see `integrated_parts`)."""
+    return integrated_parts(reg, geom)["blank_km2"]
 
 
 def _tender(t, exploration) -> dict:

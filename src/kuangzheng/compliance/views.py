@@ -233,3 +233,12 @@ def subject_view(request, kind, pk):
         "compliance/subject.html",
         {"nav": "compliance", "kind": kind, "pk": pk, "verdicts": verdicts, "as_of": as_of},
     )
+
+
+def check_help(request):
+    """The field reference of the what-if document, on the portal (not a repository file)."""
+    ref = services.check_fields()
+    parts = [(KIND_LABEL[k], rows) for k, rows in ref["record"].items()]
+    return render(
+        request, "compliance/check_help.html", {"nav": "compliance", "parts": parts, "context": ref["context"]}
+    )

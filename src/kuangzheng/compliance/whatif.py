@@ -19,7 +19,7 @@ from kuangzheng.geo import parse as parse_corners
 from kuangzheng.geo.area import ellipsoidal_area_km2
 from kuangzheng.registry import geometry
 from kuangzheng.registry import services as registry
-from kuangzheng.registry.core import specs
+from kuangzheng.registry.core import projects, specs
 from kuangzheng.registry.core.specs import F
 
 SUBJECTS = ("facility", "right", "zone")
@@ -33,6 +33,7 @@ RECORD_EXTRAS = {
     "right": [],
     "zone": [F("area_km2", "面积(km²)", "area (km²)", "float", minimum=0)],
 }
+DEFAULT_CAPACITY_UNIT = "10^4 t/a"  # of a what-if capacity or designed scale given without its unit
 GEOMETRY = ("boundary", "corner_points")  # rights and zones: one or the other
 REPLACEMENT_PLAN = [
     F("retired_capacity", "置换退出产能(万吨/年)", "retired capacity (10^4 t/a)", "float", minimum=0),
@@ -171,7 +172,9 @@ def parse(data, as_of: dt.date | None = None) -> dict:
     rec[LISTS[subject]] = values.get(LISTS[subject]) or []
     geom = None
     if subject == "facility":
-        rec.setdefault("project_type", "new")
+        # not in the registry: planned unless stated; the project type as the registry derives it
+        rec["status"] = rec.get("status") or "planned"
+        rec["project_type"] = projects.project_type_of(rec.get("project_type", ""), rec["status"])
         if (rec["lon"] is None) != (rec["lat"] is None):
             probs.add("record.lon", "经度和纬度须同时给出", "longitude and latitude must be given together")
         rec["park_id"] = values.get("park")
@@ -186,6 +189,8 @@ def parse(data, as_of: dt.date | None = None) -> dict:
         rec["valid_from"] = rec["valid_from"] or when
         rec["capacity"], rec["capacity_unit"] = rec.pop("designed_scale"), rec.pop("designed_scale_unit", "")
         rec["mining_method"] = rec.get("mining_method", "")
+    if rec.get("capacity") is not None and not rec.get("capacity_unit"):
+        rec["capacity_unit"] = DEFAULT_CAPACITY_UNIT  # documented: a bare capacity is in 10^4 t/a
     rec.update(dict.fromkeys(f.name for f in specs.CONTEXT))  # unknown unless stated
     rec.update(probs.clean(specs.CONTEXT, ctx, "context."))
     plan = ctx.get("replacement_plan")
@@ -252,3 +257,64 @@ def _agreement(a, rec: dict, geom, probs) -> None:
     rec["added_km2"] = float(ellipsoidal_area_km2(added))  # not rounded: exactly one third must stay allowed
     rec["original_km2"] = float(ellipsoidal_area_km2(original))
     rec["adjacent"] = bool(shapely.intersects(geom, original))
+
+
+# What a field takes, for the reader of the field reference (the portal's help page).
+TYPE_WORDS = {
+    "str": ("文本", "text"),
+    "float": ("数值", "number"),
+    "int": ("整数", "integer"),
+    "bool": ("true / false", "true / false"),
+    "date": ("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
+    "list": ("名称列表", "list of names"),
+    "json": ("JSON 对象", "JSON object"),
+    "division": ("6位行政区划代码", "6-digit division code"),
+    "enterprise": ("登记簿企业编号", "enterprise id in the registry"),
+    "zone": ("工业园区编号", "industrial-park code"),
+}
+
+
+def _row(f: F) -> dict:
+    zh, en = TYPE_WORDS.get(f.type, ("", ""))
+    if f.choices:
+        zh = en = " | ".join(f.choices)
+    limits = ""
+    if f.minimum is not None or f.maximum is not None:
+        limits = f"{'' if f.minimum is None else f.minimum} – {'' if f.maximum is None else f.maximum}"
+    return {"name": f.name, "zh": f.zh, "en": f.en, "takes_zh": zh, "takes_en": en, "limits": limits}
+
+
+def field_reference() -> dict:
+    """Every field a what-if document takes, by part, as the parser reads it (the help page)."""
+    geometry = [
+        {
+            "name": "boundary",
+            "zh": "边界",
+            "en": "boundary",
+            "takes_zh": "GeoJSON（几何、Feature，或仅含一个要素的 FeatureCollection）或 WKT，经度在前，CGCS2000",
+            "takes_en": "GeoJSON (geometry, Feature, or FeatureCollection of one feature) or WKT, longitude first, CGCS2000",
+            "limits": "",
+        },
+        {
+            "name": "corner_points",
+            "zh": "拐点坐标",
+            "en": "corner points",
+            "takes_zh": "拐点坐标文本（与 kz geo 相同的格式）",
+            "takes_en": "corner-point text (as kz geo reads it)",
+            "limits": "",
+        },
+    ]
+    parts = {s: [_row(f) for f in record_specs(s)] + (geometry if s != "facility" else []) for s in SUBJECTS}
+    context = [_row(f) for f in specs.CONTEXT]
+    context += [_row(F(f"replacement_plan.{f.name}", f.zh, f.en, f.type)) for f in REPLACEMENT_PLAN]
+    context.append(_row(F("agreement.case", "协议出让情形", "agreement case", "choice", choices=AGREEMENT_CASES)))
+    context += [
+        _row(F(f"agreement.{name}", zh, en, typ))
+        for name, zh, en, typ in (
+            ("has_deep_processing", "申请人有深加工项目", "the applicant has a deep-processing project", "bool"),
+            ("original_licence_no", "原矿业权许可证号", "licence number of the original right", "str"),
+            ("original_boundary", "原矿业权边界", "boundary of the original right", "str"),
+            ("original_corner_points", "原矿业权拐点坐标", "corner points of the original right", "str"),
+        )
+    ]
+    return {"record": parts, "context": context}

@@ -253,7 +253,32 @@ NAMED_ZONES = [
 ]
 
 
+# Key mining areas named in seed 003 (其中包括扎赉诺尔煤炭矿区…), placed at the town that names them; the
+# boundary is generated. The concentrator example of docs/check-input.md lies within 30 km of it.
+NAMED_KEY_MINING_AREAS = [("ZD-150000-01", "扎赉诺尔煤炭矿区", "150781", 117.70, 49.46, 300, ["煤"])]
+
 CONFLICT_ZONES = ("prohibited_mining_area", "nature_reserve")  # a right inside one is a conflict
+
+
+def _named_zone(code: str, name: str, kind: str, div: str, minerals: list, geom: Polygon):
+    """A zone seed 003 names, with a generated boundary (said so in its attributes and source)."""
+    div = div if Division.objects.filter(pk=div).exists() else div[:4] + "00"
+    return services.create(
+        LOADER,
+        "zone",
+        {
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "division": div,
+            "minerals": minerals,
+            "plan": "003",
+            "boundary": geom.wkt,
+            "attrs": {"note": "名称出自规划（seed 003）；边界为演示生成 name from seed 003; boundary generated"},
+        },
+        generated=True,
+        source="名称：内蒙古自治区矿产资源总体规划（2016—2020年）；" + GENERATED,
+    )
 
 
 def load_zones(rng, facilities: list[Facility], rights_layout: demo_bounds.Layout, deliberate: dict) -> list:
@@ -261,27 +286,7 @@ def load_zones(rng, facilities: list[Facility], rights_layout: demo_bounds.Layou
     drawn around the rights (carved out of them), except the one the demo overlaps on purpose."""
     zones = []
     for code, name, kind, div, lon, lat, area, minerals in NAMED_ZONES:
-        div = div if Division.objects.filter(pk=div).exists() else div[:4] + "00"
-        zones.append(
-            services.create(
-                LOADER,
-                "zone",
-                {
-                    "code": code,
-                    "name": name,
-                    "kind": kind,
-                    "division": div,
-                    "minerals": minerals,
-                    "plan": "003",
-                    "boundary": _polygon_around(lon, lat, area, rng).wkt,
-                    "attrs": {
-                        "note": "名称出自规划（seed 003）；边界为演示生成 name from seed 003; boundary generated"
-                    },
-                },
-                generated=True,
-                source="名称：内蒙古自治区矿产资源总体规划（2016—2020年）；" + GENERATED,
-            )
-        )
+        zones.append(_named_zone(code, name, kind, div, minerals, _polygon_around(lon, lat, area, rng)))
     im = [f for f in facilities if f.division_id.startswith("15") and f.lon is not None]
     rng.shuffle(im)
     kinds = [
@@ -326,6 +331,9 @@ def load_zones(rng, facilities: list[Facility], rights_layout: demo_bounds.Layou
         if kind.endswith("planning_block"):
             data["release_date"] = dt.date(2016 + rng.randint(0, 4), rng.choice([3, 6, 9]), 1).isoformat()
         zones.append(services.create(LOADER, "zone", data, generated=True, source=GENERATED))
+    own = random.Random(3)  # its own generator: the zones above stay as they were
+    for code, name, div, lon, lat, area, minerals in NAMED_KEY_MINING_AREAS:
+        zones.append(_named_zone(code, name, "key_mining_area", div, minerals, _polygon_around(lon, lat, area, own)))
     return zones
 
 

@@ -37,6 +37,15 @@ def parse(value, field: str = "boundary"):
             geom = value
         elif isinstance(value, (bytes, memoryview)):
             geom = wkb.loads(bytes(value))
+        elif isinstance(value, dict) and value.get("type") == "FeatureCollection":
+            features = value.get("features") or []
+            if len(features) != 1:  # one boundary per record: which feature is meant would be a guess
+                return None, FieldProblem(
+                    field,
+                    f"要素集合（FeatureCollection）应恰含 1 个要素（一个边界），实有 {len(features)} 个",
+                    f"a FeatureCollection must hold exactly 1 feature (one boundary), not {len(features)}",
+                )
+            return parse(features[0], field)
         elif isinstance(value, dict):
             geom = shape(value.get("geometry", value) if value.get("type") == "Feature" else value)
         elif isinstance(value, str) and value.lstrip().startswith("{"):

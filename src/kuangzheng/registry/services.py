@@ -19,7 +19,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 
 from . import bulk, geometry
-from .core import lifecycle, minerals, specs
+from .core import lifecycle, minerals, projects, specs
 from .models import Division, Enterprise, Facility, ImportBatch, MineralRight, RightEvent, Zone
 
 
@@ -310,7 +310,15 @@ def validate_new(actor: Actor, name: str, data: dict) -> dict:
     problems += _invariants(name, values)  # on the fields that did parse: report everything at once
     if problems:
         raise InvalidInput(problems)
+    _derive(name, values)
     return values
+
+
+def _derive(name: str, values: dict) -> None:
+    """Fill what the record implies: a facility's project type from its status, as the what-if
+    check derives it (registry.core.projects). Single creates and bulk imports both call this."""
+    if name == "facility" and not values.get("project_type"):
+        values["project_type"] = projects.project_type_of("", values.get("status") or "operating")
 
 
 def create(
@@ -492,6 +500,7 @@ def prepare_many(actor: Actor, name: str, rows: list[tuple[int, dict, dict | Non
         if found:
             problems += [FieldProblem(p.field, p.zh, p.en, row=row) for p in found]
             continue
+        _derive(name, values)
         cols = {}
         for k, v in _to_columns(name, {k: v for k, v in values.items() if k != geom_field}).items():
             if hasattr(v, "pk"):  # a resolved reference

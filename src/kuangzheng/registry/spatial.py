@@ -75,3 +75,29 @@ def conflicts(actor: Actor, right_pk) -> dict:
             )
         out[name + "s"] = sorted(rows, key=lambda r: -r["overlap_km2"])
     return out
+
+
+NEIGHBOURS_MAX = 200  # rights drawn around one right: enough for a crowded district, cheap to send
+
+
+def map_context(actor: Actor, right) -> dict:
+    """What a right's page map shows around it: the boundary of its division (the nearest level that
+    has one) and the other rights near it that the actor may see (within the right's extent, widened
+    by half of it on every side), by licence number, name and kind."""
+    geom = geometry.load(right.boundary)
+    level = right.division
+    while level is not None and not level.boundary:
+        level = level.parent
+    division = {"name": level.name_zh, "geometry": geometry.to_geojson(level.boundary)} if level else None
+    out = {"division": division, "neighbours": []}
+    if geom is None:
+        return out
+    x0, y0, x1, y1 = geom.bounds
+    dx, dy = max((x1 - x0) / 2, 0.01), max((y1 - y0) / 2, 0.01)
+    bbox = f"{x0 - dx},{y0 - dy},{x1 + dx},{y1 + dy}"
+    near = services.search(actor, "right", bbox=bbox).exclude(pk=right.pk).exclude(boundary=None)
+    out["neighbours"] = [
+        {"licence_no": r.licence_no, "name": r.name, "kind": r.kind, "geometry": geometry.to_geojson(r.boundary)}
+        for r in near[:NEIGHBOURS_MAX]
+    ]
+    return out

@@ -265,6 +265,7 @@ def detail_view(request, name, pk):
         from kuangzheng.registry import spatial
 
         ctx["conflicts"] = spatial.conflicts(actor, obj.pk)
+        ctx["map_context"] = spatial.map_context(actor, obj)
         ctx["enterprises"] = services.scoped(actor, "enterprise")[:2000] if ctx.get("can_edit") else []
     return render(request, "registry/detail.html", ctx)
 

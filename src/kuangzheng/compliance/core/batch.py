@@ -8,6 +8,8 @@ import datetime as dt
 
 import numpy as np
 
+from kuangzheng.registry.core import projects
+
 from . import minerals as mn
 from . import schema
 from .engine import Batch, Coded
@@ -76,6 +78,8 @@ def finish(kind: str, ids, cols: dict, as_of: dt.date, catalogue=None) -> Batch:
         if name in cols:
             cols[name] = Coded.encode(cols[name])
     status = cols.get("status")
+    if kind == "facility" and "project_type" in cols:
+        cols["project_type"] = _project_types(cols["project_type"], status, n)
     if kind == "facility":
         cols.setdefault(
             "live", (~status.isin(("closed",))).astype(np.int8) if status is not None else np.ones(n, np.int8)
@@ -89,6 +93,14 @@ def finish(kind: str, ids, cols: dict, as_of: dt.date, catalogue=None) -> Batch:
         if "since" not in cols and "valid_from" in cols:
             cols["since"] = cols["valid_from"]
     return Batch(kind, np.asarray(ids), cols, as_of, catalogue)
+
+
+def _project_types(types: Coded, status: Coded | None, n: int) -> Coded:
+    """Facilities' project types, derived from the status where not recorded (`projects.project_type_of`,
+    the one rule for the registry and the what-if check)."""
+    states = status.decode() if status is not None else np.full(n, "operating")
+    derived = [projects.project_type_of(t, s) for t, s in zip(types.decode().tolist(), states.tolist())]
+    return Coded.encode(np.array(derived, dtype=str))
 
 
 def commissioned_dates(years) -> np.ndarray:

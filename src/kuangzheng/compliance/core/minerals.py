@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kuangzheng.registry.core import minerals as vocabulary
+
 # canonical key -> names (Chinese as the seeds write them, English as data sets do)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "copper": ("铜", "铜矿", "copper"),
@@ -62,10 +64,15 @@ PRECIOUS = ("gold", "silver", "platinum", "palladium")
 
 
 def _names() -> dict[str, list[str]]:
+    """Every name → its keys: the synonyms above, and every spelling the registry's mineral vocabulary
+    (registry/core/minerals.yaml: the seeds', ICMM's and GEM's) gives the mineral a key's first
+    synonym names — so a record the registry understands is understood here too."""
     by_name: dict[str, list[str]] = {}
     for key, names in SYNONYMS.items():
-        for n in names:
-            by_name.setdefault(n.lower(), []).append(key)
+        same = vocabulary.resolve(names[0])
+        more = (same.zh, same.en, *same.aliases) if same is not None else ()
+        for n in dict.fromkeys(x.lower() for x in (*names, *more)):
+            by_name.setdefault(n, []).append(key)
     return by_name
 
 

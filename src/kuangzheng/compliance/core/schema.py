@@ -45,7 +45,13 @@ CONTEXT_DERIVED = {
 # Facts computed from the geometries against the registry (compliance/core/spatial.py).
 SPATIAL = {
     "facility": {
-        "flag": ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park"),
+        "flag": (
+            "in_concentrator_area",
+            "in_nonferrous_park",
+            "in_zangqing_park",
+            "in_water_source_area",
+            "in_nature_reserve_site",
+        ),
         # the last two are not computed for facilities (yet): a mine's records may state them
         "number": ("key_mining_area_km", "in_fragile_area", "other_holder_same_mineral_mining"),
     },

@@ -48,11 +48,28 @@ def _both_ways(p: Pairs, same_layer: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([p.left, p.right]), np.concatenate([p.right, p.left])
 
 
+RIGHT_COLUMNS = (
+    "in_prohibited",
+    "in_nature_reserve",
+    "in_restricted",
+    "exploration_blocks",
+    "mining_blocks",
+    "in_fragile_area",
+    "in_integrated_zone",
+    "straddles_integrated_zone",
+    "conflicts",
+    "other_holder_same_mineral_mining",
+    "block_other_subjects",
+)
+
+
 def right_relations(index, layer: str, subj: dict, reg: dict, rights_layer: str = "rights") -> dict[str, np.ndarray]:
     """Columns for rights. `subj` and `reg` are dicts of parallel arrays: id, holder, kind, mask
     (minerals), top, bottom (elevations, NaN unknown), has_geom; `reg` also live (1/0)."""
     ids = np.asarray(subj["id"])
     n = len(ids)
+    if not _has_layer(index, layer):  # no subject has a boundary (a what-if right without one): all unknown
+        return {k: np.full(n, np.nan) for k in RIGHT_COLUMNS}
     cols = {}
     cols["in_prohibited"] = _zone_count(index, layer, ids, "prohibited_mining_area")
     cols["in_nature_reserve"] = _zone_count(index, layer, ids, "nature_reserve")
@@ -94,6 +111,7 @@ def right_relations(index, layer: str, subj: dict, reg: dict, rights_layer: str 
     cols["conflicts"] = conflicts
     cols["other_holder_same_mineral_mining"] = shared
     cols["block_other_subjects"] = _block_others(index, layer, subj, reg, rights_layer)
+    assert tuple(cols) == RIGHT_COLUMNS
     missing = ~np.asarray(subj["has_geom"], dtype=bool)
     for k in cols:
         cols[k] = np.where(missing, np.nan, cols[k])
@@ -131,26 +149,47 @@ def _block_others(index, layer: str, subj: dict, reg: dict, rights_layer: str) -
     return out
 
 
+# 「由盟市对重点矿区和成矿区带划定区域，覆盖半径一般控制在30公里以内」: the zones the areas are drawn around
+CONCENTRATOR_CENTRES = ("key_mining_area", "mineralisation_belt")
+FACILITY_FLAGS = (
+    "in_concentrator_area",
+    "in_nonferrous_park",
+    "in_zangqing_park",
+    "in_water_source_area",
+    "in_nature_reserve_site",
+)
+
+
 def facility_relations(index, layer: str, ids: np.ndarray, has_point: np.ndarray, radius_m: float) -> dict:
-    """Columns for facilities (points): designated concentrator area (within `radius_m` of a key mining
-    area), distance to the nearest key mining area, and containment in the parks the rules name."""
+    """Columns for facilities (points): designated concentrator area (inside one drawn in the registry,
+    or within `radius_m` of a key mining area or a mineralisation belt), the distance to the nearest of
+    those, and containment in the parks and protected areas the rules name."""
     ids = np.asarray(ids)
     n = len(ids)
     near = np.full(n, np.inf)
-    if _has_layer(index, "zone:key_mining_area"):
-        p = index.within_distance(layer, "zone:key_mining_area", radius_m)
-        if len(p):
-            np.minimum.at(near, _positions(ids, p.left), p.values["distance_m"])
+    for centre in CONCENTRATOR_CENTRES:  # the areas are drawn around key mining areas and belts
+        if _has_layer(index, f"zone:{centre}"):
+            p = index.within_distance(layer, f"zone:{centre}", radius_m)
+            if len(p):
+                np.minimum.at(near, _positions(ids, p.left), p.values["distance_m"])
+    drawn = np.zeros(n)
+    if _has_layer(index, "zone:designated_concentrator_area"):  # an area a league or city has drawn
+        drawn = _count(ids, index.containment("zone:designated_concentrator_area", layer).right)
     cols = {
-        "in_concentrator_area": np.where(np.isfinite(near), 1, 0).astype(np.int8),
+        "in_concentrator_area": np.where(np.isfinite(near) | (drawn > 0), 1, 0).astype(np.int8),
         "key_mining_area_km": np.where(np.isfinite(near), near / 1000, np.nan),
     }
-    for flag, zone in (("in_nonferrous_park", "nonferrous_park"), ("in_zangqing_park", "zangqing_park")):
+    for flag, zone in (
+        ("in_nonferrous_park", "nonferrous_park"),
+        ("in_zangqing_park", "zangqing_park"),
+        ("in_water_source_area", "drinking_water_protection_area"),
+        ("in_nature_reserve_site", "nature_reserve"),
+    ):
         inside = np.zeros(n)
         if _has_layer(index, f"zone:{zone}"):
             inside = _count(ids, index.containment(f"zone:{zone}", layer).right)
         cols[flag] = (inside > 0).astype(np.int8)
     missing = ~np.asarray(has_point, dtype=bool)
-    for k in ("in_concentrator_area", "in_nonferrous_park", "in_zangqing_park"):
+    for k in FACILITY_FLAGS:
         cols[k] = np.where(missing, -1, cols[k]).astype(np.int8)
     return cols

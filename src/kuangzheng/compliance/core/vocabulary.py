@@ -29,7 +29,11 @@ outcome it means (`passes`, `warns`, `fails`, `missing`, `not_applicable`); the 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+from kuangzheng.policy.catalogue import to_base
 
 from .engine import (
     Batch,
@@ -50,6 +54,8 @@ from .engine import (
 __all__ = [
     "Batch",
     "Lookup",
+    "AREA_PLACES",
+    "FEN",
     "Result",
     "compare",
     "const",
@@ -62,6 +68,8 @@ __all__ = [
     "not_applicable",
     "of_kind",
     "passes",
+    "quantity",
+    "registered",
     "rule",
     "select",
     "threshold_result",
@@ -125,3 +133,40 @@ def floors_held(
         top.ops |= floor.ops
     known = ~np.isnan(values)
     return meets_all & bound & known, meets_none & bound & known, bound, top, floors
+
+
+@functools.lru_cache(maxsize=256)
+def _factors(recorded: str, unit: str) -> tuple[float, float]:
+    """(multiply, divide) taking a value in `recorded` to `unit` (the catalogue's units table); NaN when
+    no unit is recorded or the two measure different things (t/d is not t/a: no seed gives working days)."""
+    if not recorded:
+        return np.nan, 1.0
+    a, base_a = to_base(1.0, recorded)
+    c, base_c = to_base(1.0, unit)
+    return (a, c) if base_a == base_c else (np.nan, 1.0)
+
+
+def quantity(batch: Batch, column: str, unit_column: str, unit: str) -> np.ndarray:
+    """A quantity column expressed in `unit`, each row converted from the unit recorded beside it
+    (`unit_column`): every comparison of a recorded quantity goes through its units. NaN where the unit
+    is not recorded or cannot be expressed in `unit`."""
+    units = batch.coded(unit_column)
+    mul, div = np.array([_factors(str(u), unit) for u in units.categories], dtype=float).T.reshape(2, -1)
+    # multiply first, then divide: 200000 t/a is exactly 20 × 10^4 t/a (× 0.0001 would not be)
+    return batch.num(column) * mul[units.codes] / div[units.codes]
+
+
+# The precision figures are registered in: money to the fen, areas to 1e-4 km² (the registry's area).
+FEN = 2
+AREA_PLACES = 4
+
+
+def registered(values: np.ndarray, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values as whole numbers of their registered step — fen, 1e-4 km² —, known): computed limits are
+    compared on these integers, so a figure exactly at a limit cannot land on the wrong side through
+    floating-point error (3333.00 yuan over 0.3333 km² is exactly 10000 yuan/km²)."""
+    v = np.asarray(values, dtype=float)
+    known = np.isfinite(v)
+    out = np.zeros(len(v), dtype=np.int64)
+    out[known] = np.rint(v[known] * 10**places).astype(np.int64)
+    return out, known

@@ -174,6 +174,13 @@ CONTEXT = [
     F("mining_scale", "配套采矿规模(万吨/年)", "supplying mines' scale (10^4 t/a)", "float", minimum=0),
     F("furnace_t", "反射炉炉容(吨)", "reverberatory furnace size (t)", "float", minimum=0),
     F("idle_years", "未勘查年数", "years held without exploring", "float", minimum=0),
+    F(
+        "merger_capacity_before",
+        "兼并重组前各方合计产能(万吨/年)",
+        "merging parties' combined capacity before the merger (10^4 t/a)",
+        "float",
+        minimum=0,
+    ),
 ]
 
 EVENT = [

@@ -18,6 +18,12 @@ FACILITY_KINDS = [
     ("al_line", "电解铝生产线"),
     ("refinery", "精炼厂"),
     ("processing_plant", "加工厂"),
+    # energy-intensive plants the seeds restrict (seed 003: 禁止新建焦炭、钢铁、水泥、电石、铁合金等…项目)
+    ("coke_plant", "焦化厂"),
+    ("steel_plant", "钢铁厂"),
+    ("cement_plant", "水泥厂"),
+    ("calcium_carbide_plant", "电石厂"),
+    ("ferroalloy_plant", "铁合金厂"),
 ]
 
 FACILITY_STATUS = [
@@ -87,6 +93,10 @@ ZONE_KINDS = [
     ("key_environmental_treatment_area", "矿山地质环境重点治理区"),
     ("nature_reserve", "自然保护区"),
     ("industrial_park", "工业园区"),
+    ("drinking_water_protection_area", "饮用水水源保护区"),
+    ("mineralisation_belt", "成矿区带"),
+    ("designated_concentrator_area", "选矿厂划定区域"),
+    ("state_funded_exploration_area", "国家出资勘查区域"),
 ]
 
 EN = {

@@ -11,10 +11,13 @@ from . import (
     concentrator,
     exploration,
     fees,
+    heavy_metals,
     integration,
     mine_scale,
     mineral_policy,
     planning,
+    polluting,
+    restructuring,
     smelting,
 )
 
@@ -25,9 +28,12 @@ __all__ = [
     "concentrator",
     "exploration",
     "fees",
+    "heavy_metals",
     "integration",
     "mine_scale",
     "mineral_policy",
     "planning",
+    "polluting",
+    "restructuring",
     "smelting",
 ]

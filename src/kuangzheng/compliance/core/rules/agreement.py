@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..vocabulary import Batch, Result, compare, fails, missing, passes, rule, select
+from ..vocabulary import AREA_PLACES, Batch, Result, compare, fails, missing, passes, registered, rule, select
 
 # case code -> (catalogue entry listing it, right kind it concerns or None for any)
 CASES = {
@@ -145,12 +145,13 @@ def eligibility(b: Batch) -> Result:
         f = as_fraction(v)
         num[limit == v], den[limit == v] = f.numerator, f.denominator
     areas = ~np.isnan(added) & ~np.isnan(original)
+    # areas to the 1e-4 km² they are registered in: the added area OP the limit (original × num/den)
+    # expressed in the same steps, so an added area of exactly one third stays allowed
+    added_steps, _ = registered(added, AREA_PLACES)
+    original_steps, _ = registered(original, AREA_PLACES)
     with np.errstate(invalid="ignore"):
-        # added OP original × num/den, compared as added × den OP original × num; a relative tolerance
-        # snaps "exactly one third" (areas computed from geometries) onto the limit before comparing
-        lhs, rhs = added * den, original * num
-        lhs = np.where(np.abs(lhs - rhs) <= 1e-9 * np.abs(rhs), rhs, lhs)
-    too_large = areas & ~np.isnan(limit) & ~compare(lhs, op, rhs)
+        limit_steps = np.rint(original_steps * num / den)
+    too_large = areas & ~np.isnan(limit) & ~compare(added_steps.astype(float), op, limit_steps)
     reason = select(
         (~by_agreement, "not_subject"),
         (~bound, "not_in_force"),

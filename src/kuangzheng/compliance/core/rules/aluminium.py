@@ -20,6 +20,7 @@ from ..vocabulary import (
     not_applicable,
     of_kind,
     passes,
+    quantity,
     rule,
     select,
     threshold_result,
@@ -238,13 +239,13 @@ REPLACEMENT = "al.new_project.capacity_replacement"
             "not an equal or reduced replacement",
         ),
         "missing": (
-            "缺少项目产能或产能置换方案（退出产能），无法判断",
-            "the project capacity or its replacement plan (retired capacity) is not recorded",
+            "缺少项目产能（及其单位）或产能置换方案（退出产能），无法判断",
+            "the project capacity (with its unit) or its replacement plan (retired capacity) is not recorded",
         ),
     },
     labels={"replacement_retired": ("置换退出产能", "retired capacity")},
     applies=AL,
-    reads=AL_READS + ("capacity", "replacement_retired"),
+    reads=AL_READS + ("capacity", "capacity_unit", "replacement_retired"),
     params=(REPLACEMENT,),
 )
 def capacity_replacement(b: Batch) -> Result:
@@ -252,7 +253,7 @@ def capacity_replacement(b: Batch) -> Result:
     Σ retired ≥ new: 等量 (equal) or 减量 (reduced) — the catalogue lists both as admissible."""
     project = of_kind(b, "al_line") & is_project(b)
     replacement = b.param(REPLACEMENT, where=project)  # a list entry: found where it binds
-    new, retired = b.num("capacity"), b.num("replacement_retired")
+    new, retired = quantity(b, "capacity", "capacity_unit", "10^4 t/a"), b.num("replacement_retired")
     reason = select(
         (~project, "not_subject"),
         (~replacement.found, "not_in_force"),

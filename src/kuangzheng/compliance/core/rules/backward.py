@@ -3,7 +3,9 @@
 A facility's recorded process is matched against the catalogue's items by keywords; each keyword
 is a piece of the item's own wording (a test checks that), tied to the metal the item is listed
 under. Process texts and keywords are compared without dashes and spaces (烧结-鼓风炉, 烧结—鼓风炉 and
-烧结鼓风炉 are one process). The copper furnaces (鼓风炉、电炉、反射炉炼铜) are copper *smelting*: a step of
+烧结鼓风炉 are one process), and each keyword also matches its usual variant spellings (words.yaml:
+坩锅炉 is 坩埚炉, 平罐 is 横罐, 土高炉 is 简易高炉…); the verdict reports a variant it read as
+`process_read`. The copper furnaces (鼓风炉、电炉、反射炉炼铜) are copper *smelting*: a step of
 the process (steps are split at dashes, commas, 及/和) names the furnace and no other job for it — an
 electric slag-cleaning or settling furnace (电炉贫化/沉降), converting, refining, melting or a recycled-copper
 furnace is not the listed item. Thresholds in the items (100 kA cells, 1万吨/年 recycled plants, 50 t
@@ -16,10 +18,12 @@ eliminated by the deadline), after it a failure; items without a year fail at on
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 
 from .. import minerals as mn
+from .. import words as field_words
 from ..vocabulary import Batch, Result, const, fails, missing, of_kind, rule, select, warns
 from .mine_scale import annual_scale
 
@@ -180,15 +184,25 @@ def catalogue(b: Batch) -> Result:
         code = np.int16(b.entry_code(entry_id))  # declared, or found through a declared parameter
         used.append(np.where(rows, code, np.int16(-1)))
 
-    for eid, (metals, words) in KEYWORDS.items():
+    variants = field_words.process_variants()
+    spelled = [[] for _ in texts]  # per distinct text: the variant spellings read as a keyword
+    folded = np.array([plain(unicodedata.normalize("NFKC", t)) for t in texts], dtype=str)
+    for eid, (metals, keywords) in KEYWORDS.items():
         of_metal = mn.has(m, mn.keys(*metals)) if metals else np.ones(n, dtype=bool)
-        for w in words:
-            if eid == COPPER_FURNACES:
-                found = np.array([smelts_copper_in(t, w) for t in texts], dtype=bool)
-            else:
-                found = np.char.find(flat, plain(w)) >= 0
+        for w in keywords:
+            found = np.zeros(len(texts), dtype=bool)
+            for v in variants.get(w, (w,)):  # the keyword as the catalogue writes it, then its variants
+                if eid == COPPER_FURNACES:
+                    now = np.array([smelts_copper_in(t, v) for t in texts], dtype=bool)
+                else:
+                    now = (np.char.find(flat, plain(v)) >= 0) | (np.char.find(folded, plain(v)) >= 0)
+                if v != w:
+                    for i in np.flatnonzero(now & ~found):
+                        spelled[i].append(f"{v} = {w}")
+                found |= now
             if found.any():
                 hit(of_metal & of_text(found), eid, _label(eid, w))
+    read = np.array(["；".join(x) for x in spelled] or [""], dtype=object)[proc.codes]
     # cells of 100 kA and below (the catalogue keeps the requirement as > 100 kA)
     cells = of_kind(b, "al_line")
     larger = b.param("al.prebaked_cell_current_backward_above", "kA", cells & live)
@@ -227,6 +241,7 @@ def catalogue(b: Batch) -> Result:
             "capacity": (scale, "10^4 t/a"),
             "furnace_t": (b.num("furnace_t"), "t"),
             "matched_bits": (matched, None),
+            "process_read": (read, None),  # variant spellings taken as the catalogue's words
             "deadline": (const(n, b.entry("004.backward.al.2011").deadline.isoformat()), None),
         },
         entries=used,

@@ -42,9 +42,10 @@ def _new(b: Batch) -> np.ndarray:
             "the concentrator's metals are not precious metals, copper or lead-zinc: no minimum is set",
         ),
         "outside_area": not_applicable(
-            "选矿厂不在划定区域（重点矿区 {radius_km} 公里范围）内，见 concentrator.outside_area_scale",
-            "the concentrator is outside the designated area ({radius_km} km of a key mining area); "
-            "see concentrator.outside_area_scale",
+            "选矿厂不在划定区域（重点矿区或成矿区带 {radius_km} 公里范围，或盟市划定的区域）内，"
+            "见 concentrator.outside_area_scale",
+            "the concentrator is outside the designated areas ({radius_km} km of a key mining area or a "
+            "mineralisation belt, or an area a league or city drew); see concentrator.outside_area_scale",
         ),
         "no_site": missing(
             "缺少选矿厂位置，无法判断是否在划定区域内",

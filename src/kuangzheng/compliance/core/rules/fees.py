@@ -11,7 +11,8 @@ reserve price, the figure below which a competitive sale (招标、拍卖、挂�
 000 uses no such price for the non-competitive ways — an agreement transfer (协议出让, 二(二)) is
 admitted by its case and sets no price, and a right by application has no sale. So `fee.floor_price`
 checks rights obtained by tender, auction or listing; those by application or agreement are not
-applicable, with that reason. Nothing else in seed 000 extends the floor to them.
+applicable, with that reason; a right whose way is not recorded is missing data (the outcome depends
+on it: bound or not). Nothing else in seed 000 extends the floor to them.
 """
 
 from __future__ import annotations
@@ -23,11 +24,26 @@ import numpy as np
 from kuangzheng.policy.catalogue import Catalogue, ParameterNotFound, load_catalogue
 from kuangzheng.policy.lookup import param
 
-from ..vocabulary import Batch, Result, fails, not_applicable, of_kind, passes, rule, select
+from ..vocabulary import (
+    AREA_PLACES,
+    FEN,
+    Batch,
+    Result,
+    compare,
+    fails,
+    missing,
+    not_applicable,
+    of_kind,
+    passes,
+    registered,
+    rule,
+    select,
+)
 
 FIRST = "fee.integrated_exploration.blank_area.first_year"
 STEP = "fee.integrated_exploration.blank_area.yearly_increase"
 FLOOR = "fee.exploration_right.floor_price"
+STATE_FUNDED = "000.fee.integrated.state_funded_method"
 
 
 def _cite(e) -> dict:
@@ -68,10 +84,10 @@ def integrated_schedule(
         "schedule": rows,
         "total_yuan": round(float(amount.sum()), 2),
         "state_funded_km2": state_funded_km2,
-        "state_funded_method": "评估 appraisal",
+        "state_funded_method": "评估 appraisal",  # 以评估方式确定探矿权价款 (000.fee.integrated.state_funded_method)
         "social_rights_km2": social_rights_km2,
         "social_rights_method": "按事先约定的整合方式 integration on agreed terms",
-        "citations": [_cite(first), _cite(step)],
+        "citations": [_cite(first), _cite(step)] + ([_cite(cat.get(STATE_FUNDED))] if state_funded_km2 else []),
     }
 
 
@@ -106,6 +122,8 @@ def schedule_for(right: dict, on: dt.date, jurisdiction: str, years: int = 5) ->
                     jurisdiction=jurisdiction,
                     on=on,
                     start_year=right.get("start_year"),
+                    state_funded_km2=float(right.get("state_funded_km2") or 0.0),
+                    social_rights_km2=float(right.get("social_rights_km2") or 0.0),
                 ),
             }
         if right.get("area_km2") is not None:
@@ -136,6 +154,11 @@ COMPETITIVE = ("tender", "auction", "listing")
             "市场方式出让的探矿权未记录出让价款或面积，无法判断",
             "the transfer price or area of an exploration right transferred by market methods is not recorded",
         ),
+        "way_unknown": missing(
+            "未记录出让方式（obtained_by）：底价只约束招标、拍卖、挂牌出让，无法判断是否适用",
+            "the way the right was obtained (obtained_by) is not recorded: the floor binds tender, auction "
+            "and listing only, so whether it applies is unknown",
+        ),
         "not_competitive": not_applicable(
             "出让底价是招标、拍卖、挂牌出让的底价；申请在先或协议出让的探矿权不适用",
             "the floor (reserve) price belongs to competitive sales (tender, auction, listing); "
@@ -151,17 +174,24 @@ def floor_price_rule(b: Batch) -> Result:
     """「整装勘查区以外的区域，探矿权出让底价不低于10000元/平方公里」 (000.fee.exploration.floor_price_outside_zones):
     the reserve price of a competitive sale (see the module's note)."""
     outside = of_kind(b, "exploration") & (b.num("in_integrated_zone") == 0)
+    way_unknown = outside & b.isin("obtained_by", ("",))
     competitive = outside & b.isin("obtained_by", COMPETITIVE)
-    floor = b.param(FLOOR, "yuan/km2", competitive)
+    floor = b.param(FLOOR, "yuan/km2", competitive | way_unknown)
     price, area = b.num("price_yuan"), b.num("area_km2")
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        per_km2 = price / area
+        per_km2 = price / area  # shown; the comparison is exact, in fen and 1e-4 km²
+    price_fen, has_price = registered(price, FEN)
+    area_steps, has_area = registered(area, AREA_PLACES)
+    floor_fen, _ = registered(floor.value, FEN)
+    # price / area OP floor  ⇔  price × 10^4 OP floor × (area in 1e-4 km²), all in fen: whole numbers
+    at_least = has_price & has_area & compare(price_fen * 10**AREA_PLACES, floor.op, floor_fen * area_steps, floor.ops)
     reason = select(
         (outside & b.isin("obtained_by", ("application", "agreement")), "not_competitive"),
-        (~competitive, "not_subject"),
+        (~(competitive | way_unknown), "not_subject"),
         (~floor.found, "not_in_force"),
         (np.isnan(per_km2), "missing"),
-        (floor.met_by(per_km2), "at_least"),  # the entry's comparison: 不低于 is >=
+        (way_unknown, "way_unknown"),  # bound (pass / fail) if sold competitively, else not applicable
+        (at_least, "at_least"),  # the entry's comparison: 不低于 is >=
         default="below",
     )
     return Result(

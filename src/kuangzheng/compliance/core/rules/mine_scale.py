@@ -2,7 +2,8 @@
 
 Coal: lignite underground ≥ 300, open pit ≥ 500; other coal underground ≥ 120, open pit ≥ 300
 (10^4 t/a, 不低于 = inclusive). A mine worked both ways (联合) is held to the higher floor. The floors are
-what new mines are built to (新建矿山要严格按照最低生产建设规模要求): a new mine below the floor fails. An
+what new mines are built to (新建矿山要严格按照最低生产建设规模要求): a new mine below the floor fails, and so
+does an expansion still planned or being built (see `built_to_floor`). An
 existing one below it is flagged — a warning with the seed's consequence: upgrade, or exit in order
 (应积极进行技术改造…达不到…逐步有序退出). The coal rank is the recorded rank, else the one a mineral
 name states (褐煤 is lignite; 烟煤, 无烟煤, 焦煤 are other coal); plain 煤 leaves it unknown. The seed's table of minimum scales for non-coal minerals is not in its text, so for non-coal
@@ -15,52 +16,71 @@ from __future__ import annotations
 
 import numpy as np
 
+from kuangzheng.registry.core.projects import NEW_PROJECT_STATES
+
 from .. import minerals as mn
-from ..vocabulary import Batch, Lookup, Result, const, fails, in_window, missing, of_kind, passes, rule, select, warns
+from .. import words
+from ..vocabulary import (
+    Batch,
+    Lookup,
+    Result,
+    const,
+    fails,
+    in_window,
+    missing,
+    of_kind,
+    passes,
+    quantity,
+    rule,
+    select,
+    warns,
+)
 
 EXISTING = "003.scale.existing_below_minimum"
 FLOOR = "003.scale.coal.other.underground"  # the floors' entries share its jurisdiction and dates
 MINE_READS = ("kind", "project_type")
-MIN_SCALE_READS = MINE_READS + ("metals_mask", "coal_rank", "minerals", "mining_method", "capacity", "capacity_unit")
+MIN_SCALE_READS = MINE_READS + (
+    "status",
+    "metals_mask",
+    "coal_rank",
+    "minerals",
+    "mining_method",
+    "capacity",
+    "capacity_unit",
+)
 MIN_SCALE_ENTRIES = (FLOOR, EXISTING)
 COAL_FLOORS = {
     (grade, way): f"mine.min_scale.coal.{grade}.{way}"
     for grade in ("lignite", "other")
     for way in ("underground", "open_pit")
 }
-LIGNITE = ("褐煤", "lignite")
-OTHER_RANKS = (
-    "烟煤",
-    "无烟煤",
-    "焦煤",
-    "贫煤",
-    "瘦煤",
-    "肥煤",
-    "气煤",
-    "长焰煤",
-    "bituminous",
-    "anthracite",
-    "coking coal",
-)
 
 
-def coal_grade(b: Batch) -> tuple[np.ndarray, np.ndarray]:
-    """(lignite, rank known) per row: from the coal_rank column, else from a rank the minerals name."""
-    recorded = ~b.eq("coal_rank", "")
-    minerals = b.coded("minerals")  # a few distinct mineral lists: test each once, spread by code
-    named_lignite = np.array([any(r in s for r in LIGNITE) for s in minerals.categories], dtype=bool)[minerals.codes]
-    named_other = np.array([any(r in s for r in OTHER_RANKS) for s in minerals.categories], dtype=bool)[minerals.codes]
-    lignite = np.where(recorded, b.isin("coal_rank", LIGNITE), named_lignite & ~named_other)
-    return lignite, recorded | (named_lignite ^ named_other)
+def coal_grade(b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lignite, rank known, what was read) per row: the recorded coal_rank, else a rank the minerals
+    name, each matched on the GB/T 5751 vocabulary (words.yaml: 年轻褐煤/年老褐煤/lignite/brown coal are
+    褐煤; 烟煤's twelve classes and 无烟煤 are other coal). Unrecognised or ambiguous words leave the
+    rank unknown. Distinct texts are matched once, then spread back by their codes."""
+    ranks, names = words.coal_ranks(), words.coal_rank_names()
+
+    def read(column: str):
+        c = b.coded(column)
+        found = [ranks.match(str(t)) for t in c.categories]
+        key = np.array([m.key or "" for m in found], dtype=object)[c.codes]
+        said = np.array([m.describe(names) for m in found], dtype=object)[c.codes]
+        return key, said
+
+    recorded, recorded_said = read("coal_rank")
+    named, named_said = read("minerals")
+    key = np.where(recorded != "", recorded, named)
+    said = np.where(recorded != "", recorded_said, np.where(named != "", named_said, recorded_said))
+    return key == "lignite", key != "", said
 
 
 def annual_scale(b: Batch) -> np.ndarray:
     """Capacity (facility) or designed scale (right) in 10^4 t/a; NaN for units that cannot be converted
     (t/d would need a number of working days no seed gives)."""
-    cap = b.num("capacity")
-    return np.where(
-        b.isin("capacity_unit", ("10^4 t/a",)), cap, np.where(b.isin("capacity_unit", ("t/a",)), cap / 1e4, np.nan)
-    )
+    return quantity(b, "capacity", "capacity_unit", "10^4 t/a")
 
 
 def mines(b: Batch) -> np.ndarray:
@@ -69,6 +89,13 @@ def mines(b: Batch) -> np.ndarray:
 
 def is_new(b: Batch) -> np.ndarray:
     return b.eq("project_type", "new")
+
+
+def built_to_floor(b: Batch) -> np.ndarray:
+    """Mines being built to a scale: new ones, and expansions still planned or under construction.
+    最低生产建设规模 is the scale construction must reach; an expansion that leaves a mine below it is
+    not the upgrade the seed asks of existing mines (尽快达到最低开采规模要求)."""
+    return is_new(b) | (b.eq("project_type", "expansion") & b.isin("status", NEW_PROJECT_STATES))
 
 
 @rule(
@@ -89,7 +116,21 @@ def is_new(b: Batch) -> np.ndarray:
             "cannot be decided (missing policy data)",
         ),
         "no_rank": missing(
-            "缺少煤种或开采方式，无法确定最低开采规模", "the coal rank or mining method is not recorded"
+            "缺少煤种或开采方式（所读：{coal_rank_read}），规模 {scale} 万吨/年 在可能的最低开采规模之间，无法判断",
+            "the coal rank or mining method is not recorded (read: {coal_rank_read}) and the scale {scale} "
+            "(10^4 t/a) lies between the floors it could be held to",
+        ),
+        "below_every_floor_new": fails(
+            "规模 {scale} 万吨/年 低于任何煤种、开采方式的最低开采规模（最低为 {threshold} 万吨/年）：新建矿山不达标，"
+            "无论缺少的煤种或开采方式为何",
+            "the scale {scale} is below every minimum a coal mine can be held to (the lowest is {threshold}, "
+            "10^4 t/a): a new mine fails whatever its unrecorded rank or mining method",
+        ),
+        "below_every_floor": warns(
+            "现有矿山规模 {scale} 万吨/年 低于任何煤种、开采方式的最低开采规模（最低为 {threshold} 万吨/年）："
+            "应技术改造达到要求，达不到的逐步有序退出",
+            "the existing mine's scale {scale} is below every minimum a coal mine can be held to (the lowest "
+            "is {threshold}, 10^4 t/a): it must upgrade, or exit in order",
         ),
         "no_annual_scale": missing("缺少以万吨/年或吨/年计的规模，无法判断", "no scale in 10^4 t/a or t/a is recorded"),
     },
@@ -105,47 +146,71 @@ def min_scale(b: Batch) -> Result:
     达不到最低开采规模的矿山应按照市场淘汰规则，逐步有序退出」 (003.scale.existing_below_minimum)."""
     mine, bound = mines(b), b.binds(FLOOR)
     coal = mn.has(b.mask("metals_mask"), mn.keys("coal"))
-    lignite, ranked = coal_grade(b)
+    lignite, ranked, read = coal_grade(b)
     ways = {
         "underground": b.isin("mining_method", ("underground", "mixed")),
         "open_pit": b.isin("mining_method", ("open_pit", "mixed")),
     }
     known = coal & ranked & (ways["underground"] | ways["open_pit"])
-    floor = highest_coal_floor(b, mine & bound & known, lignite, ways)
-    scale, new = annual_scale(b), is_new(b)
-    below = known & ~np.isnan(floor.value) & (scale < floor.value)
+    low, high = possible_coal_floors(b, mine & bound & coal, lignite, ranked, ways)
+    scale, new = annual_scale(b), built_to_floor(b)
+    below_all = coal & ~np.isnan(low.value) & (scale < low.value)  # below whichever floor binds
+    above_all = coal & ~np.isnan(high.value) & (scale >= high.value)  # meets whichever floor binds
     reason = select(
         (~mine, "not_subject"),
         (~bound, "not_in_force"),
         (~coal, "non_coal"),
-        (~known, "no_rank"),
         (np.isnan(scale), "no_annual_scale"),
-        (~below, "pass"),
+        (above_all, "pass"),
+        (~known & below_all & new, "below_every_floor_new"),
+        (~known & below_all, "below_every_floor"),
+        (~known, "no_rank"),
+        (~below_all, "pass"),
         (new, "fail"),  # new mines are built to the floor
         default="upgrade_or_exit",  # existing ones upgrade, or exit in order
     )
+    # the floor shown: the one that binds; with the rank or way unknown, the one the verdict rests on
+    threshold = np.where(below_all, low.value, high.value)
+    entry = np.where(below_all, low.entry, high.entry)
     return Result(
         reason,
         facts={
             "scale": (scale, "10^4 t/a"),
-            "threshold": (floor.value, "10^4 t/a"),
+            "threshold": (threshold, "10^4 t/a"),
             "op": (const(len(b), ">="), None),
             "coal_rank": (b.coded("coal_rank"), None),
+            "coal_rank_read": (read, None),
             "mining_method": (b.coded("mining_method"), None),
         },
-        entries=[floor.entry, b.cite(EXISTING, mine & bound & below & ~new)],
+        entries=[entry, b.cite(EXISTING, mine & bound & below_all & ~new)],
     )
 
 
-def highest_coal_floor(b: Batch, rows: np.ndarray, lignite: np.ndarray, ways: dict) -> Lookup:
-    """The coal floor of each row's rank and way of working; a mine worked both ways (联合) is held to
-    the higher floor."""
-    top = Lookup.empty(len(b))
-    for (grade, way), name in COAL_FLOORS.items():
-        floor = b.param(name, "10^4 t/a", rows & (lignite if grade == "lignite" else ~lignite) & ways[way])
-        higher = floor.found & (np.isnan(top.value) | (top.value < floor.value))
-        top.value[higher], top.entry[higher] = floor.value[higher], floor.entry[higher]
-    return top
+def possible_coal_floors(
+    b: Batch, rows: np.ndarray, lignite: np.ndarray, ranked: np.ndarray, ways: dict
+) -> tuple[Lookup, Lookup]:
+    """(lowest, highest) floor a row could be held to: exactly its floor when rank and way are known
+    (a mine worked both ways, 联合, is held to the higher of the two); over every rank and way it could
+    have when they are not."""
+    n = len(b)
+    way_known = ways["underground"] | ways["open_pit"]
+    low, high = Lookup.empty(n), Lookup.empty(n)
+    for grade, could in (("lignite", lignite | ~ranked), ("other", ~lignite | ~ranked)):
+        lo, hi = Lookup.empty(n), Lookup.empty(n)
+        for way, uses in ways.items():
+            floor = b.param(COAL_FLOORS[(grade, way)], "10^4 t/a", rows & could)
+            _keep(hi, floor, floor.found & (uses | ~way_known), np.greater)  # the ways it uses, or any
+            _keep(lo, floor, floor.found & ~way_known, np.less)  # way unknown: the lowest it could be
+        lo.value, lo.entry = np.where(way_known, hi.value, lo.value), np.where(way_known, hi.entry, lo.entry)
+        _keep(low, lo, ~np.isnan(lo.value), np.less)
+        _keep(high, hi, ~np.isnan(hi.value), np.greater)
+    return low, high
+
+
+def _keep(target: Lookup, candidate: Lookup, rows: np.ndarray, better) -> None:
+    """Take the candidate's value (and entry) on `rows` where the target has none or it is `better`."""
+    take = rows & (np.isnan(target.value) | better(candidate.value, target.value))
+    target.value[take], target.entry[take] = candidate.value[take], candidate.entry[take]
 
 
 ONE_DEPOSIT = "003.scale.non_coal.mines_per_deposit"
