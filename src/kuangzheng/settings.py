@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "kuangzheng.portal",
     "kuangzheng.monitoring",
     "kuangzheng.hj212",
+    "kuangzheng.applications",
 ]
 
 MIDDLEWARE = [
