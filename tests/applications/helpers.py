@@ -12,6 +12,7 @@ PDF = b"%PDF-1.4\n% a test document\n"
 # overlaps r_bt (box 110.00–110.05, 41.60–41.63) by 0.01° x 0.03°
 OVERLAPPING = box(110.04, 41.60, 110.08, 41.63)
 CLEAR = box(110.051, 41.60, 110.08, 41.63)  # 80 m east of r_bt
+FAR = box(110.085, 41.60, 110.095, 41.63)  # clear of r_bt and of both boxes above
 
 
 def corners(geom) -> str:

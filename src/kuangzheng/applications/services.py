@@ -387,6 +387,8 @@ def act(actor: Actor, pk, action: str, data: dict | None = None) -> Application:
     if isinstance(step, FieldProblem):
         raise InvalidInput([step])
     version = _version(data.get("version"))
+    if version != app.version:  # someone acted since this actor loaded it: 409 before anything else
+        raise StaleVersion(app.version, version)
     reason = str(data.get("reason") or "").strip()
     if action in NEEDS_REASON and not reason:
         raise _problem("reason", "请写明理由", "a reason is required")
