@@ -143,3 +143,53 @@ def test_scopes(reg):
     assert services.scoped(actors(reg)["admin"].__class__("anonymous", "public")).count() == 0
     with pytest.raises(Forbidden):
         services.create(a["reg_im"], {"kind": "new_mining"})
+
+
+def _through_to_register(reg, app, monkeypatch):
+    im = actors(reg)["reg_im"]
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 3, 2))
+    for action in ("accept", "start_review"):
+        app = _act(im, app, action)
+    for role in ("geology", "planning", "environment"):
+        app = services.review(im, app.pk, role, "同意", app.version)
+    app = _act(im, app, "approve", reason="同意")
+    app = _act(im, app, "publish", notice_days=1)
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 3, 4))
+    return _act(im, app, "register")
+
+
+def test_renewal_and_transfer_change_the_right_in_the_registry(reg, monkeypatch):
+    ent = actors(reg)["ent_a"]
+    lic = reg.r_bt.licence_no
+    app = services.create(ent, {"kind": "renewal", "licence_no": lic, "record": {"valid_to": "2045-01-01"}})
+    services.attach(ent, app.pk, "application_form", "f.pdf", b"%PDF-1.4")
+    app = _act(ent, services.get(ent, app.pk), "file")
+    assert app.checks["verdicts"] == [] and app.competent_division == "150000"
+    app = _through_to_register(reg, app, monkeypatch)
+    right = registry.get(actors(reg)["admin"], "right", reg.r_bt.pk)
+    assert app.registered_licence_no == lic and str(right.valid_to) == "2045-01-01"
+    app = services.create(ent, {"kind": "transfer", "licence_no": lic, "record": {"transferee": reg.b.pk}})
+    for item in ("transfer_contract", "transferee_qualification"):
+        services.attach(ent, app.pk, item, "f.pdf", b"%PDF-1.4")
+    app = _act(ent, services.get(ent, app.pk), "file")
+    app = _through_to_register(reg, app, monkeypatch)
+    right = registry.get(actors(reg)["admin"], "right", reg.r_bt.pk)
+    assert right.holder_id == reg.b.pk
+    assert [e["kind"] for e in registry.events(actors(reg)["admin"], right)] == ["granted", "renewed", "transferred"]
+
+
+def test_a_registry_refusal_rolls_the_decision_back(reg, monkeypatch):
+    """The registry refuses the change (a renewal ending before the right's validity starts): the
+    application stays in notice, no step, no audit entry of registration."""
+    ent = actors(reg)["ent_a"]
+    app = services.create(
+        ent, {"kind": "renewal", "licence_no": reg.r_bt.licence_no, "record": {"valid_to": "2001-01-01"}}
+    )
+    services.attach(ent, app.pk, "application_form", "f.pdf", b"%PDF-1.4")
+    app = _act(ent, services.get(ent, app.pk), "file")
+    with pytest.raises(InvalidInput):
+        _through_to_register(reg, app, monkeypatch)
+    app = services.get(ent, app.pk)
+    assert app.status == "in_notice" and app.registered_licence_no == ""
+    assert "register" not in [s.action for s in app.steps.all()]
+    assert "action:register" not in [e.action for e in audit.history("application", app.pk)]

@@ -651,3 +651,30 @@ def report(actor: Actor) -> dict:
             k: {"n": len(v), "median": statistics.median(v), "max": max(v)} for k, v in sorted(spent.items())
         },
     }
+
+
+def import_batch(actor: Actor, docs: list, read_document) -> list[Application]:
+    """File a batch of applications (each: the create document plus `documents`: {item: path}),
+    all or none; every problem is named with its 1-based row. `read_document(path)` gives bytes."""
+    if not isinstance(docs, list):
+        raise _problem("(document)", "应为申请列表", "must be a list of applications")
+    problems, done = [], []
+    with transaction.atomic():
+        for row, doc in enumerate(docs, 1):
+            try:
+                doc = dict(doc) if isinstance(doc, dict) else doc
+                files = doc.pop("documents", {}) if isinstance(doc, dict) else {}
+                app = create(actor, doc)
+                for item, path in (files or {}).items():
+                    attach(actor, app.pk, item, str(path), read_document(path))
+                done.append(act(actor, app.pk, "file", {"version": app.version}))
+            except InvalidInput as exc:
+                problems += [FieldProblem(p.field, p.zh, p.en, row=row) for p in exc.problems]
+            except OSError as exc:
+                problems.append(
+                    FieldProblem("documents", f"无法读取材料：{exc}", f"cannot read a document: {exc}", row=row)
+                )
+        if problems:
+            transaction.set_rollback(True)
+            raise InvalidInput(problems)
+    return done
