@@ -1,0 +1,130 @@
+"""Pages: an enterprise's applications and a regulator's queue (one list, scoped by the services),
+the application page with its checks, history and the forms of the next actions, and the public
+notices with the objection form. Server-rendered: no script, no inline style."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from kuangzheng.access.http import language, page_actor
+from kuangzheng.errors import InvalidInput, NotFound, ServiceError
+
+from . import services
+from .core import kinds, machine
+
+
+def _errors(request, exc: ServiceError) -> None:
+    lang = language(request)
+    texts = (
+        [p.text(lang) for p in exc.problems] if isinstance(exc, InvalidInput) else [exc.zh if lang == "zh" else exc.en]
+    )
+    for t in texts:
+        messages.error(request, t)
+
+
+def queue(request):
+    actor = page_actor(request)
+    g = request.GET
+    rows = services.queue(actor, status=g.get("status", ""), kind=g.get("kind", ""), overdue=g.get("overdue") == "1")
+    return render(
+        request,
+        "applications/queue.html",
+        {
+            "nav": "applications",
+            "rows": [services.serialize(actor, a, full=False) for a in rows],
+            "states": machine.states(),
+            "kinds": kinds.kinds(),
+            "filters": {k: g.get(k, "") for k in ("status", "kind", "overdue")},
+            "can_file": actor.is_enterprise,
+        },
+    )
+
+
+def detail(request, pk):
+    actor = page_actor(request)
+    try:
+        app = services.get(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    d = services.serialize(actor, app)
+    actions = [{"name": a, **machine.actions()[a]} for a in d["next_actions"]]
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "nav": "applications",
+            "a": d,
+            "actions": actions,
+            "editable": services.is_applicant(actor, app) and app.status in services.EDITABLE,
+            "handles": services.handles(actor, app),
+            "states": machine.states(),
+        },
+    )
+
+
+def _post(request, pk, write):
+    actor = page_actor(request)
+    try:
+        write(actor, request.POST)
+        messages.success(request, "已办理 / done")
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        _errors(request, exc)
+    return HttpResponseRedirect(f"/applications/{pk}/")
+
+
+@require_POST
+def act(request, pk):
+    return _post(request, pk, lambda actor, p: services.act(actor, pk, p.get("action", ""), p.dict()))
+
+
+@require_POST
+def edit(request, pk):
+    return _post(
+        request,
+        pk,
+        lambda actor, p: services.edit(actor, pk, {"corner_points": p.get("corner_points", "")}, p.get("version")),
+    )
+
+
+@require_POST
+def review(request, pk):
+    return _post(
+        request, pk, lambda actor, p: services.review(actor, pk, p.get("role", ""), p.get("opinion"), p.get("version"))
+    )
+
+
+@require_POST
+def override(request, pk):
+    return _post(
+        request, pk, lambda actor, p: services.override(actor, pk, p.get("key", ""), p.get("reason"), p.get("version"))
+    )
+
+
+@require_POST
+def answer(request, pk):
+    return _post(request, pk, lambda actor, p: services.answer(actor, pk, p.get("objection"), p.get("answer")))
+
+
+def notices(request):
+    return render(
+        request,
+        "applications/notices.html",
+        {"nav": "notices", "notices": [services.public_notice(a) for a in services.notices()]},
+    )
+
+
+@require_POST
+def object_to(request, pk):
+    try:
+        services.object_to(page_actor(request), pk, request.POST.get("text"), request.POST.get("contact", ""))
+        messages.success(request, "异议已提交 / objection submitted")
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        _errors(request, exc)
+    return HttpResponseRedirect("/notices/")

@@ -1,0 +1,62 @@
+"""The pages: queue and application page by role, the forms of the path, public notices with the
+objection form (server-rendered; the CSP scan in tests/portal covers their templates)."""
+
+import datetime as dt
+
+import pytest
+
+from kuangzheng.applications import services
+
+from .helpers import FAR, actors, filed
+
+ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_queue_and_detail_by_role(role, reg, login):
+    app = filed(reg)
+    c = login(role, reg)
+    r = c.get("/applications/")
+    assert r.status_code == 200
+    sees = role in ("admin", "reg_im", "reg_bt", "ent_a")
+    assert (f'data-id="{app.pk}"' in r.content.decode()) == sees
+    r = c.get(f"/applications/{app.pk}/")
+    assert r.status_code == (200 if sees else 404)
+    if sees:
+        page = r.content.decode()
+        assert reg.r_bt.licence_no in page and 'class="overlap"' in page
+        assert ('value="accept"' in page) == (role in ("admin", "reg_im"))  # only the deciding authority accepts
+        assert ('value="withdraw"' in page) == (role == "ent_a")  # the applicant may withdraw
+    assert login(role, reg).get("/notices/").status_code == 200
+
+
+def test_the_path_through_the_forms(reg, login, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 3, 2))
+    app = filed(reg, FAR)
+    c = login("reg_im", reg)
+
+    def post(path, **data):
+        v = services.get(actors(reg)["admin"], app.pk).version
+        return c.post(f"/applications/{app.pk}/{path}/", {"version": v, **data})
+
+    assert post("act", action="accept").status_code == 302
+    post("act", action="start_review")
+    r = post("act", action="approve", reason="同意")  # the review opinions are missing
+    assert r.status_code == 302
+    assert "tasks.geology" in c.get(f"/applications/{app.pk}/").content.decode()
+    for role in ("geology", "planning", "environment"):
+        post("review", role=role, opinion="同意")
+    post("act", action="approve", reason="同意")
+    post("act", action="publish", notice_days="2")
+    assert services.get(actors(reg)["admin"], app.pk).status == "in_notice"
+    pub = login("public", reg)
+    assert pub.post(f"/notices/{app.pk}/object/", {"text": "请核实水源地"}).status_code == 302
+    assert "请核实水源地" in pub.get("/notices/").content.decode()
+    c = login("reg_im", reg)
+    o = app.objections.get()
+    post("answer", objection=o.pk, answer="已核实")
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 3, 5))
+    post("act", action="register")
+    a = services.get(actors(reg)["admin"], app.pk)
+    assert a.status == "registered" and a.registered_licence_no == "C15020020260300001"
+    assert a.registered_licence_no in login("public", reg).get("/notices/").content.decode()
