@@ -221,3 +221,12 @@ AXES_VERBOSE = False
 AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("KZ_AUDIT_KEY_FILE", DATA_DIR / "audit-signing.key"))
 AUDIT_CHECKPOINT_LOG = Path(os.environ.get("KZ_AUDIT_CHECKPOINT_LOG", DATA_DIR / "audit-checkpoints.jsonl"))
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("KZ_AUDIT_CHECKPOINT_EVERY", "1000"))  # entries; and daily
+
+# Notifications about applications go out through Django's mail framework: printed to the console
+# unless a backend is configured (KZ_EMAIL_BACKEND, e.g. django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST / EMAIL_PORT, or ...filebased.EmailBackend with KZ_EMAIL_FILE_PATH).
+EMAIL_BACKEND = os.environ.get("KZ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("KZ_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KZ_EMAIL_PORT", "25"))
+EMAIL_FILE_PATH = os.environ.get("KZ_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("KZ_EMAIL_FROM", "kuangzheng@localhost")

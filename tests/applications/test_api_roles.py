@@ -18,6 +18,7 @@ ENDPOINTS = [  # (method, path) as the role-matrix coverage test lists them
     ("GET", "/applications"),
     ("POST", "/applications"),
     ("GET", "/applications/report"),
+    ("GET", "/applications/inbox"),
     ("GET", "/applications/{pk}"),
     ("PATCH", "/applications/{pk}"),
     ("POST", "/applications/{pk}/actions/{action}"),
@@ -78,9 +79,15 @@ def test_list_and_read(role, apps, login):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_report(role, apps, login):
-    r = login(role, apps).get("/api/v1/applications/report")
+def test_report_and_inbox(role, apps, login):
+    c = login(role, apps)
+    r = c.get("/api/v1/applications/report")
     assert r.status_code == (403 if role in ("ent_a", "public") else 200)
+    r = c.get("/api/v1/applications/inbox")
+    assert r.status_code == 200
+    # filing told the region; accepting and starting review told the applicant
+    expected = {"admin": 4, "reg_im": 2, "ent_a": 2}.get(role, 0)
+    assert len(r.json()) == expected
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -193,3 +193,38 @@ def test_a_registry_refusal_rolls_the_decision_back(reg, monkeypatch):
     assert app.status == "in_notice" and app.registered_licence_no == ""
     assert "register" not in [s.action for s in app.steps.all()]
     assert "action:register" not in [e.action for e in audit.history("application", app.pk)]
+
+
+def test_each_party_is_told_in_the_inbox_and_by_mail(reg, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from kuangzheng.applications import notify
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    a = actors(reg)
+    for role, email in (("ent_a", "ent@example.test"), ("reg_im", "im@example.test"), ("reg_qh", "qh@example.test")):
+        reg.users[role].email = email
+        reg.users[role].save()
+    app = draft(reg)
+    with django_capture_on_commit_callbacks(execute=True):
+        app = _act(a["ent_a"], app, "file")
+    assert [m["action"] for m in notify.inbox(a["reg_im"])] == ["file"]
+    assert notify.inbox(a["reg_qh"]) == [] and notify.inbox(a["ent_a"]) == []
+    assert [m.to for m in mail.outbox] == [["im@example.test"]]  # the deciding division, not Qinghai
+    with django_capture_on_commit_callbacks(execute=True):
+        _act(a["reg_im"], app, "request_more", reason="请补充拐点")
+    (m,) = notify.inbox(a["ent_a"])
+    assert m["action"] == "request_more" and "请补充拐点" in m["text_zh"]
+    assert mail.outbox[-1].to == ["ent@example.test"] and "请补充拐点" in mail.outbox[-1].body
+
+
+def test_a_failed_action_sends_nothing(reg, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    reg.users["ent_a"].email = "ent@example.test"
+    reg.users["ent_a"].save()
+    app = filed(reg)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput):
+        _act(actors(reg)["reg_im"], app, "request_more")  # no reason
+    assert mail.outbox == []

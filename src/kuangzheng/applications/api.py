@@ -49,6 +49,13 @@ def create(request, payload: dict = Body(...)):
     return services.serialize(actor, services.create(actor, payload))
 
 
+@router.get("/inbox", summary="The caller's notifications about applications")
+def inbox(request):
+    from . import notify
+
+    return notify.inbox(actor_of(request))
+
+
 @router.get("/report", summary="Counts per status and working days per stage (staff)")
 def report(request):
     return services.report(actor_of(request))

@@ -97,3 +97,15 @@ class LicenceSerial(models.Model):
 
     series = models.CharField(max_length=32, unique=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class Message(models.Model):
+    """An in-app inbox entry for one party of an application: the applicant enterprise's users
+    (`enterprise:<id>`) or the deciding division's regulators (`division:<code>`)."""
+
+    audience = models.CharField(max_length=32, db_index=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    action = models.CharField(max_length=32)
+    text_zh = models.TextField()
+    text_en = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -18,7 +18,7 @@ from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, S
 from kuangzheng.registry import geometry
 from kuangzheng.registry import services as registry
 
-from . import checks, register
+from . import checks, notify, register
 from .core import clock, kinds, machine, routing
 from .models import Application, Attachment, LicenceSerial, Objection, ReviewTask, Step
 
@@ -413,6 +413,7 @@ def act(actor: Actor, pk, action: str, data: dict | None = None) -> Application:
                 ReviewTask.objects.create(application=a, role=role)
         if action == "register":
             register.apply(actor, a, on, next_serial)
+        notify.action_taken(a, action, by, reason)
 
     return _write(actor, app, version, columns, f"action:{action}", after)
 
