@@ -60,3 +60,44 @@ def test_the_path_through_the_forms(reg, login, monkeypatch):
     a = services.get(actors(reg)["admin"], app.pk)
     assert a.status == "registered" and a.registered_licence_no == "C15020020260300001"
     assert a.registered_licence_no in login("public", reg).get("/notices/").content.decode()
+
+
+def test_filing_through_the_forms(reg, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import OVERLAPPING, PDF, corners
+
+    c = login("ent_a", reg)
+    assert c.get("/applications/new/").status_code == 200
+    form = {
+        "kind": "new_mining",
+        "name": "门户新立铜矿",
+        "division": "150200",
+        "minerals": "铜、钼",
+        "valid_from": "2026-01-01",
+        "valid_to": "2036-01-01",
+        "obtained_by": "application",
+        "designed_scale": "30",
+        "designed_scale_unit": "10^4 t/a",
+        "elevation_top": "1200",
+        "elevation_bottom": "800",
+        "corner_points": "not corner points",
+    }
+    r = c.post("/applications/new/", form)
+    assert r.status_code == 200 and "corner_points" in r.content.decode()  # refused, the form shown again
+    r = c.post("/applications/new/", {**form, "corner_points": corners(OVERLAPPING)})
+    assert r.status_code == 302
+    pk = int(r["Location"].strip("/").split("/")[-1])
+    app = services.get(actors(reg)["ent_a"], pk)
+    assert app.record["minerals"] == ["铜", "钼"] and app.area_km2 > 0
+    for item in ("application_form", "development_plan", "restoration_plan"):
+        f = SimpleUploadedFile(f"{item}.pdf", PDF, content_type="application/pdf")
+        assert c.post(f"/applications/{pk}/attach/", {"item": item, "file": f}).status_code == 302
+    r = c.post(
+        f"/applications/{pk}/act/", {"action": "file", "version": services.get(actors(reg)["ent_a"], pk).version}
+    )
+    assert r.status_code == 302
+    page = c.get(f"/applications/{pk}/").content.decode()
+    assert 'data-status="filed"' in page and reg.r_bt.licence_no in page
+    assert login("reg_im", reg).get("/applications/new/").status_code == 403
+    assert login("public", reg).get("/applications/new/").status_code == 302

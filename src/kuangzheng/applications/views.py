@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng.access.http import language, page_actor
-from kuangzheng.errors import InvalidInput, NotFound, ServiceError
+from kuangzheng.errors import FieldProblem, InvalidInput, NotFound, ServiceError
 
 from . import services
 from .core import kinds, machine
@@ -60,6 +60,7 @@ def detail(request, pk):
             "actions": actions,
             "editable": services.is_applicant(actor, app) and app.status in services.EDITABLE,
             "handles": services.handles(actor, app),
+            "documents": kinds.kind(app.kind)["documents"],
             "states": machine.states(),
         },
     )
@@ -108,6 +109,74 @@ def override(request, pk):
 @require_POST
 def answer(request, pk):
     return _post(request, pk, lambda actor, p: services.answer(actor, pk, p.get("objection"), p.get("answer")))
+
+
+RECORD_FIELDS = (
+    "name",
+    "division",
+    "minerals",
+    "valid_from",
+    "valid_to",
+    "obtained_by",
+    "designed_scale",
+    "designed_scale_unit",
+    "elevation_top",
+    "elevation_bottom",
+    "transferee",
+    "change",
+)
+LISTS = ("minerals",)
+
+
+def _record_from(post) -> dict:
+    """The record fields a form filled in; lists are comma- or 、-separated."""
+    rec = {}
+    for f in RECORD_FIELDS:
+        v = post.get(f, "").strip()
+        if v:
+            rec[f] = [x.strip() for x in v.replace("、", ",").split(",") if x.strip()] if f in LISTS else v
+    return rec
+
+
+def new(request):
+    """The filing form: a draft from the kind, the record and the corner points; documents are
+    uploaded on the application's page, then it is filed there."""
+    actor = page_actor(request)
+    if not actor.is_enterprise:
+        return (
+            HttpResponseRedirect("/login/?next=/applications/new/")
+            if actor.is_public
+            else render(
+                request,
+                "applications/new.html",
+                {"nav": "applications", "kinds": kinds.kinds(), "refused": True},
+                status=403,
+            )
+        )
+    if request.method == "POST":
+        p = request.POST
+        data = {"kind": p.get("kind", ""), "record": _record_from(p), "corner_points": p.get("corner_points", "")}
+        if p.get("licence_no", "").strip():
+            data["licence_no"] = p["licence_no"].strip()
+        try:
+            app = services.create(actor, data)
+            return HttpResponseRedirect(f"/applications/{app.pk}/")
+        except ServiceError as exc:
+            _errors(request, exc)
+    return render(
+        request, "applications/new.html", {"nav": "applications", "kinds": kinds.kinds(), "post": request.POST}
+    )
+
+
+@require_POST
+def attach(request, pk):
+    def write(actor, p):
+        f = request.FILES.get("file")
+        if f is None:
+            raise InvalidInput([FieldProblem("file", "请选择文件", "choose a file")])
+        services.attach(actor, pk, p.get("item", ""), f.name, f.read(kinds.max_attachment_bytes() + 1))
+
+    return _post(request, pk, write)
 
 
 def notices(request):
