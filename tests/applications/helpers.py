@@ -52,3 +52,8 @@ def draft(reg, geom=OVERLAPPING, kind="new_mining", **kw):
 def filed(reg, geom=OVERLAPPING, **kw):
     app = draft(reg, geom, **kw)
     return services.act(actors(reg)["ent_a"], app.pk, "file", {"version": app.version})
+
+
+def review_roles(app) -> list[str]:
+    """The review tasks the application got when its review started."""
+    return list(app.tasks.order_by("pk").values_list("role", flat=True))

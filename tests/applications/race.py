@@ -21,7 +21,7 @@ def setup(n: int) -> list[int]:
 
     from kuangzheng.access.actor import Actor
     from kuangzheng.applications import services
-    from kuangzheng.applications.core import kinds
+    from kuangzheng.applications.core import kinds, machine
     from kuangzheng.registry import services as registry
     from kuangzheng.registry.models import Division
 
@@ -55,7 +55,7 @@ def setup(n: int) -> list[int]:
         a = services.act(applicant, a.pk, "file", {"version": a.version + 0})
         for action in ("accept", "start_review"):
             a = services.act(reviewer, a.pk, action, {"version": a.version})
-        for role in ("geology", "planning", "environment"):
+        for role in machine.review_roles(kinds.kind("new_mining")):
             a = services.review(reviewer, a.pk, role, "同意", a.version)
         ids.append(a.pk)
     return ids

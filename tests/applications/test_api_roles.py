@@ -7,7 +7,7 @@ import pytest
 
 from kuangzheng.applications import services
 
-from .helpers import FAR, PDF, actors, draft, filed, mining_record
+from .helpers import FAR, PDF, actors, draft, filed, mining_record, review_roles
 
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
 ENDPOINTS = [  # (method, path) as the role-matrix coverage test lists them
@@ -132,7 +132,7 @@ def test_authority_actions(role, apps, login):
 def test_notice_objection_and_answer(role, apps, login):
     im = actors(apps)["reg_im"]
     rv = apps.review
-    for t in ("geology", "planning", "environment"):
+    for t in review_roles(rv):
         rv = services.review(im, rv.pk, t, "同意", rv.version)
     rv = services.act(im, rv.pk, "approve", {"version": rv.version, "reason": "通过"})
     rv = services.act(im, rv.pk, "publish", {"version": rv.version, "notice_days": 10})

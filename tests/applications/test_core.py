@@ -158,3 +158,12 @@ def test_attachment_types_by_their_first_bytes():
     assert kinds.sniff(b"%PDF-1.7 ...") == "application/pdf"
     assert kinds.sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
     assert kinds.sniff(b"MZ\x90\x00") is None  # an executable named .pdf
+
+
+def test_the_kinds_that_create_a_right_get_the_planning_joint_review():
+    creating = {k for k, v in kinds.kinds().items() if v["registry"] in ("create", "convert")}
+    assert creating == {"new_exploration", "new_mining", "exploration_to_mining", "agreement_transfer"}
+    for k in kinds.kinds():
+        roles = machine.review_roles(kinds.kind(k))
+        assert roles[:3] == ["geology", "planning", "environment"]
+        assert ("joint" in roles) == (k in creating)

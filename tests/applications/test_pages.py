@@ -7,7 +7,7 @@ import pytest
 
 from kuangzheng.applications import services
 
-from .helpers import FAR, actors, filed
+from .helpers import FAR, actors, filed, review_roles
 
 ROLES = ["admin", "reg_im", "reg_bt", "reg_qh", "ent_a", "public"]
 
@@ -44,7 +44,7 @@ def test_the_path_through_the_forms(reg, login, monkeypatch):
     r = post("act", action="approve", reason="同意")  # the review opinions are missing
     assert r.status_code == 302
     assert "tasks.geology" in c.get(f"/applications/{app.pk}/").content.decode()
-    for role in ("geology", "planning", "environment"):
+    for role in review_roles(app):
         post("review", role=role, opinion="同意")
     post("act", action="approve", reason="同意")
     post("act", action="publish", notice_days="2")

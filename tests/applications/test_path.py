@@ -11,7 +11,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.errors import Forbidden, InvalidInput
 from kuangzheng.registry import services as registry
 
-from .helpers import CLEAR, actors, corners, draft, filed
+from .helpers import CLEAR, actors, corners, draft, filed, review_roles
 
 
 def _act(actor, app, action, **data):
@@ -75,8 +75,13 @@ def test_the_whole_path(reg, monkeypatch):
     app = _act(reg_im, app, "start_review")
     with pytest.raises(InvalidInput) as e:
         _act(reg_im, app, "approve", reason="符合规划")
-    assert {p.field for p in e.value.problems} == {"tasks.geology", "tasks.planning", "tasks.environment"}
-    for role in ("geology", "planning", "environment"):
+    assert {p.field for p in e.value.problems} == {
+        "tasks.geology",
+        "tasks.planning",
+        "tasks.environment",
+        "tasks.joint",
+    }
+    for role in review_roles(app):
         app = services.review(reg_im, app.pk, role, f"{role} 同意", app.version)
     app = _act(reg_im, app, "approve", reason="审查通过，无空间冲突")
     app = _act(reg_im, app, "publish", notice_days=5)
@@ -115,7 +120,7 @@ def test_a_blocking_check_needs_a_written_override(reg):
     reg_im = a["reg_im"]
     for action in ("accept", "start_review"):
         app = _act(reg_im, app, action)
-    for role in ("geology", "planning", "environment"):
+    for role in review_roles(app):
         app = services.review(reg_im, app.pk, role, "同意", app.version)
     key = f"right:{reg.r_bt.licence_no}"
     with pytest.raises(InvalidInput) as e:
@@ -150,7 +155,7 @@ def _through_to_register(reg, app, monkeypatch):
     monkeypatch.setattr(services, "today", lambda: dt.date(2026, 3, 2))
     for action in ("accept", "start_review"):
         app = _act(im, app, action)
-    for role in ("geology", "planning", "environment"):
+    for role in review_roles(app):
         app = services.review(im, app.pk, role, "同意", app.version)
     app = _act(im, app, "approve", reason="同意")
     app = _act(im, app, "publish", notice_days=1)

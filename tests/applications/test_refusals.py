@@ -10,7 +10,7 @@ from kuangzheng.applications.core import kinds
 from kuangzheng.applications.models import Application, Attachment
 from kuangzheng.errors import Forbidden, InvalidInput, NotFound, StaleVersion
 
-from .helpers import PDF, actors, draft, filed, mining_record
+from .helpers import PDF, actors, draft, filed, mining_record, review_roles
 
 
 def _fields(exc):
@@ -103,7 +103,7 @@ def test_refusals(reg):
     with pytest.raises(InvalidInput) as e:
         services.override(im, app.pk, "right:NOPE", "理由", app.version)
     assert _fields(e) == {"key"}
-    for role in ("geology", "planning", "environment"):
+    for role in review_roles(app):
         app = services.review(im, app.pk, role, "同意", app.version)
     app = services.override(im, app.pk, f"right:{reg.r_bt.licence_no}", "理由", app.version)
     app = services.act(im, app.pk, "approve", {"version": app.version, "reason": "同意"})

@@ -409,7 +409,7 @@ def act(actor: Actor, pk, action: str, data: dict | None = None) -> Application:
             reason=reason,
         )
         if action == "start_review":
-            for role in machine.workflow()["review_roles"]:
+            for role in machine.review_roles(kinds.kind(a.kind)):
                 ReviewTask.objects.create(application=a, role=role)
         if action == "register":
             register.apply(actor, a, on, next_serial)

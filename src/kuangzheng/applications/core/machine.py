@@ -60,3 +60,12 @@ def check(state: str, action: str, by: str) -> Step | FieldProblem:
 
 def is_terminal(state: str) -> bool:
     return state in workflow()["terminal"]
+
+
+def review_roles(kind_entry: dict) -> list[str]:
+    """The review tasks an application of this kind gets when review starts: one per reviewer role,
+    plus the planning joint review (会审) for the kinds that create a right."""
+    roles = list(workflow()["review_roles"])
+    if kind_entry.get("joint_review"):
+        roles.append(workflow()["joint_review"]["role"])
+    return roles
