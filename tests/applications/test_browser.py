@@ -94,6 +94,8 @@ def test_an_application_from_filing_to_registered_licence(portal_server, portal_
     assert _act(b, base, pk, "file") == "filed"
     row = b.find_element(By.CSS_SELECTOR, f'#conflicts tr[data-key="right:{other["licence_no"]}"]')
     assert float(row.find_element(By.CLASS_NAME, "overlap").text) > 0
+    # the map draws the parcel and that right (and any other conflict the enterprise may see)
+    wait(b, lambda d: int(d.find_element(By.ID, "application-map").get_attribute("data-features") or 0) >= 2)
 
     # 补正: the regulator asks, the enterprise corrects the corner points and supplies
     sign_in(b, base, "nmg")

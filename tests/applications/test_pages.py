@@ -25,6 +25,7 @@ def test_queue_and_detail_by_role(role, reg, login):
     if sees:
         page = r.content.decode()
         assert reg.r_bt.licence_no in page and 'class="overlap"' in page
+        assert 'id="application-map-json"' in page and f"{reg.r_bt.licence_no} " in page  # the map's features
         assert ('value="accept"' in page) == (role in ("admin", "reg_im"))  # only the deciding authority accepts
         assert ('value="withdraw"' in page) == (role == "ent_a")  # the applicant may withdraw
     assert login(role, reg).get("/notices/").status_code == 200

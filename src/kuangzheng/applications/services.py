@@ -150,6 +150,35 @@ def serialize(actor: Actor, app: Application, full: bool = True) -> dict:
     return d
 
 
+def map_features(actor: Actor, app: Application) -> dict | None:
+    """The parcel and the conflicts the actor may see, as a GeoJSON FeatureCollection (None without a parcel)."""
+    if app.boundary is None:
+        return None
+
+    def feature(blob, role, label, overlap=None):
+        return {
+            "type": "Feature",
+            "geometry": geometry.to_geojson(blob),
+            "properties": {"role": role, "label": label, "overlap_km2": overlap},
+        }
+
+    found = (app.checks or {}).get("conflicts", {})
+    feats = [feature(app.boundary, "parcel", app.record.get("name") or f"#{app.pk}")]
+    area = {c["key"]: c["overlap_km2"] for rows in found.values() for c in rows}
+    lic = [c["licence_no"] for c in found.get("rights", [])]
+    for r in registry.scoped(actor, "right").filter(licence_no__in=lic).exclude(boundary=None):
+        feats.append(feature(r.boundary, "right", f"{r.licence_no} {r.name}", area.get(f"right:{r.licence_no}")))
+    codes = [c["code"] for c in found.get("zones", [])]
+    for z in registry.scoped(actor, "zone").filter(code__in=codes).exclude(boundary=None):
+        feats.append(feature(z.boundary, "zone", f"{z.code} {z.name}", area.get(f"zone:{z.code}")))
+    ids = [c["id"] for c in found.get("applications", [])]
+    for o in scoped(actor).filter(pk__in=ids).exclude(boundary=None):
+        feats.append(
+            feature(o.boundary, "application", f"#{o.pk} {o.record.get('name', '')}", area.get(f"application:{o.pk}"))
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
 def _objection(o: Objection) -> dict:
     return {
         "id": o.pk,

@@ -50,6 +50,7 @@ def detail(request, pk):
     except NotFound:
         raise Http404 from None
     d = services.serialize(actor, app)
+    map_features = services.map_features(actor, app)
     actions = [{"name": a, **machine.actions()[a]} for a in d["next_actions"]]
     return render(
         request,
@@ -61,6 +62,7 @@ def detail(request, pk):
             "editable": services.is_applicant(actor, app) and app.status in services.EDITABLE,
             "handles": services.handles(actor, app),
             "documents": kinds.kind(app.kind)["documents"],
+            "map_features": map_features,
             "states": machine.states(),
         },
     )
