@@ -412,12 +412,12 @@ def act(actor: Actor, pk, action: str, data: dict | None = None) -> Application:
         raise Forbidden(
             "您不是此申请的申请人，也不是其审批机关", "You are neither the applicant nor the approving authority"
         )
-    step = machine.check(app.status, action, by)
-    if isinstance(step, FieldProblem):
-        raise InvalidInput([step])
     version = _version(data.get("version"))
     if version != app.version:  # someone acted since this actor loaded it: 409 before anything else
         raise StaleVersion(app.version, version)
+    step = machine.check(app.status, action, by)
+    if isinstance(step, FieldProblem):
+        raise InvalidInput([step])
     reason = str(data.get("reason") or "").strip()
     if action in NEEDS_REASON and not reason:
         raise _problem("reason", "请写明理由", "a reason is required")
