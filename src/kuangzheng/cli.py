@@ -8,6 +8,7 @@ import json
 import click
 
 from kuangzheng.access import cli as access_cli
+from kuangzheng.applications import cli as applications_cli
 from kuangzheng.audit import cli as audit_cli
 from kuangzheng.backup import backup_command, restore_command
 from kuangzheng.compliance import cli as compliance_cli
@@ -190,5 +191,6 @@ main.add_command(policy_cli.policy)
 main.add_command(geo_cli.geo)
 main.add_command(monitoring_cli.monitor)
 main.add_command(hj212_cli.hj212)
+main.add_command(applications_cli.application)
 for _command in registry_cli.COMMANDS + compliance_cli.COMMANDS:  # kz import / export; kz check / sweep …
     main.add_command(_command)

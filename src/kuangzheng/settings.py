@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "kuangzheng.portal",
     "kuangzheng.monitoring",
     "kuangzheng.hj212",
+    "kuangzheng.applications",
 ]
 
 MIDDLEWARE = [
@@ -229,3 +230,12 @@ AUDIT_CHECKPOINT_LOG = Path(os.environ.get("KZ_AUDIT_CHECKPOINT_LOG", DATA_DIR /
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("KZ_AUDIT_CHECKPOINT_EVERY", "1000"))  # entries; and daily
 # Request bodies larger than this are refused with 400 before they are parsed (src/kuangzheng/limits.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = _limits.get("request_bytes")
+
+# Notifications about applications go out through Django's mail framework: printed to the console
+# unless a backend is configured (KZ_EMAIL_BACKEND, e.g. django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST / EMAIL_PORT, or ...filebased.EmailBackend with KZ_EMAIL_FILE_PATH).
+EMAIL_BACKEND = os.environ.get("KZ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("KZ_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KZ_EMAIL_PORT", "25"))
+EMAIL_FILE_PATH = os.environ.get("KZ_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("KZ_EMAIL_FROM", "kuangzheng@localhost")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("monitoring/", include("kuangzheng.monitoring.urls")),
     path("hj212/", include("kuangzheng.hj212.urls")),
+    path("", include("kuangzheng.applications.urls")),
     path("", include("kuangzheng.compliance.urls")),
     path("", include("kuangzheng.registry.urls")),
     path("", include("kuangzheng.access.urls")),

@@ -264,6 +264,9 @@ def test_matrix_covers_every_api_endpoint():
     from tests.hj212.test_api_roles import ENDPOINTS as HJ212  # their role tests: tests/hj212
 
     covered |= set(HJ212)
+    from tests.applications.test_api_roles import ENDPOINTS as APPLICATIONS  # their role tests: tests/applications
+
+    covered |= set(APPLICATIONS)
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered
     assert not missing, f"endpoints without a role-matrix test: {sorted(missing)}"

@@ -15,6 +15,7 @@ from kuangzheng.access import api as access_api
 from kuangzheng.api import policy as policy_api
 from kuangzheng.api.input import StrictParser, body_too_big, validation_problems
 from kuangzheng.api.openapi import document_errors
+from kuangzheng.applications import api as applications_api
 from kuangzheng.audit import api as audit_api
 from kuangzheng.compliance import api as compliance_api
 from kuangzheng.errors import InvalidInput, ServiceError
@@ -77,3 +78,4 @@ api.add_router("/policy", policy_api.router)
 api.add_router("/monitoring", monitoring_api.router)
 api.add_router("/compliance", compliance_api.router)
 api.add_router("/hj212", hj212_api.router)
+api.add_router("/applications", applications_api.router)

@@ -1,0 +1,201 @@
+"""Pages: an enterprise's applications and a regulator's queue (one list, scoped by the services),
+the application page with its checks, history and the forms of the next actions, and the public
+notices with the objection form. Server-rendered: no script, no inline style."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from kuangzheng.access.http import language, page_actor
+from kuangzheng.errors import FieldProblem, InvalidInput, NotFound, ServiceError
+
+from . import services
+from .core import kinds, machine
+
+
+def _errors(request, exc: ServiceError) -> None:
+    lang = language(request)
+    texts = (
+        [p.text(lang) for p in exc.problems] if isinstance(exc, InvalidInput) else [exc.zh if lang == "zh" else exc.en]
+    )
+    for t in texts:
+        messages.error(request, t)
+
+
+def queue(request):
+    actor = page_actor(request)
+    g = request.GET
+    rows = services.queue(actor, status=g.get("status", ""), kind=g.get("kind", ""), overdue=g.get("overdue") == "1")
+    return render(
+        request,
+        "applications/queue.html",
+        {
+            "nav": "applications",
+            "rows": [services.serialize(actor, a, full=False) for a in rows],
+            "states": machine.states(),
+            "kinds": kinds.kinds(),
+            "filters": {k: g.get(k, "") for k in ("status", "kind", "overdue")},
+            "can_file": actor.is_enterprise,
+        },
+    )
+
+
+def detail(request, pk):
+    actor = page_actor(request)
+    try:
+        app = services.get(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    d = services.serialize(actor, app)
+    map_features = services.map_features(actor, app)
+    actions = [{"name": a, **machine.actions()[a]} for a in d["next_actions"]]
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "nav": "applications",
+            "a": d,
+            "actions": actions,
+            "editable": services.is_applicant(actor, app) and app.status in services.EDITABLE,
+            "handles": services.handles(actor, app),
+            "documents": kinds.kind(app.kind)["documents"],
+            "map_features": map_features,
+            "states": machine.states(),
+        },
+    )
+
+
+def _post(request, pk, write):
+    actor = page_actor(request)
+    try:
+        write(actor, request.POST)
+        messages.success(request, "已办理 / done")
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        _errors(request, exc)
+    return HttpResponseRedirect(f"/applications/{pk}/")
+
+
+@require_POST
+def act(request, pk):
+    return _post(request, pk, lambda actor, p: services.act(actor, pk, p.get("action", ""), p.dict()))
+
+
+@require_POST
+def edit(request, pk):
+    return _post(
+        request,
+        pk,
+        lambda actor, p: services.edit(actor, pk, {"corner_points": p.get("corner_points", "")}, p.get("version")),
+    )
+
+
+@require_POST
+def review(request, pk):
+    return _post(
+        request, pk, lambda actor, p: services.review(actor, pk, p.get("role", ""), p.get("opinion"), p.get("version"))
+    )
+
+
+@require_POST
+def override(request, pk):
+    return _post(
+        request, pk, lambda actor, p: services.override(actor, pk, p.get("key", ""), p.get("reason"), p.get("version"))
+    )
+
+
+@require_POST
+def answer(request, pk):
+    return _post(request, pk, lambda actor, p: services.answer(actor, pk, p.get("objection"), p.get("answer")))
+
+
+RECORD_FIELDS = (
+    "name",
+    "division",
+    "minerals",
+    "valid_from",
+    "valid_to",
+    "obtained_by",
+    "designed_scale",
+    "designed_scale_unit",
+    "elevation_top",
+    "elevation_bottom",
+    "transferee",
+    "change",
+)
+LISTS = ("minerals",)
+
+
+def _record_from(post) -> dict:
+    """The record fields a form filled in; lists are comma- or 、-separated."""
+    rec = {}
+    for f in RECORD_FIELDS:
+        v = post.get(f, "").strip()
+        if v:
+            rec[f] = [x.strip() for x in v.replace("、", ",").split(",") if x.strip()] if f in LISTS else v
+    return rec
+
+
+def new(request):
+    """The filing form: a draft from the kind, the record and the corner points; documents are
+    uploaded on the application's page, then it is filed there."""
+    actor = page_actor(request)
+    if not actor.is_enterprise:
+        return (
+            HttpResponseRedirect("/login/?next=/applications/new/")
+            if actor.is_public
+            else render(
+                request,
+                "applications/new.html",
+                {"nav": "applications", "kinds": kinds.kinds(), "refused": True},
+                status=403,
+            )
+        )
+    if request.method == "POST":
+        p = request.POST
+        data = {"kind": p.get("kind", ""), "record": _record_from(p), "corner_points": p.get("corner_points", "")}
+        if p.get("licence_no", "").strip():
+            data["licence_no"] = p["licence_no"].strip()
+        try:
+            app = services.create(actor, data)
+            return HttpResponseRedirect(f"/applications/{app.pk}/")
+        except ServiceError as exc:
+            _errors(request, exc)
+    return render(
+        request, "applications/new.html", {"nav": "applications", "kinds": kinds.kinds(), "post": request.POST}
+    )
+
+
+@require_POST
+def attach(request, pk):
+    def write(actor, p):
+        f = request.FILES.get("file")
+        if f is None:
+            raise InvalidInput([FieldProblem("file", "请选择文件", "choose a file")])
+        services.attach(actor, pk, p.get("item", ""), f.name, f.read(kinds.max_attachment_bytes() + 1))
+
+    return _post(request, pk, write)
+
+
+def notices(request):
+    return render(
+        request,
+        "applications/notices.html",
+        {"nav": "notices", "notices": [services.public_notice(a) for a in services.notices()]},
+    )
+
+
+@require_POST
+def object_to(request, pk):
+    try:
+        services.object_to(page_actor(request), pk, request.POST.get("text"), request.POST.get("contact", ""))
+        messages.success(request, "异议已提交 / objection submitted")
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        _errors(request, exc)
+    return HttpResponseRedirect("/notices/")
