@@ -84,9 +84,13 @@ def test_records_of_a_running_import_are_invisible_until_it_is_done(reg):
     def after_each_chunk(n):
         assert MineralRight.objects.filter(licence_no__in=licences).exists()  # written...
         seen.append(services.search(ADMIN, "right").filter(licence_no__in=licences).count())  # ...not visible
+        # nor to system jobs: indicators and sweeps read through records / sweep_records
+        seen.append(services.records("right").filter(licence_no__in=licences).count())
+        swept = services.sweep_records("right", ("licence_no",))
+        seen.append(sum(r["licence_no"] in licences for r in swept))
 
     services.create_many(services.prepare_many(ADMIN, "right", rows), chunk=2, progress=after_each_chunk)
-    assert seen == [0, 0, 0]
+    assert seen == [0] * 9
     assert services.search(ADMIN, "right").filter(licence_no__in=licences).count() == 5
 
 

@@ -55,15 +55,18 @@ def records(name: str) -> QuerySet:
     """Every record of one kind, for system jobs that show no viewer anything by themselves (indicators,
     sweeps, the demo loader): what a user sees goes through `scoped`. Other domains read the registry
     through this, never through its models."""
-    return entity(name).model.objects.all()
+    return _finished(entity(name).model.objects.all())
+
+
+def _finished(qs: QuerySet) -> QuerySet:
+    """Without the records of an import still being written: they are not there yet, for anyone."""
+    pending = bulk.pending_batches()
+    return qs.exclude(import_batch_id__in=pending) if pending else qs
 
 
 def scoped(actor: Actor, name: str) -> QuerySet:
     """The records of one kind this actor may see at all (full or public view)."""
-    qs = entity(name).model.objects.all()
-    pending = bulk.pending_batches()
-    if pending:  # records of an import still being written are not there yet, for anyone
-        qs = qs.exclude(import_batch_id__in=pending)
+    qs = _finished(entity(name).model.objects.all())
     if actor.is_admin:
         return qs
     if actor.is_regulator:
@@ -842,7 +845,7 @@ SWEEP_MODELS = {"facility": Facility, "right": MineralRight, "zone": Zone}
 
 def sweep_records(kind: str, fields: tuple[str, ...]) -> list[dict]:
     """Every facility, right or zone as a dict of the given values (ORM names, e.g. `division_id`)."""
-    return list(SWEEP_MODELS[kind].objects.values(*fields))
+    return list(_finished(SWEEP_MODELS[kind].objects.all()).values(*fields))
 
 
 def first_transfers() -> dict[int, dt.date]:
