@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("monitoring/", include("kuangzheng.monitoring.urls")),
     path("hj212/", include("kuangzheng.hj212.urls")),
+    path("ogcapi/", include("kuangzheng.disclosure.urls")),
     path("", include("kuangzheng.compliance.urls")),
     path("", include("kuangzheng.registry.urls")),
     path("", include("kuangzheng.access.urls")),

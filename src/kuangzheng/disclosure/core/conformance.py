@@ -1,0 +1,12 @@
+"""The conformance classes the service implements."""
+
+PART1 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
+PART2 = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/"
+
+CLASSES = [
+    PART1 + "core",
+    PART1 + "oas30",
+    PART1 + "html",
+    PART1 + "geojson",
+    PART2 + "crs",
+]
