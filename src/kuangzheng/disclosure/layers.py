@@ -170,12 +170,10 @@ def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
 
 def features(actor: Actor, lay: Layer, records, dst_crs: str) -> list[dict]:
     """GeoJSON features as this caller may see them, coordinates in `dst_crs`'s axis order."""
-    out = []
-    for obj in records:
-        feat = services.feature(actor, lay.entity, obj)
+    out = [services.feature(actor, lay.entity, obj) for obj in records]
+    for feat, geom in zip(out, crs_core.transform_geometries([f["geometry"] for f in out], dst_crs)):
         feat["properties"].pop("bbox", None)  # always lon/lat: the geometry says it in the asked CRS
-        feat["geometry"] = crs_core.transform_geometry(feat["geometry"], dst_crs)
-        out.append(feat)
+        feat["geometry"] = geom
     return out
 
 

@@ -1,6 +1,7 @@
 """Coordinate reference systems offered by the Features API, by their OGC URIs, with axis order.
 
-Coordinates are stored in EPSG:4490 as (longitude, latitude). On output every CRS gets its
+Coordinates are stored in EPSG:4490 as (longitude, latitude) and served as CRS84 unchanged (the
+two datums agree to the metre, and no transformation between them is published). On output every CRS gets its
 authority's axis order, as OGC API – Features Part 2 requires: CRS84 is (lon, lat), EPSG:4490 is
 (lat, lon), the CGCS2000 Gauss–Krüger zones (EPSG:4513–4533, 3° zones with the zone prefix) are
 (northing X, easting Y). pyproj transformers built without ``always_xy`` take and give the
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
 from pyproj import CRS, Transformer
 
 from kuangzheng.errors import FieldProblem, InvalidInput
@@ -78,19 +80,42 @@ def is_lonlat(uri: str) -> bool:
     return uri == CRS84
 
 
-def transform_geometry(geom: dict | None, dst: str) -> dict | None:
-    """A GeoJSON geometry in CRS84 order (as stored) → the same geometry in ``dst``'s axis order."""
-    if geom is None or dst == CRS84:
-        return geom
-    tr = _transformer(CRS84, dst)
+def transform_geometries(geoms: list[dict | None], dst: str) -> list[dict | None]:
+    """GeoJSON geometries in CRS84 order (as stored) → the same in ``dst``'s axis order, every
+    coordinate of every geometry in one vectorised pyproj call."""
+    if dst == CRS84:
+        return geoms
+    flat: list[list[float]] = []
 
-    def walk(coords):
+    def collect(coords):
         if coords and isinstance(coords[0], (int, float)):
-            a, b = tr.transform(coords[0], coords[1])
-            return [a, b]
-        return [walk(c) for c in coords]
+            flat.append(coords)
+        else:
+            for c in coords:
+                collect(c)
 
-    return {"type": geom["type"], "coordinates": walk(geom["coordinates"])}
+    for g in geoms:
+        if g is not None:
+            collect(g["coordinates"])
+    if not flat:
+        return geoms
+    xy = np.asarray([(c[0], c[1]) for c in flat], dtype=float)
+    if dst == STORAGE:  # the same coordinates, latitude first
+        a, b = xy[:, 1], xy[:, 0]
+    else:  # from CGCS2000 as stored (the authority order of EPSG:4490 is lat, lon)
+        a, b = _transformer(STORAGE, dst).transform(xy[:, 1], xy[:, 0])
+    it = iter(zip(a.tolist(), b.tolist()))
+
+    def rebuild(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            return list(next(it))
+        return [rebuild(c) for c in coords]
+
+    return [None if g is None else {"type": g["type"], "coordinates": rebuild(g["coordinates"])} for g in geoms]
+
+
+def transform_geometry(geom: dict | None, dst: str) -> dict | None:
+    return transform_geometries([geom], dst)[0]
 
 
 def bbox_to_crs84(values: tuple[float, float, float, float], src: str) -> tuple[float, float, float, float]:
@@ -99,8 +124,10 @@ def bbox_to_crs84(values: tuple[float, float, float, float], src: str) -> tuple[
     if src == CRS84:
         return values
     lo1, lo2, hi1, hi2 = values
-    tr = _transformer(src, CRS84)
-    x0, y0, x1, y1 = tr.transform_bounds(lo1, lo2, hi1, hi2, densify_pts=21)
+    if src == STORAGE:
+        return lo2, lo1, hi2, hi1
+    lat0, lon0, lat1, lon1 = _transformer(src, STORAGE).transform_bounds(lo1, lo2, hi1, hi2, densify_pts=21)
+    x0, y0, x1, y1 = lon0, lat0, lon1, lat1
     if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
         raise InvalidInput([FieldProblem("bbox", "bbox 超出该坐标参照系的范围", "bbox is outside the CRS's area")])
     return x0, y0, x1, y1
