@@ -6,6 +6,7 @@ record it matches, so `numberMatched` cannot reveal a withheld value."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -107,8 +108,11 @@ def _filter_value(name: str, spec: dict, raw: str) -> Q:
     try:
         if kind == "division":
             return Q(division__code__startswith=division_prefix(raw.strip()))
-        if kind == "list":
-            return Q(**{f"{name}__icontains": raw.strip()})  # a JSON list stored as text: substring match
+        if kind == "list":  # an element of a JSON list: its quoted text, escaped (SQLite) or not (PostgreSQL)
+            item = raw.strip()
+            return Q(**{f"{name}__icontains": json.dumps(item)}) | Q(
+                **{f"{name}__icontains": json.dumps(item, ensure_ascii=False)}
+            )
         if kind == "int":
             return Q(**{name: int(raw)})
         if kind == "float":
