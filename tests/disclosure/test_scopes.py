@@ -113,3 +113,27 @@ def test_html_pages_show_only_what_the_json_shows(reg, client):
     detail = client.get(ITEMS.format("facilities") + f"/{reg.fac.pk}", {"f": "html"}).content.decode()
     assert "浮选" not in detail and "daily_capacity" not in detail
     assert client.get(ITEMS.format("mineral-rights") + f"/{reg.r_app.pk}", {"f": "html"}).status_code == 404
+
+
+def test_queryables_list_what_each_caller_may_filter_on(reg, client):
+    """Part 3 queryables: the public's list has no withheld field; a regulator's has them all; every
+    listed property works as a query parameter."""
+    status, doc = _get(client, "/ogcapi/collections/mineral-rights/queryables")
+    assert status == 200 and doc["additionalProperties"] is False
+    public = set(doc["properties"]) - {"geometry"}
+    assert {"licence_no", "kind", "status", "division"} <= public and not (PRIVATE & public)
+    status, doc = _get(client, "/ogcapi/collections/mineral-rights/queryables", headers=bearer(reg.users["reg_bt"]))
+    assert {"designed_scale", "elevation_top"} <= set(doc["properties"])
+    samples = {"string": reg.r_bt.licence_no, "number": "1", "integer": "1"}
+    for name, schema in _get(client, "/ogcapi/collections/mineral-rights/queryables")[1]["properties"].items():
+        if name == "geometry":
+            continue
+        value = (
+            schema["enum"][0]
+            if "enum" in schema
+            else "2020-01-01"
+            if schema.get("format") == "date"
+            else samples[schema["type"]]
+        )
+        status, _ = _get(client, ITEMS.format("mineral-rights"), **{name: value})
+        assert status == 200, name

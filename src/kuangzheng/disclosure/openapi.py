@@ -94,6 +94,13 @@ def document(base: str) -> dict:
                 "responses": _ok("Collection"),
             }
         }
+        paths[f"/collections/{lay.id}/queryables"] = {
+            "get": {
+                "operationId": f"queryables_{lay.id}",
+                "summary": f"Properties of {lay.en} a caller may filter on",
+                "responses": {"200": {"description": "JSON Schema", "content": {"application/schema+json": {}}}},
+            }
+        }
         paths[f"/collections/{lay.id}/items"] = {
             "get": {
                 "operationId": f"items_{lay.id}",

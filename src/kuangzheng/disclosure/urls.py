@@ -10,6 +10,7 @@ urlpatterns = [
     path("api", views.api_definition, name="ogcapi-api"),
     path("collections", views.collections, name="ogcapi-collections"),
     path("collections/<str:cid>", views.collection, name="ogcapi-collection"),
+    path("collections/<str:cid>/queryables", views.queryables, name="ogcapi-queryables"),
     path("collections/<str:cid>/items", views.items, name="ogcapi-items"),
     path("collections/<str:cid>/items/<str:fid>", views.item, name="ogcapi-item"),
 ]

@@ -21,6 +21,9 @@ from .core import crs as crs_core
 from .core.links import GEOJSON, HTML, JSON, OPENAPI, link, paging, with_params
 from .core.negotiation import choose
 
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA = "application/schema+json"
+JSON_SCHEMA_TYPES = {"int": "integer", "float": "number"}
 ITEMS_PARAMS = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime"}
 
 
@@ -113,6 +116,7 @@ def _collection(root: str, lay: layers.Layer, lang: str) -> dict:
             link(f"{root}/collections/{lay.id}?f=html", "alternate", HTML, lay.en),
             link(f"{items}?f=json", "items", GEOJSON, f"{lay.en} (GeoJSON)"),
             link(f"{items}?f=html", "items", HTML, f"{lay.en} (HTML)"),
+            link(f"{root}/collections/{lay.id}/queryables", QUERYABLES_REL, SCHEMA, "queryables"),
         ],
         "extent": {"spatial": {"bbox": [ext["bbox"] or [-180, -90, 180, 90]], "crs": crs_core.CRS84}},
         "crs": layers.offered_crs(lay),
@@ -255,3 +259,29 @@ def item(request: HttpRequest, cid: str, fid: str) -> HttpResponse:
         resp["Content-Crs"] = headers["Content-Crs"]
         return resp
     return _body(feat, GEOJSON, headers=headers)
+
+
+@endpoint
+def queryables(request: HttpRequest, cid: str) -> HttpResponse:
+    """Part 3: the properties this caller may filter on (as query parameters), as a JSON Schema."""
+    lay = layers.layer(cid)
+    actor = actor_of(request)
+    en = language(request) == "en"
+    props = {}
+    for name, spec in layers.queryables(actor, lay).items():
+        schema = {"title": spec["en"] if en else spec["zh"], "type": JSON_SCHEMA_TYPES.get(spec["type"], "string")}
+        if spec["type"] == "date":
+            schema["format"] = "date"
+        if spec["choices"]:
+            schema["enum"] = spec["choices"]
+        props[name] = schema
+    props["geometry"] = {"x-ogc-role": "primary-geometry", "format": "geometry-point" if lay.point else "geometry-any"}
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{_root(request)}/collections/{lay.id}/queryables",
+        "type": "object",
+        "title": _title(lay, language(request)),
+        "properties": props,
+        "additionalProperties": False,
+    }
+    return _body(doc, SCHEMA)

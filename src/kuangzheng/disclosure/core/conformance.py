@@ -2,6 +2,7 @@
 
 PART1 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 PART2 = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/"
+PART3 = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 
 CLASSES = [
     PART1 + "core",
@@ -9,4 +10,6 @@ CLASSES = [
     PART1 + "html",
     PART1 + "geojson",
     PART2 + "crs",
+    PART3 + "queryables",
+    PART3 + "queryables-query-parameters",
 ]
