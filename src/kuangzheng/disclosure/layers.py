@@ -103,16 +103,26 @@ def queryables(actor: Actor, lay: Layer) -> dict[str, dict]:
     return out
 
 
+def element_match(name: str, item: str) -> Q:
+    """An element of a JSON list: its quoted text, escaped (SQLite) or not (PostgreSQL)."""
+    item = item.strip()
+    return Q(**{f"{name}__icontains": json.dumps(item)}) | Q(
+        **{f"{name}__icontains": json.dumps(item, ensure_ascii=False)}
+    )
+
+
+def prefix_match(code: str) -> Q:
+    """A division and everything inside it (GB/T 2260 codes nest)."""
+    return Q(division__code__startswith=division_prefix(code.strip()))
+
+
 def _filter_value(name: str, spec: dict, raw: str) -> Q:
     kind = spec["type"]
     try:
         if kind == "division":
-            return Q(division__code__startswith=division_prefix(raw.strip()))
-        if kind == "list":  # an element of a JSON list: its quoted text, escaped (SQLite) or not (PostgreSQL)
-            item = raw.strip()
-            return Q(**{f"{name}__icontains": json.dumps(item)}) | Q(
-                **{f"{name}__icontains": json.dumps(item, ensure_ascii=False)}
-            )
+            return prefix_match(raw)
+        if kind == "list":
+            return element_match(name, raw)
         if kind == "int":
             return Q(**{name: int(raw)})
         if kind == "float":
@@ -137,12 +147,15 @@ def select(
     bbox: tuple[float, float, float, float] | None = None,
     when: Interval | None = None,
     properties: dict[str, str] | None = None,
+    condition: Q | None = None,
 ) -> QuerySet:
     """The records of a layer this caller sees, filtered; bbox in CRS84 (lon, lat)."""
     qs = services.scoped(actor, lay.entity).select_related(*RELATED[lay.entity])
     allowed = queryables(actor, lay)
     for name, raw in (properties or {}).items():
         qs = qs.filter(_filter_value(name, allowed[name], raw))
+    if condition is not None:
+        qs = qs.filter(condition)
     if when is not None and lay.start:
         if when.end is not None:
             qs = qs.filter(**{f"{lay.start}__lte": when.end})

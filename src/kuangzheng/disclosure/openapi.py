@@ -37,6 +37,12 @@ ITEMS_PARAMS = [
     _param("bbox-crs", "CRS of bbox (default CRS84)", {"type": "string", "format": "uri"}),
     _param("crs", "CRS of the returned coordinates (default CRS84)", {"type": "string", "format": "uri"}),
     _param("datetime", "Instant or interval (RFC 3339, '..' for an open end)", {"type": "string"}),
+    _param(
+        "filter",
+        "CQL2-text on the queryables: = <> < <= > >=, AND, OR, NOT, LIKE, IN, BETWEEN, IS NULL",
+        {"type": "string"},
+    ),
+    _param("filter-lang", "Only cql2-text", {"type": "string", "enum": ["cql2-text"], "default": "cql2-text"}),
 ]
 
 

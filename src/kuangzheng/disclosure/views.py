@@ -15,7 +15,7 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.access.http import actor_of, language
 from kuangzheng.errors import InvalidInput, ServiceError, unknown_field
 
-from . import layers, openapi, pages
+from . import filtering, layers, openapi, pages
 from .core import conformance, query
 from .core import crs as crs_core
 from .core.links import GEOJSON, HTML, JSON, OPENAPI, link, paging, with_params
@@ -24,7 +24,7 @@ from .core.negotiation import choose
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 SCHEMA = "application/schema+json"
 JSON_SCHEMA_TYPES = {"int": "integer", "float": "number"}
-ITEMS_PARAMS = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime"}
+ITEMS_PARAMS = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "filter", "filter-lang"}
 
 
 def _body(data, type_: str, status: int = 200, headers: dict | None = None) -> HttpResponse:
@@ -176,7 +176,12 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
         )
         bbox = crs_core.bbox_to_crs84(bbox, src)
     props = {k: v for k, v in params.items() if k in allowed}
-    qs = layers.select(actor, lay, bbox=bbox, when=query.datetime(params.get("datetime")), properties=props)
+    condition = (
+        filtering.parse_filter(params["filter"], params.get("filter-lang"), allowed) if params.get("filter") else None
+    )
+    qs = layers.select(
+        actor, lay, bbox=bbox, when=query.datetime(params.get("datetime")), properties=props, condition=condition
+    )
     matched = qs.count()
     page = list(qs[offset : offset + limit]) if offset < matched else []
     feats = layers.features(actor, lay, page, dst)
