@@ -66,3 +66,18 @@ def test_datetime_on_validity(reg, client):
     assert _ids(client, "mineral-rights", datetime="2010-01-01/2014-12-31") == set()
     assert _ids(client, "mineral-rights", datetime="2035-01-02/..") == set()
     assert _ids(client, "mineral-rights", datetime="../2015-01-01") == {reg.r_bt.pk, reg.r_hh.pk}
+
+
+def test_a_new_wide_right_is_found_by_bbox_at_once(reg, client):
+    """The bbox query bounds min_lon by the widest right (an index range); a new, wider right must be
+    found at once, by its far end too."""
+    from shapely.geometry import box
+
+    assert _ids(client, "mineral-rights", bbox="110.9,41.0,111.0,41.1") == set()  # caches the current width
+    wide = services.create(
+        ADMIN,
+        "right",
+        right_data("C1502002015000010", reg.a.pk, "150200", box(109.0, 41.0, 111.0, 41.05)),
+        first_event=GRANT,
+    )
+    assert _ids(client, "mineral-rights", bbox="110.9,41.0,111.0,41.1") == {wide.pk}

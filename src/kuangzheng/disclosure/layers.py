@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import F, Max, Min, Q, QuerySet
 from shapely.geometry import box
 
 from kuangzheng.access.actor import PUBLIC_ACTOR, Actor, division_prefix
@@ -175,6 +175,8 @@ def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
     if lay.point:
         return qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
     overlap = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
+    if lay.entity == "right":  # a range on the indexed min_lon: a strip, not half the table
+        overlap = overlap.filter(min_lon__gte=x0 - _widest(lay.entity))
     inside = Q(min_lon__gte=x0, max_lon__lte=x1, min_lat__gte=y0, max_lat__lte=y1)
     query_box = box(x0, y0, x1, y1)
     crossing = [
@@ -192,6 +194,22 @@ def features(actor: Actor, lay: Layer, records, dst_crs: str) -> list[dict]:
         feat["properties"].pop("bbox", None)  # always lon/lat: the geometry says it in the asked CRS
         feat["geometry"] = geom
     return out
+
+
+def _widest(entity: str) -> float:
+    """The widest longitude span of any record, so that `min_lon >= x0 - widest` loses nothing. Keyed
+    by the newest record (id and creation time): a right's boundary never grows after it is registered (a reduction must lie
+    inside it; edits cannot touch it), so a new right is what widens the span. The one other way, a
+    right registered without a boundary that gets one by a reduction, is caught by the key's
+    minute (EXTENT_SECONDS)."""
+    newest = services.records(entity).order_by("-pk").values_list("pk", "created_at").first()
+    return _widest_at(entity, newest, int(time.time() // EXTENT_SECONDS))
+
+
+@lru_cache(maxsize=8)
+def _widest_at(entity: str, _newest: tuple | None, _epoch: int) -> float:
+    span = services.records(entity).aggregate(w=Max(F("max_lon") - F("min_lon")))["w"]
+    return float(span or 0.0) + 1e-9
 
 
 def get(actor: Actor, lay: Layer, pk: str):
