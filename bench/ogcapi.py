@@ -95,6 +95,13 @@ def load_rights(n: int, env: dict) -> list[tuple[float, float]]:
     MineralRight.objects.bulk_create(rows, batch_size=2000)
     get_user_model().objects.create_user("bench-public", password=None)  # no profile: the public view
     centres = shapely.get_coordinates(shapely.centroid(rights))
+    # as a loader that has finished: the WAL written back and this process's connection closed (held
+    # open, it kept the big WAL alive and the server's per-request connections stalled on its lock)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
     return [tuple(c) for c in centres]
 
 
@@ -102,7 +109,7 @@ def wait_for(url: str, proc: subprocess.Popen, what: str, seconds: float = 60) -
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} stopped: " + (proc.stdout.read() or b"").decode(errors="replace")[-2000:])
+            raise RuntimeError(f"{what} stopped (its log is in the work folder)")
         try:
             host, _, rest = url.partition("//")[2].partition("/")
             c = http.client.HTTPConnection(host, timeout=5)
@@ -212,7 +219,7 @@ def start_pygeoapi(py: str, gpkg: Path, work: Path, port: int) -> subprocess.Pop
     return subprocess.Popen(
         [str(bindir / "waitress-serve"), f"--listen=127.0.0.1:{port}", "--threads=8", "pygeoapi.flask_app:APP"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=(work / "pygeoapi.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
 
@@ -312,8 +319,11 @@ def main(argv=None) -> int:
             return r, counts
 
         kz_port = free_port()
-        kz = subprocess.Popen(
-            [KZ, "serve", "--port", str(kz_port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        kz = subprocess.Popen(  # output to a file: a pipe nobody reads fills up and blocks the server's logging
+            [KZ, "serve", "--port", str(kz_port)],
+            env=env,
+            stdout=(work / "kz.log").open("wb"),
+            stderr=subprocess.STDOUT,
         )
         wait_for(f"http://127.0.0.1:{kz_port}/ogcapi/", kz, "kz serve")
         results = [("Kuangzheng", *measure("Kuangzheng", kz, kz_port, "/ogcapi/collections/mineral-rights/items", 20))]
