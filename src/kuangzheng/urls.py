@@ -15,6 +15,7 @@ urlpatterns = [
     path("monitoring/", include("kuangzheng.monitoring.urls")),
     path("hj212/", include("kuangzheng.hj212.urls")),
     path("", include("kuangzheng.applications.urls")),
+    path("ogcapi/", include("kuangzheng.disclosure.urls")),
     path("", include("kuangzheng.compliance.urls")),
     path("", include("kuangzheng.registry.urls")),
     path("", include("kuangzheng.access.urls")),

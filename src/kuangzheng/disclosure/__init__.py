@@ -1,0 +1,1 @@
+"""Public disclosure: the OGC API – Features service over the registry's public layers."""

@@ -1,0 +1,1 @@
+"""Pure parts of the Features API: coordinate reference systems, query parsing, links."""

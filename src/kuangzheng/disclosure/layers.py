@@ -1,0 +1,245 @@
+"""The public layers the Features API serves, and the one way it reads them: through
+`registry.services` (`scoped` for what the caller may see at all, `feature` for the fields of each
+record this caller may see). A filter is applied only on the fields the caller may see for every
+record it matches, so `numberMatched` cannot reveal a withheld value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import F, Max, Min, Q, QuerySet
+from shapely.geometry import box
+
+from kuangzheng.access.actor import PUBLIC_ACTOR, Actor, division_prefix
+from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
+from kuangzheng.registry import geometry, services
+
+from .core import crs as crs_core
+from .core.query import Interval
+
+FILTER_TYPES = ("str", "choice", "int", "float", "date", "list", "division")
+EXTENT_SECONDS = 60  # the collections' extents (and so their zone CRS lists) are recomputed this often
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    entity: str
+    zh: str
+    en: str
+    description_zh: str
+    description_en: str
+    start: str | None = None  # temporal fields: the record is valid from `start` to `end`
+    end: str | None = None
+
+    @property
+    def point(self) -> bool:
+        return self.entity == "facility"
+
+
+LAYERS = {
+    layer.id: layer
+    for layer in (
+        Layer(
+            "mineral-rights",
+            "right",
+            "矿业权",
+            "Mineral rights",
+            "探矿权与采矿权的范围（不含申请中的），公开字段",
+            "Exploration and mining rights (applications excluded): public fields",
+            "valid_from",
+            "valid_to",
+        ),
+        Layer(
+            "zones",
+            "zone",
+            "规划分区与区块",
+            "Planning zones and blocks",
+            "规划分区、勘查开采规划区块、保护区与工业园区",
+            "Planning zones, exploration and mining blocks, protected areas and industrial parks",
+            "release_date",
+            "release_date",
+        ),
+        Layer(
+            "facilities",
+            "facility",
+            "生产设施",
+            "Facilities",
+            "矿山、选矿厂、冶炼厂、电解铝与加工企业的位置，公开字段",
+            "Mines, concentrators, smelters, aluminium lines and plants: locations and public fields",
+        ),
+    )
+}
+
+RELATED = {"right": ("holder", "division"), "facility": ("enterprise", "division"), "zone": ("division",)}
+
+
+def layer(collection_id: str) -> Layer:
+    try:
+        return LAYERS[collection_id]
+    except KeyError:
+        raise NotFound("要素集合", "collection") from None
+
+
+def sees_every_field(actor: Actor) -> bool:
+    """Administrators and regulators see every record of their scope in full; anyone else sees the
+    public view of at least some records, so may filter on public fields only."""
+    return actor.is_admin or actor.is_regulator
+
+
+def queryables(actor: Actor, lay: Layer) -> dict[str, dict]:
+    """The properties this caller may filter on: name → {type, zh, en}."""
+    full = sees_every_field(actor)
+    out = {}
+    for f in services.entity(lay.entity).specs:
+        if f.type in FILTER_TYPES and (full or f.public):
+            out[f.name] = {"type": f.type, "zh": f.zh, "en": f.en, "choices": list(f.choices)}
+    if lay.entity == "right":
+        out["status"] = {"type": "str", "zh": "状态", "en": "status", "choices": []}
+    return out
+
+
+def element_match(name: str, item: str) -> Q:
+    """An element of a JSON list: its quoted text, escaped (SQLite) or not (PostgreSQL)."""
+    item = item.strip()
+    return Q(**{f"{name}__icontains": json.dumps(item)}) | Q(
+        **{f"{name}__icontains": json.dumps(item, ensure_ascii=False)}
+    )
+
+
+def prefix_match(code: str) -> Q:
+    """A division and everything inside it (GB/T 2260 codes nest)."""
+    return Q(division__code__startswith=division_prefix(code.strip()))
+
+
+def _filter_value(name: str, spec: dict, raw: str) -> Q:
+    kind = spec["type"]
+    try:
+        if kind == "division":
+            return prefix_match(raw)
+        if kind == "list":
+            return element_match(name, raw)
+        if kind == "int":
+            return Q(**{name: int(raw)})
+        if kind == "float":
+            return Q(**{name: float(raw)})
+        if kind == "date":
+            return Q(**{name: dt.date.fromisoformat(raw.strip())})
+    except ValueError:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    name, f"「{spec['zh']}」应为{kind}：{raw[:40]}", f"'{spec['en']}' must be a {kind}: {raw[:40]}"
+                )
+            ]
+        ) from None
+    return Q(**{name: raw})
+
+
+def select(
+    actor: Actor,
+    lay: Layer,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    when: Interval | None = None,
+    properties: dict[str, str] | None = None,
+    condition: Q | None = None,
+) -> QuerySet:
+    """The records of a layer this caller sees, filtered; bbox in CRS84 (lon, lat)."""
+    qs = services.scoped(actor, lay.entity).select_related(*RELATED[lay.entity])
+    allowed = queryables(actor, lay)
+    for name, raw in (properties or {}).items():
+        qs = qs.filter(_filter_value(name, allowed[name], raw))
+    if condition is not None:
+        qs = qs.filter(condition)
+    if when is not None and lay.start:
+        if when.end is not None:
+            qs = qs.filter(**{f"{lay.start}__lte": when.end})
+        if when.start is not None:
+            qs = qs.filter(**{f"{lay.end}__gte": when.start})
+        if lay.start == lay.end:
+            qs = qs.filter(**{f"{lay.start}__isnull": False})
+    if bbox is not None:
+        qs = _within_bbox(qs, lay, bbox)
+    return qs.order_by("pk")
+
+
+def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
+    """Records whose geometry intersects the box: points by their coordinates; boundaries whose
+    bounding box lies inside the query box at once, those crossing its edge by their exact shape."""
+    x0, y0, x1, y1 = bbox
+    if lay.point:
+        return qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
+    overlap = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
+    if lay.entity == "right":  # a range on the indexed min_lon: a strip, not half the table
+        overlap = overlap.filter(min_lon__gte=x0 - _widest(lay.entity))
+    inside = Q(min_lon__gte=x0, max_lon__lte=x1, min_lat__gte=y0, max_lat__lte=y1)
+    query_box = box(x0, y0, x1, y1)
+    crossing = [
+        pk
+        for pk, blob in overlap.exclude(inside).values_list("pk", "boundary")
+        if blob is not None and geometry.load(blob).intersects(query_box)
+    ]
+    return overlap.filter(inside | Q(pk__in=crossing))
+
+
+def features(actor: Actor, lay: Layer, records, dst_crs: str) -> list[dict]:
+    """GeoJSON features as this caller may see them, coordinates in `dst_crs`'s axis order."""
+    out = [services.feature(actor, lay.entity, obj) for obj in records]
+    for feat, geom in zip(out, crs_core.transform_geometries([f["geometry"] for f in out], dst_crs)):
+        feat["properties"].pop("bbox", None)  # always lon/lat: the geometry says it in the asked CRS
+        feat["geometry"] = geom
+    return out
+
+
+def _widest(entity: str) -> float:
+    """The widest longitude span of any record, so that `min_lon >= x0 - widest` loses nothing. Keyed
+    by the newest record (id and creation time): a right's boundary never grows after it is registered (a reduction must lie
+    inside it; edits cannot touch it), so a new right is what widens the span. The one other way, a
+    right registered without a boundary that gets one by a reduction, is caught by the key's
+    minute (EXTENT_SECONDS)."""
+    newest = services.records(entity).order_by("-pk").values_list("pk", "created_at").first()
+    return _widest_at(entity, newest, int(time.time() // EXTENT_SECONDS))
+
+
+@lru_cache(maxsize=8)
+def _widest_at(entity: str, _newest: tuple | None, _epoch: int) -> float:
+    span = services.records(entity).aggregate(w=Max(F("max_lon") - F("min_lon")))["w"]
+    return float(span or 0.0) + 1e-9
+
+
+def get(actor: Actor, lay: Layer, pk: str):
+    if not pk.isdigit():
+        raise NotFound("要素", "feature")
+    return services.get(actor, lay.entity, int(pk))
+
+
+def extent(lay: Layer) -> dict:
+    """The public extent of a layer (bounding box in CRS84 and time interval); cached briefly."""
+    return _extent(lay.id, int(time.time() // EXTENT_SECONDS))
+
+
+@lru_cache(maxsize=16)
+def _extent(collection_id: str, _epoch: int) -> dict:
+    lay = LAYERS[collection_id]
+    qs = services.scoped(PUBLIC_ACTOR, lay.entity)
+    if lay.point:
+        agg = qs.aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
+    else:
+        agg = qs.aggregate(a=Min("min_lon"), b=Min("min_lat"), c=Max("max_lon"), d=Max("max_lat"))
+    bbox = [agg["a"], agg["b"], agg["c"], agg["d"]]
+    out = {"bbox": bbox if None not in bbox else None, "interval": None}
+    if lay.start:
+        t = qs.aggregate(s=Min(lay.start), e=Max(lay.end))
+        if t["s"] is not None:
+            out["interval"] = [t["s"].isoformat(), t["e"].isoformat() if t["e"] else None]
+    return out
+
+
+def offered_crs(lay: Layer) -> list[str]:
+    bbox = extent(lay)["bbox"]
+    return crs_core.offered(bbox[0], bbox[2]) if bbox else crs_core.offered(None, None)
