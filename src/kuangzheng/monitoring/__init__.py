@@ -1,4 +1,4 @@
-"""Industry monitoring and early warning, the Django side (issue 6).
+"""Industry monitoring and early warning, the Django side.
 
 The computations live in the pure core ``kuangzheng.monitoring.core``; this app stores enterprise
 reports and their workflow, warnings and releases, and the capacity-replacement ledger, and
