@@ -297,8 +297,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="kz-bench-ogcapi-"))
+    os.environ.pop("DATABASE_URL", None)  # the embedded database, for the loader here and both servers
     env = {**os.environ, "KZ_DATA_DIR": str(work)}
-    env.pop("DATABASE_URL", None)
     procs: list[subprocess.Popen] = []
     try:
         subprocess.run([KZ, "init"], env=env, check=True, capture_output=True)
