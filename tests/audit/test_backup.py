@@ -3,6 +3,7 @@ before the backup started is there, and `kz audit verify` passes on the restored
 copy of a running SQLite database fails this (committed pages still in the WAL are lost)."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -105,7 +106,8 @@ def test_backup_under_concurrent_writes_restores_everything_committed(two_databa
     assert before <= ids, f"lost {len(before - ids)} of {len(before)} records committed before the backup"
     verify = subprocess.run([KZ, "audit", "verify"], env=restored, capture_output=True, text=True)
     assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout + verify.stderr
-    assert "1 signed checkpoints" in verify.stdout  # the day's first write anchored the chain
+    # the day's first write anchored the chain (two writers racing to be first may both sign one)
+    assert int(re.search(r"(\d+) signed checkpoints", verify.stdout).group(1)) >= 1, verify.stdout
     # every restored enterprise has its creation in the restored chain, and no entry lacks its record
     created = _rows(
         restored, "select entity_id from audit_auditentry where entity = 'enterprise' and action = 'create'"
