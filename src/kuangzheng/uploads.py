@@ -1,12 +1,15 @@
 """Checks on an uploaded or imported file before any parser sees it, so that a small hostile file
 cannot cost gigabytes: its size, and for zip-based formats (xlsx) the unpacked size and the
 compression ratio as the zip's central directory states them (Python's zipfile never unpacks a member
-beyond its stated size, so the statement bounds the work). Limits: docs/limits.md."""
+beyond its stated size, so the statement bounds the work); for attachments also their type, read from
+their first bytes (the name and the type the sender claims are not trusted). Limits: docs/limits.md.
+Storing and serving attachments (Django) is kuangzheng.attachments."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Mapping
 
 from kuangzheng import limits
 from kuangzheng.errors import FieldProblem, InvalidInput
@@ -22,6 +25,39 @@ def size_problem(size: int, field: str = "file", limit: str = "upload_bytes") ->
         f"文件过大（{size} 字节以上，上限 {most} 字节，由 {var} 设置）",
         f"the file is too large (over {size} bytes; the limit is {most} bytes, set by {var})",
     )
+
+
+# The short names refusals list the accepted types by.
+TYPE_NAMES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+def sniff(data: bytes, types: Mapping[str, Iterable[str | bytes]]) -> str | None:
+    """The accepted type (content type → its signatures; text signatures are Latin-1, as YAML holds
+    them) whose signature `data` starts with, or None."""
+    for content_type, signatures in types.items():
+        for signature in signatures:
+            if data.startswith(signature.encode("latin-1") if isinstance(signature, str) else signature):
+                return content_type
+    return None
+
+
+def attachment_problems(
+    data: bytes, types: Mapping[str, Iterable[str | bytes]], field: str = "file", limit: str = "upload_bytes"
+) -> list[FieldProblem]:
+    """Everything wrong with an attachment: empty, over the upload limit, or of a type not accepted."""
+    if not data:
+        return [FieldProblem(field, "文件为空", "the file is empty")]
+    problems = [p for p in [size_problem(len(data), field, limit)] if p]
+    if sniff(data, types) is None:
+        names = [TYPE_NAMES.get(t, t) for t in types]
+        problems.append(
+            FieldProblem(
+                field,
+                f"文件类型不受支持（仅 {'、'.join(names)}，按文件内容而非文件名识别）",
+                f"unsupported file type ({', '.join(names)} only, recognised by the content, not the name)",
+            )
+        )
+    return problems
 
 
 def zip_problem(data: bytes, field: str = "file") -> FieldProblem | None:
