@@ -1,0 +1,1 @@
+"""Mine geo-environment restoration: plans and phases, the fund ledger, the responsibility ledger, the area balance, reclamation acceptance and green mines."""
