@@ -7,6 +7,7 @@ from kuangzheng.access.actor import actor_for_user
 from kuangzheng.applications import services
 from kuangzheng.applications.core import kinds
 from kuangzheng.geo import from_lonlat, write
+from tests.support.filing import mining_record
 
 PDF = b"%PDF-1.4\n% a test document\n"
 # overlaps r_bt (box 110.00–110.05, 41.60–41.63) by 0.01° x 0.03°
@@ -21,23 +22,6 @@ def corners(geom) -> str:
 
 def actors(reg) -> dict:
     return {role: actor_for_user(u) for role, u in reg.users.items()}
-
-
-def mining_record(**kw) -> dict:
-    rec = {
-        "name": "包头甲铜矿新立",
-        "division": "150200",
-        "minerals": ["铜"],
-        "valid_from": "2026-01-01",
-        "valid_to": "2036-01-01",
-        "obtained_by": "application",
-        "designed_scale": 30,
-        "designed_scale_unit": "10^4 t/a",
-        "elevation_top": 1200,
-        "elevation_bottom": 800,
-    }
-    rec.update(kw)
-    return rec
 
 
 def draft(reg, geom=OVERLAPPING, kind="new_mining", **kw):

@@ -1,7 +1,6 @@
 """Real concurrent transactions on applications: two reviewers deciding the same application at
-once, and several registrations numbering licences in the same series at once. Shared by the SQLite
-run (a subprocess with a file database: the in-memory test database cannot hold two real
-transactions) and the PostgreSQL run (threads in the test process).
+once, and several registrations numbering licences in the same series at once (harness:
+tests/support/race.py).
 
     python -m tests.applications.race      # needs KZ_DATA_DIR, migrates itself
 """
@@ -9,8 +8,8 @@ transactions) and the PostgreSQL run (threads in the test process).
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
+
+from tests.support.race import main, together
 
 N_REGISTER = 4
 
@@ -24,6 +23,7 @@ def setup(n: int) -> list[int]:
     from kuangzheng.applications.core import kinds, machine
     from kuangzheng.registry import services as registry
     from kuangzheng.registry.models import Division
+    from tests.support.filing import mining_record
 
     admin = Actor("race-admin", "admin")
     Division.objects.get_or_create(code="150000", defaults={"name_zh": "内蒙古自治区", "level": "province"})
@@ -36,18 +36,7 @@ def setup(n: int) -> list[int]:
     services.today = lambda: dt.date(2026, 3, 2)
     ids = []
     for i in range(n):
-        rec = {
-            "name": f"并发矿{i}",
-            "division": "150200",
-            "minerals": ["铜"],
-            "valid_from": "2026-01-01",
-            "valid_to": "2036-01-01",
-            "obtained_by": "application",
-            "designed_scale": 30,
-            "designed_scale_unit": "10^4 t/a",
-            "elevation_top": 1200,
-            "elevation_bottom": 800,
-        }
+        rec = mining_record(name=f"并发矿{i}")
         g = box(110.3 + 0.02 * i, 41.6, 110.31 + 0.02 * i, 41.61)
         a = services.create(applicant, {"kind": "new_mining", "record": rec, "boundary": g.wkt})
         for item in kinds.kind("new_mining")["documents"]:
@@ -61,35 +50,6 @@ def setup(n: int) -> list[int]:
     return ids
 
 
-def _together(calls) -> tuple[list[str], list[str]]:
-    """Run the calls in threads released at the same moment; outcome per call: ok / status code."""
-    from django.db import connection
-
-    from kuangzheng.errors import ServiceError
-
-    barrier = threading.Barrier(len(calls))
-    outcomes, errors = [None] * len(calls), []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            calls[i]()
-            outcomes[i] = "ok"
-        except ServiceError as exc:
-            outcomes[i] = str(exc.status)
-        except Exception as exc:  # reported to the test
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return outcomes, errors
-
-
 def race() -> dict:
     from kuangzheng.access.actor import Actor
     from kuangzheng.applications import services
@@ -100,7 +60,7 @@ def race() -> dict:
     one, rest = ids[0], ids[1:]
     reviewers = [Actor(f"race-reg-{i}", "regulator", division_code="150000") for i in (1, 2)]
     version = Application.objects.get(pk=one).version
-    decide, errors = _together(
+    decide, errors = together(
         [
             lambda: services.act(reviewers[0], one, "approve", {"version": version, "reason": "同意"}),
             lambda: services.act(reviewers[1], one, "refuse", {"version": version, "reason": "不同意"}),
@@ -122,7 +82,7 @@ def race() -> dict:
         services.act(reg, pk, "publish", {"version": a.version, "notice_days": 1})
     services.today = lambda: dt.date(2026, 3, 5)
     versions = {pk: Application.objects.get(pk=pk).version for pk in rest}
-    numbered, errors2 = _together(
+    numbered, errors2 = together(
         [(lambda pk=pk: services.act(reg, pk, "register", {"version": versions[pk]})) for pk in rest]
     )
     licences = sorted(Application.objects.filter(pk__in=rest).values_list("registered_licence_no", flat=True))
@@ -130,14 +90,4 @@ def race() -> dict:
 
 
 if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuangzheng.settings")
-    os.environ.pop("DATABASE_URL", None)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    print(json.dumps(race(), ensure_ascii=False))
+    main(lambda locked: race())

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from kuangzheng import uploads
 from kuangzheng.applications.core import clock, kinds, machine, numbering
 from kuangzheng.errors import FieldProblem
 
@@ -155,9 +156,10 @@ def test_every_kind_names_its_items_in_both_languages():
 
 
 def test_attachment_types_by_their_first_bytes():
-    assert kinds.sniff(b"%PDF-1.7 ...") == "application/pdf"
-    assert kinds.sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
-    assert kinds.sniff(b"MZ\x90\x00") is None  # an executable named .pdf
+    types = kinds.attachment_types()
+    assert uploads.sniff(b"%PDF-1.7 ...", types) == "application/pdf"
+    assert uploads.sniff(b"\x89PNG\r\n\x1a\n....", types) == "image/png"
+    assert uploads.sniff(b"MZ\x90\x00", types) is None  # an executable named .pdf
 
 
 def test_the_kinds_that_create_a_right_get_the_planning_joint_review():

@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
+from kuangzheng import limits
 from kuangzheng.applications import services
-from kuangzheng.applications.core import kinds
 from kuangzheng.applications.models import Application, Attachment
 from kuangzheng.errors import Forbidden, InvalidInput, NotFound, StaleVersion
 
@@ -29,7 +29,7 @@ def test_attachments_are_stored_with_their_digest_and_checked(reg, monkeypatch):
     with pytest.raises(InvalidInput) as e:
         services.attach(ent, app.pk, "photo_of_cat", "x.pdf", PDF)
     assert _fields(e) == {"item"}
-    monkeypatch.setitem(kinds.workflow()["attachments"], "max_bytes", 64)
+    monkeypatch.setenv("KZ_MAX_UPLOAD_BYTES", "64")
     with pytest.raises(InvalidInput) as e:
         services.attach(ent, app.pk, "application_form", "big.pdf", PDF + b"0" * 64)
     assert _fields(e) == {"file"} and "64" in e.value.en
@@ -43,7 +43,7 @@ def test_attachment_limit_through_http(reg, login):
 
     app = draft(reg)
     c = login("ent_a", reg)
-    big = SimpleUploadedFile("big.pdf", PDF + b"0" * kinds.max_attachment_bytes(), content_type="application/pdf")
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * limits.get("upload_bytes"), content_type="application/pdf")
     r = c.post(f"/api/v1/applications/{app.pk}/attachments", {"item": "application_form", "file": big})
     assert r.status_code == 400 and r.json()["problems"][0]["field"] == "file"
     exe = SimpleUploadedFile("a.pdf", b"MZ\x90\x00", content_type="application/pdf")  # the claimed type is ignored

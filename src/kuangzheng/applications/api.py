@@ -3,10 +3,10 @@ translate HTTP to the services; roles, scopes, validation and audit happen there
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from ninja import Body, File, Form, Router
 from ninja.files import UploadedFile
 
+from kuangzheng import attachments
 from kuangzheng.access.http import actor_of
 
 from . import services
@@ -103,16 +103,10 @@ def answer(request, pk: int, objection_pk: int, payload: dict = Body(...)):
 @router.post("/{pk}/attachments", summary="Upload a document for an item (applicant; PDF, PNG, JPEG)")
 def attach(request, pk: int, item: str = Form(...), file: UploadedFile = File(...)):
     actor = actor_of(request, write=True)
-    limit = kinds.max_attachment_bytes()
-    content = file.read(limit + 1)  # never more than one byte past the limit into memory
-    a = services.attach(actor, pk, item, file.name, content)
+    a = services.attach(actor, pk, item, file.name, attachments.read(file))
     return {"id": a.pk, "item": a.item, "size": a.size, "sha256": a.sha256, "content_type": a.content_type}
 
 
 @router.get("/{pk}/attachments/{att_pk}", summary="Download a document (who may see the application)")
 def download(request, pk: int, att_pk: int):
-    a = services.attachment(actor_of(request), pk, att_pk)
-    resp = HttpResponse(bytes(a.content), content_type=a.content_type)
-    resp["Content-Disposition"] = "attachment"
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return attachments.response(services.attachment(actor_of(request), pk, att_pk))

@@ -1,7 +1,8 @@
 """The automatic checks at filing, recorded on the application: every applicable compliance rule
 (through the compliance services' what-if check) and 空间查重 — overlaps with valid rights, with
 pending applications (the one filed first has priority) and with zones, each with its overlap area
-on the CGCS2000 ellipsoid. The registry is read through its services only."""
+on the CGCS2000 ellipsoid — and the holder's standing on the credit lists (credit.services). The
+registry is read through its services only."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ import shapely
 from kuangzheng.access.actor import SYSTEM_ACTOR, Actor
 from kuangzheng.compliance import services as compliance
 from kuangzheng.compliance import whatif
+from kuangzheng.credit import services as credit
+from kuangzheng.errors import InvalidInput
 from kuangzheng.geo import GeoError, to_lonlat
 from kuangzheng.geo import parse as parse_corners
 from kuangzheng.geo.area import official_area_lonlat_km2
 from kuangzheng.registry import geometry
 from kuangzheng.registry import services as registry
+from kuangzheng.restoration import services as restoration
 
 from .models import Application
 
@@ -80,7 +84,8 @@ def spatial(app: Application) -> dict:
         return out
     x0, y0, x1, y1 = geom.bounds
     bbox = f"{x0},{y0},{x1},{y1}"
-    for r in registry.search(SYSTEM_ACTOR, "right", bbox=bbox).filter(status__in=LIVE_RIGHTS):
+    # unordered (the rows are sorted by overlap below): an ORDER BY makes SQLite walk every row
+    for r in registry.search(SYSTEM_ACTOR, "right", bbox=bbox).filter(status__in=LIVE_RIGHTS).order_by():
         if r.licence_no == app.licence_no:
             continue  # the right this application is about
         area = _overlap(geom, geometry.load(r.boundary))
@@ -117,7 +122,7 @@ def spatial(app: Application) -> dict:
                     "blocking": earlier,
                 }
             )
-    for z in registry.search(SYSTEM_ACTOR, "zone", bbox=bbox):
+    for z in registry.search(SYSTEM_ACTOR, "zone", bbox=bbox).order_by():
         area = _overlap(geom, geometry.load(z.boundary))
         if area is not None:
             out["zones"].append(
@@ -136,17 +141,31 @@ def spatial(app: Application) -> dict:
     return out
 
 
-def run(actor: Actor, app: Application, as_of: dt.date) -> dict:
-    """All automatic checks; `blocking` lists the keys a reviewer must override with a reason."""
-    verdicts = compliance_verdicts(actor, app, as_of)
+def run(actor: Actor, app: Application, as_of: dt.date, *, draft: bool = False) -> dict:
+    """All automatic checks; `blocking` lists the keys a reviewer must override with a reason. On a
+    `draft` (or material being corrected) a record the compliance check cannot read yet is no
+    refusal: its problems are listed under `incomplete`, and filing refuses them."""
+    incomplete = []
+    try:
+        verdicts = compliance_verdicts(actor, app, as_of)
+    except InvalidInput as exc:
+        if not draft:
+            raise
+        verdicts, incomplete = [], [{"field": p.field, "zh": p.zh, "en": p.en} for p in exc.problems]
     conflicts = spatial(app)
     blocking = [f"rule:{v['rule']}" for v in verdicts if v["outcome"] == "fail"]
     blocking += [c["key"] for rows in conflicts.values() for c in rows if c["blocking"]]
+    standing = credit.application_verdicts(app.applicant_id, app.kind, as_of)  # the holder's credit lists
+    blocking += standing["blocking"]
     return {
         "as_of": as_of.isoformat(),
         "verdicts": verdicts,
         "conflicts": conflicts,
         "blocking": blocking,
-        # the abnormal-operation and dishonesty lists are not in the registry yet: nothing to check
-        "standing": {"checked": False, "zh": "经营异常及失信名单尚未建立", "en": "no abnormal or dishonesty list yet"},
+        "incomplete": incomplete,
+        # M46: restoration plan, bond/fund deposit, responsibility letter, reclamation (for the reviewer)
+        "restoration": restoration.licence_preconditions(licence_no=app.licence_no)
+        if app.right_kind == "mining" or app.licence_no
+        else [],
+        "standing": standing,
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from kuangzheng.attachments import StoredFile
+
 
 class Application(models.Model):
     kind = models.CharField("申请类型", max_length=32)
@@ -79,16 +81,11 @@ class Objection(models.Model):
     answered_at = models.DateTimeField(null=True)
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    """A document for one item of the application's kind (types and checks: kuangzheng.attachments)."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     item = models.CharField(max_length=64)
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
-    uploaded_by = models.CharField(max_length=150)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
 
 class LicenceSerial(models.Model):

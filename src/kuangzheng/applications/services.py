@@ -6,19 +6,19 @@ actor loaded (a concurrent action makes it match no row: 409, nothing written)."
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from kuangzheng import attachments
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
 from kuangzheng.registry import geometry
 from kuangzheng.registry import services as registry
 
-from . import checks, notify, register
+from . import announce, checks, notify, register
 from .core import clock, kinds, machine, routing
 from .models import Application, Attachment, LicenceSerial, Objection, ReviewTask, Step
 
@@ -282,12 +282,21 @@ def create(actor: Actor, data: dict) -> Application:
     clean = _clean_draft(actor, data, None)
     with transaction.atomic():
         app = Application.objects.create(applicant_id=actor.enterprise_id, filed_by=actor.username, **_columns(clean))
+        _recheck(actor, app)
+        app.refresh_from_db()
         audit.record(actor, "create", "application", app.pk, None, snapshot(app))
     return app
 
 
+def _recheck(actor: Actor, app: Application) -> None:
+    """Run the automatic checks on a draft or on material being corrected and record them on the
+    application, so the applicant sees a conflict (and its end) before filing or supplying."""
+    Application.objects.filter(pk=app.pk).update(checks=checks.run(actor, app, today(), draft=True))
+
+
 def edit(actor: Actor, pk, data: dict, version) -> Application:
-    """Change a draft, or the material while 补正 is asked for (corrected corner points, say)."""
+    """Change a draft, or the material while 补正 is asked for (fields, corner points, context); the
+    checks run again on the changed application, in the same transaction, and the edit is audited."""
     app = get(actor, pk)
     if not is_applicant(actor, app):
         raise Forbidden("只有申请人可以修改申请", "Only the applicant may change the application")
@@ -298,7 +307,7 @@ def edit(actor: Actor, pk, data: dict, version) -> Application:
             "only drafts and applications asked for more material can change",
         )
     clean = _clean_draft(actor, data, app)
-    return _write(actor, app, _version(version), _columns(clean), "edit")
+    return _write(actor, app, _version(version), _columns(clean), "edit", lambda a: _recheck(actor, a))
 
 
 def _version(version) -> int:
@@ -351,36 +360,17 @@ def attach(actor: Actor, pk, item: str, filename: str, content: bytes) -> Attach
                 f"this kind has no item '{item}' (one of {', '.join(docs)})",
             )
         )
-    limit = kinds.max_attachment_bytes()
-    if len(content) > limit:
-        probs.append(
-            FieldProblem(
-                "file",
-                f"文件过大（{len(content)} 字节，上限 {limit} 字节）",
-                f"the file is too large ({len(content)} bytes, limit {limit})",
-            )
-        )
-    if not content:
-        probs.append(FieldProblem("file", "文件为空", "the file is empty"))
-    ctype = kinds.sniff(content)
-    if content and ctype is None:
-        probs.append(
-            FieldProblem(
-                "file", "文件类型不受支持（仅 PDF、PNG、JPEG）", "unsupported file type (PDF, PNG or JPEG only)"
-            )
-        )
-    if probs:
-        raise InvalidInput(probs)
     with transaction.atomic():
-        att = Attachment.objects.create(
+        att = attachments.store(
+            Attachment,
+            actor.username,
+            filename,
+            content,
+            kinds.attachment_types(),
+            default_name=item,
+            problems=probs,
             application=app,
             item=item,
-            filename=str(filename or "")[:200],
-            content_type=ctype,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content=content,
-            uploaded_by=actor.username,
         )
         audit.record(
             actor, "attach", "application", app.pk, None, {"item": item, "sha256": att.sha256, "size": att.size}
@@ -442,6 +432,9 @@ def act(actor: Actor, pk, action: str, data: dict | None = None) -> Application:
                 ReviewTask.objects.create(application=a, role=role)
         if action == "register":
             register.apply(actor, a, on, next_serial)
+            a.refresh_from_db()
+        if action in announce.ACTIONS:
+            announce.on_action(actor, a, action, reason)
         notify.action_taken(a, action, by, reason)
 
     return _write(actor, app, version, columns, f"action:{action}", after)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from kuangzheng import attachments
 from kuangzheng.access.http import language, page_actor
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound, ServiceError
 
@@ -64,6 +65,8 @@ def detail(request, pk):
             "documents": kinds.kind(app.kind)["documents"],
             "map_features": map_features,
             "states": machine.states(),
+            "record_form": _record_form(app.record),
+            **FORM_CHOICES,
         },
     )
 
@@ -87,11 +90,13 @@ def act(request, pk):
 
 @require_POST
 def edit(request, pk):
-    return _post(
-        request,
-        pk,
-        lambda actor, p: services.edit(actor, pk, {"corner_points": p.get("corner_points", "")}, p.get("version")),
-    )
+    def write(actor, p):
+        # the fields the form shows come from the form; the record's other fields are kept
+        kept = {k: v for k, v in services.get(actor, pk).record.items() if k not in RECORD_FIELDS}
+        data = {"record": {**kept, **_record_from(p)}, "corner_points": p.get("corner_points", "")}
+        return services.edit(actor, pk, data, p.get("version"))
+
+    return _post(request, pk, write)
 
 
 @require_POST
@@ -128,6 +133,26 @@ RECORD_FIELDS = (
     "change",
 )
 LISTS = ("minerals",)
+OBTAINED_CHOICES = (
+    ("application", "申请在先", "application"),
+    ("listing", "挂牌", "listing"),
+    ("auction", "拍卖", "auction"),
+    ("tender", "招标", "tender"),
+    ("agreement", "协议出让", "agreement"),
+)
+CHANGE_CHOICES = (
+    ("", "—", "—"),
+    ("holder_name", "权利人名称", "holder name"),
+    ("area_reduced", "缩减范围", "area reduced"),
+    ("minerals", "矿种", "minerals"),
+    ("scale", "规模", "scale"),
+)
+FORM_CHOICES = {"obtained_choices": OBTAINED_CHOICES, "change_choices": CHANGE_CHOICES}
+
+
+def _record_form(record: dict) -> dict:
+    """The record as the form shows it: lists comma-separated."""
+    return {f: "、".join(map(str, v)) if isinstance(v, list) else v for f, v in record.items() if f in RECORD_FIELDS}
 
 
 def _record_from(post) -> dict:
@@ -151,7 +176,7 @@ def new(request):
             else render(
                 request,
                 "applications/new.html",
-                {"nav": "applications", "kinds": kinds.kinds(), "refused": True},
+                {"nav": "applications", "kinds": kinds.kinds(), "refused": True, **FORM_CHOICES},
                 status=403,
             )
         )
@@ -166,7 +191,9 @@ def new(request):
         except ServiceError as exc:
             _errors(request, exc)
     return render(
-        request, "applications/new.html", {"nav": "applications", "kinds": kinds.kinds(), "post": request.POST}
+        request,
+        "applications/new.html",
+        {"nav": "applications", "kinds": kinds.kinds(), "post": request.POST, **FORM_CHOICES},
     )
 
 
@@ -176,7 +203,7 @@ def attach(request, pk):
         f = request.FILES.get("file")
         if f is None:
             raise InvalidInput([FieldProblem("file", "请选择文件", "choose a file")])
-        services.attach(actor, pk, p.get("item", ""), f.name, f.read(kinds.max_attachment_bytes() + 1))
+        services.attach(actor, pk, p.get("item", ""), f.name, attachments.read(f))
 
     return _post(request, pk, write)
 

@@ -82,13 +82,6 @@ def missing_items(name: str, record: dict, *, parcel: bool, right: bool, documen
     return out
 
 
-def sniff(content: bytes) -> str | None:
-    """The accepted type whose signature `content` starts with, or None."""
-    for ctype, sigs in workflow()["attachments"]["types"].items():
-        if any(content.startswith(s.encode("latin-1")) for s in sigs):
-            return ctype
-    return None
-
-
-def max_attachment_bytes() -> int:
-    return int(workflow()["attachments"]["max_bytes"])
+def attachment_types() -> dict[str, list[str]]:
+    """The accepted attachment types and their signatures (first bytes)."""
+    return workflow()["attachments"]["types"]
