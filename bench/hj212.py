@@ -16,6 +16,8 @@ DATABASE_URL when it is postgres://, skipped otherwise), with `kz hj212 serve` i
   B over the time from the first byte sent to the last answer read.
 
 Every stored frame is counted afterwards; the run exits non-zero if any is missing or refused.
+Beside each phase: the receiver's CPU time per frame (from /proc; the machine's other load inflates
+it far less than the wall-clock figures) and the load average, to judge those by.
 """
 
 from __future__ import annotations
@@ -123,12 +125,13 @@ def _setup(url: str, points: int) -> list:
 
 
 def _start_receiver(url: str, port: int, data_dir: str) -> subprocess.Popen:
+    """The receiver, its log (and the stats it prints when it stops) to a file in data_dir."""
     env = {**os.environ, "DATABASE_URL": url, "KZ_DATA_DIR": data_dir}
     proc = subprocess.Popen(
         [KZ, "hj212", "serve", "--port", str(port), "--evaluate-every", "0", "--max-connections", "15000"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(Path(data_dir) / "receiver.log", "wb"),  # noqa: SIM115 - closed with the process
     )
     for _ in range(200):
         try:
@@ -174,14 +177,16 @@ def measure(url: str, points: int, interval: float, duration: float, burst: int)
 
     from kuangzheng.hj212 import simulator
     from kuangzheng.hj212.models import ReceivedFrame
+    from kuangzheng.hj212.server import run
 
     vendor = connection.vendor
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="kz-bench-hj212-") as data_dir:
         proc = _start_receiver(url, port, data_dir)
         try:
+            cpu = _cpu_now(proc.pid)
             specs = [simulator.LoggerSpec(mn, "123456", "air", ["a21026", "a21002", "a34013", "a19001"]) for mn in mns]
-            stats = asyncio.run(simulator.simulate(specs, "127.0.0.1", port, interval, duration))
+            stats = run(simulator.simulate(specs, "127.0.0.1", port, interval, duration))
             s = stats.summary()
             rate = s["answered"] / duration
             print(
@@ -189,18 +194,22 @@ def measure(url: str, points: int, interval: float, duration: float, burst: int)
                 f"{s['answered']:,} frames answered ({rate:,.0f} frames/s with each logger's first hourly frame; "
                 f"real-time offered {points / interval:,.0f}/s); "
                 f"reply latency p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms, max {s['max_ms']} ms; "
-                f"errors {s['errors']}, refused {s['refused']}",
+                f"errors {s['errors']}, refused {s['refused']}; {_cost(proc.pid, cpu, s['answered'])}",
                 flush=True,
             )
             stored_before = ReceivedFrame.objects.count()
-            fps = asyncio.run(_burst(port, mns, burst))
+            cpu = _cpu_now(proc.pid)
+            fps = run(_burst(port, mns, burst))
+            cost = _cost(proc.pid, cpu, (burst // 32) * 32)
             stored = ReceivedFrame.objects.count() - stored_before
             print(
-                f"{vendor:10s} burst: {burst:,} frames pipelined on 32 connections: {fps:,.0f} frames/s parsed and stored"
+                f"{vendor:10s} burst: {burst:,} frames pipelined on 32 connections: {fps:,.0f} frames/s parsed and stored; "
+                + cost
             )
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+            print(f"{'':10s} receiver counters: {_last_line(Path(data_dir) / 'receiver.log')}", flush=True)
     want = (burst // 32) * 32
     ok = s["errors"] == 0 and s["refused"] == 0 and stored == want
     print(
@@ -209,6 +218,57 @@ def measure(url: str, points: int, interval: float, duration: float, burst: int)
         f"(timeouts of 10 s or dropped connections), {s['refused']} refused -> {'OK' if ok else 'FAILED'}"
     )
     return 0 if ok else 1
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids() -> list[int]:
+    """The PostgreSQL backends serving the receiver (the other sessions on the bench's database)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return [r[0] for r in cur.fetchall()]
+
+
+def _cpu_now(pid: int) -> dict:
+    return {
+        "receiver": _cpu_seconds(pid),
+        "backends": {p: _cpu_seconds(p) for p in _server_pids()},
+        "simulator": _cpu_seconds(os.getpid()),
+    }
+
+
+def _cost(pid: int, before: dict, frames: int) -> str:
+    """CPU per frame over a phase: of the receiver, of the simulator (this process: the loggers'
+    side, not on the receiver's machine in the field) and on PostgreSQL of its backends (one that
+    started during the phase counts from its start). The other processes' load inflates these far
+    less than the wall-clock figures; the load average says how far those can be trusted."""
+    after = _cpu_now(pid)
+    parts = []
+    if frames and before["receiver"] is not None and after["receiver"] is not None:
+        parts.append(f"receiver CPU {(after['receiver'] - before['receiver']) / frames * 1e6:,.0f} µs/frame")
+    if frames and before["simulator"] is not None and after["simulator"] is not None:
+        parts.append(f"simulator CPU {(after['simulator'] - before['simulator']) / frames * 1e6:,.0f} µs/frame")
+    backends = [(t, before["backends"].get(p) or 0.0) for p, t in after["backends"].items() if t is not None]
+    if frames and backends:
+        parts.append(f"PostgreSQL backend CPU {sum(t - t0 for t, t0 in backends) / frames * 1e6:,.0f} µs/frame")
+    parts.append("load average " + "/".join(f"{x:.1f}" for x in os.getloadavg()))
+    return "; ".join(parts)
+
+
+def _last_line(path: Path) -> str:
+    lines = path.read_text(errors="replace").strip().splitlines()
+    return lines[-1] if lines and lines[-1].startswith("{") else "(none printed)"
 
 
 def _free_port() -> int:
@@ -233,7 +293,8 @@ def main(argv=None) -> int:
     print(f"HJ 212 receiver; {TARGETS}", flush=True)
     print(
         f"parser alone (frame + data area, {size}-byte real-time frame, one core): {parser_alone(a.parse):,.0f} frames/s; "
-        f"loopback socket bound (same frames, nothing parsed): {loopback_bound():,.0f} frames/s",
+        f"loopback socket bound (same frames, nothing parsed): {loopback_bound():,.0f} frames/s; "
+        f"load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())}",
         flush=True,
     )
     args = ["--points", str(a.points), "--interval", str(a.interval), "--duration", str(a.duration)]

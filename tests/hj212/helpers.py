@@ -14,6 +14,7 @@ from kuangzheng.hj212.ingest import PointCache
 from kuangzheng.hj212.server import Options, Receiver
 
 ADMIN = Actor("t-admin", "admin")
+LIMIT = {"code": "a21026", "value": 100, "basis": "converted", "source": "排污许可证（示例）", "is_example": True}
 MN = "AB12CD34EF56AB12CD34EF56"
 PW = "123456"
 
@@ -22,6 +23,20 @@ def register(facility_pk, mn=MN, **kw):
     data = {"facility": facility_pk, "mn": mn, "password": PW, "name": "1号烟囱", "medium": "air"}
     data.update(kw)
     return services.register_point(ADMIN, data)
+
+
+def limited_point(facility_pk):
+    """A flue-gas point at 6 % reference O₂ with the example SO₂ limit on converted values."""
+    p = register(facility_pk, reference_o2=6)
+    services.set_limit(ADMIN, p.pk, LIMIT)
+    return p
+
+
+def ingest(*raws, strict=True):
+    """Store frames through the receiver's store, as its writer thread does; all must be accepted."""
+    outcomes = services.store_frames([(fr.parse(r), r) for r in raws], PointCache(refresh=0), strict)
+    assert all(o.accepted for o in outcomes), outcomes
+    return outcomes
 
 
 class Running:

@@ -8,28 +8,17 @@ from django.utils import timezone
 from kuangzheng.access.actor import SYSTEM_ACTOR, Actor
 from kuangzheng.errors import InvalidInput
 from kuangzheng.hj212 import alarms, partitions, services
-from kuangzheng.hj212.core import frame as fr
-from kuangzheng.hj212.ingest import LOCAL, PointCache
+from kuangzheng.hj212.ingest import LOCAL
 from kuangzheng.hj212.models import Alarm, Measurement, MonitoringPoint, ReceivedFrame
 from kuangzheng.monitoring import warnings
 from kuangzheng.monitoring.models import WarningRecord
 
-from .helpers import ADMIN, MN, register, upload
-
-LIMIT = {"code": "a21026", "value": 100, "basis": "converted", "source": "排污许可证（示例）", "is_example": True}
+from .helpers import ADMIN, MN, ingest, limited_point, register, upload
 
 
 @pytest.fixture
 def point(reg):
-    p = register(reg.fac.pk, reference_o2=6)
-    services.set_limit(ADMIN, p.pk, LIMIT)
-    return p
-
-
-def ingest(*raws, strict=True):
-    outcomes = services.store_frames([(fr.parse(r), r) for r in raws], PointCache(refresh=0), strict)
-    assert all(o.accepted for o in outcomes), outcomes
-    return outcomes
+    return limited_point(reg.fac.pk)
 
 
 def hour_frame(hour, zs, flag="N", qn_suffix="1"):
@@ -141,3 +130,25 @@ def test_monthly_partitions_on_postgresql(point):
     with connection.cursor() as cur:
         cur.execute("SELECT tableoid::regclass::text FROM hj212_measurement LIMIT 1")
         assert cur.fetchone()[0] == f"hj212_measurement_y{dt.date.today():%Y}m{dt.date.today():%m}"
+
+
+def test_a_frame_is_stored_once_across_batches_and_within_one(point):
+    frame = upload()
+    [first] = ingest(frame)
+    again, same = ingest(frame, frame)  # re-sent: in a later batch, and twice in one batch
+    assert not first.duplicate and again.duplicate and same.duplicate
+    assert ReceivedFrame.objects.count() == 1 and Measurement.objects.count() == 2
+    later = upload(when=dt.datetime.now().replace(microsecond=0) + dt.timedelta(seconds=30))
+    dup, fresh = ingest(frame, later)  # one batch, one copy and one new frame
+    assert dup.duplicate and not fresh.duplicate
+    assert ReceivedFrame.objects.count() == 2 and Measurement.objects.count() == 4
+
+
+def test_a_new_qn_for_values_already_stored_keeps_the_batch(point):
+    when = dt.datetime.now().replace(microsecond=0)
+    ingest(upload(when=when, qn=when.strftime("%Y%m%d%H%M%S") + "001"))
+    other = upload(when=when, qn=when.strftime("%Y%m%d%H%M%S") + "002", values="a21026-Rtd=99,a21026-Flag=N")
+    [o] = ingest(other, upload(when=when + dt.timedelta(seconds=30)))[:1]
+    assert not o.duplicate  # a new message, whose value for that time was already there: the first stands
+    assert Measurement.objects.get(code="a21026", data_time=when.replace(tzinfo=LOCAL)).value == 35.2
+    assert ReceivedFrame.objects.count() == 3 and Measurement.objects.filter(code="a21026").count() == 2

@@ -20,6 +20,7 @@ ENDPOINTS = [  # (method, path) as the role-matrix coverage test lists them
     ("GET", "/hj212/points/{pk}/series"),
     ("GET", "/hj212/alarms"),
     ("POST", "/hj212/alarms/evaluate"),
+    ("POST", "/hj212/alarms/{pk}/finding"),
     ("GET", "/hj212/capture"),
 ]
 # points: "bt" on the Baotou facility of enterprise a (public), "hh" on Hohhot's (private)
@@ -98,3 +99,37 @@ def test_bad_input_names_the_fields_in_both_languages(pts, login):
     assert all(p["message_zh"] and p["message_en"] for p in r.json()["problems"])
     stale = c.patch(f"/api/v1/hj212/points/{pts.points['bt'].pk}", {"name": "x", "version": 99}, content_type=J)
     assert stale.status_code == 409
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_alarm_opens_a_finding_for_staff_in_scope_once(role, pts, login):
+    from django.utils import timezone
+
+    from kuangzheng.hj212.models import Alarm
+
+    c = login(role, pts)
+    alarms = [  # an hour over its limit on each point (as the evaluator records one)
+        Alarm.objects.create(
+            point=p,
+            kind="exceedance",
+            code="a21026",
+            at=timezone.now(),
+            value=180,
+            threshold=100,
+            unit="mg/m3",
+            severity="high",
+            message_zh="二氧化硫小时均值超标",
+            message_en="SO2 hourly average over its limit",
+        )
+        for p in pts.points.values()
+    ]
+    for a in alarms:
+        key = next(k for k, p in pts.points.items() if p.pk == a.point_id)
+        r = c.post(f"/api/v1/hj212/alarms/{a.pk}/finding", {"note": "现场核查"}, content_type=J)
+        if key in WRITERS.get(role, set()):
+            assert r.status_code == 200, r.content
+            assert r.json()["url"] == f"/supervision/cases/{r.json()['case']}/"
+            again = c.post(f"/api/v1/hj212/alarms/{a.pk}/finding", {}, content_type=J)
+            assert again.status_code == 400 and again.json()["problems"][0]["field"] == "source"
+        else:
+            assert r.status_code == (403 if role in ("ent_a", "public") else 404), r.content

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.support.browser import sign_in, wait
+from tests.support.browser import doc_screenshot, sign_in, wait
 
 pytestmark = pytest.mark.browser
 KZ = str(Path(sys.executable).with_name("kz"))
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def _free_port():
@@ -120,8 +119,7 @@ def test_simulated_exceedance_and_silence_reach_dashboard_and_warnings(portal_se
             b,
             lambda d: int(d.find_element(By.CSS_SELECTOR, "section.point-chart").get_attribute("data-values") or 0) > 0,
         )
-        DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        b.save_screenshot(str(DOCS_IMG / "hj212-dashboard.png"))
+        doc_screenshot(b, "hj212-dashboard.png")
         b.get(base + "/monitoring/warnings/")
         page = b.find_element(By.TAG_NAME, "body").text
         assert "超过限值" in page and "未上传数据" in page

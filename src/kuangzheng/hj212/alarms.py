@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kuangzheng.monitoring import warnings
 
+from . import hourly
 from .core import alarms as rules
 from .core.quality import capture_rate
 from .ingest import LOCAL
@@ -34,9 +35,11 @@ def _limits() -> dict[int, dict[str, rules.Limit]]:
 def _latest_hours(now: dt.datetime, point_ids) -> dict[int, list[rules.HourValue]]:
     latest: dict[tuple, rules.HourValue] = {}
     rows = Measurement.objects.filter(point_id__in=point_ids, kind="hour", data_time__gte=now - LOOKBACK)
-    for pid, code, t, avg, zs, flag in rows.values_list("point_id", "code", "data_time", "value", "zs", "flag"):
+    for pid, code, t, avg, zs, flag, derived in rows.values_list(
+        "point_id", "code", "data_time", "value", "zs", "flag", "derived"
+    ):
         if (pid, code) not in latest or latest[(pid, code)].hour < t:
-            latest[(pid, code)] = rules.HourValue(code, t.astimezone(LOCAL), avg, zs, flag)
+            latest[(pid, code)] = rules.HourValue(code, t.astimezone(LOCAL), avg, zs, flag, derived)
     out: dict[int, list] = {}
     for (pid, _), h in latest.items():
         out.setdefault(pid, []).append(h)
@@ -105,8 +108,10 @@ def compute(now: dt.datetime) -> dict[int, list[rules.Alarm]]:
 
 
 def evaluate(now: dt.datetime | None = None) -> dict:
-    """Open, update and close alarms; then pass the open ones to the monitoring warnings."""
+    """Derive the hourly values loggers did not send; open, update and close alarms; then pass the
+    open ones to the monitoring warnings."""
     now = now or timezone.now()
+    derived = hourly.derive(now)
     found = compute(now)
     opened = closed = 0
     with transaction.atomic():
@@ -138,7 +143,7 @@ def evaluate(now: dt.datetime | None = None) -> dict:
         synced = warnings.sync_external(
             PREFIX, [_warning(a) for a in Alarm.objects.filter(ended_at__isnull=True).select_related("point")]
         )
-    return {"opened": opened, "closed": closed, "warnings": synced}
+    return {"opened": opened, "closed": closed, "warnings": synced, "derived_hours": derived}
 
 
 def _warning(a: Alarm) -> dict:

@@ -7,7 +7,7 @@ from ninja import Body, Router
 
 from kuangzheng.access.http import actor_of
 
-from . import alarms, services
+from . import alarms, findings, services
 from .core import codes
 
 router = Router(tags=["在线监控 online monitoring (HJ 212)"])
@@ -54,6 +54,12 @@ def series(request, pk: int, code: str = "", kind: str = "rtd", hours: int = 6):
 @router.get("/alarms", summary="Alarms of the points the caller sees in full (open ones unless open=false)")
 def list_alarms(request, open: bool = True, point: int | None = None):
     return services.alarms(actor_of(request), open_only=open, point=point)
+
+
+@router.post("/alarms/{pk}/finding", summary="Open a supervision finding from an alarm (staff in scope)")
+def open_finding(request, pk: int, payload: dict = Body(default=None)):
+    case = findings.open_finding(actor_of(request, write=True), pk, (payload or {}).get("note", ""))
+    return {"case": case.pk, "url": f"/supervision/cases/{case.pk}/"}
 
 
 @router.post("/alarms/evaluate", summary="Evaluate the alarms now (staff)")

@@ -29,16 +29,18 @@ def hj212():
 def serve(host, port, lenient, read_timeout, max_connections, evaluate_every):
     """Receive HJ 212-2017 frames over TCP, store them and answer as the standard says."""
     setup_django()
-    from . import alarms, partitions, services
+    from . import partitions, services
     from .ingest import PointCache
-    from .server import Options, Receiver
+    from .server import Options, Receiver, run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     partitions.ensure()
     strict = not lenient
     cache = PointCache()
     options = Options(host, port, strict, read_timeout, max_connections, evaluate_every=evaluate_every)
-    receiver = Receiver(options, lambda batch: services.store_frames(batch, cache, strict), alarms.evaluate)
+    receiver = Receiver(
+        options, lambda batch: services.store_frames(batch, cache, strict), services.evaluate_in_receiver
+    )
 
     async def main():
         bound = await receiver.start()
@@ -51,7 +53,7 @@ def serve(host, port, lenient, read_timeout, max_connections, evaluate_every):
         await receiver.stop()
         click.echo(json.dumps(dict(receiver.stats)), err=True)
 
-    asyncio.run(main())
+    run(main())
 
 
 @hj212.command()
@@ -71,6 +73,7 @@ def simulate(host, port, points, interval, duration, bad_crc, split, exceed, sil
     setup_django()
     from . import simulator
     from .models import MonitoringPoint
+    from .server import run
 
     specs = []
     for p in MonitoringPoint.objects.prefetch_related("limits").order_by("pk")[:points]:
@@ -92,7 +95,7 @@ def simulate(host, port, points, interval, duration, bad_crc, split, exceed, sil
         json.dumps({"exceed": sorted(faults.exceed), "silent": sorted(faults.silent), "fault": sorted(faults.fault)}),
         err=True,
     )
-    stats = asyncio.run(simulator.simulate(specs, host, port, interval, duration, faults))
+    stats = run(simulator.simulate(specs, host, port, interval, duration, faults))
     click.echo(json.dumps(stats.summary()))
 
 
@@ -103,6 +106,19 @@ def evaluate():
     from . import alarms
 
     click.echo(json.dumps(alarms.evaluate(), ensure_ascii=False))
+
+
+@hj212.command("derive-hours")
+@click.option("--hours", type=int, default=26, show_default=True, help="How many past hours to look at.")
+def derive_hours(hours):
+    """Derive hourly values from real-time or minute data for the hours a logger sent none for
+    (evaluation does this for the last 26 hours; this fills older ones)."""
+    setup_django()
+    import datetime as dt
+
+    from . import hourly
+
+    click.echo(json.dumps(hourly.derive(lookback=dt.timedelta(hours=hours))))
 
 
 @hj212.command()

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -62,6 +63,7 @@ def _local(t: dt.datetime) -> dt.datetime:
     return t.replace(tzinfo=LOCAL)
 
 
+@lru_cache(maxsize=4096)  # a handful of codes repeat in every frame
 def _code(raw: str, strict: bool) -> str | None:
     if raw.startswith(EQUIPMENT) and raw[2:].isdigit():
         return raw
@@ -72,24 +74,69 @@ def _code(raw: str, strict: bool) -> str | None:
 
 MEASUREMENT_COLUMNS = ("point_id", "kind", "data_time", "code", "value", "min", "max", "cou", "zs", "flag")
 FRAME_COLUMNS = ("mn", "qn", "cn", "point_id", "data_time", "received_at", "crc_ok", "problems", "raw")
+SQLITE_ROWS = 500  # rows per multi-row INSERT on SQLite (at most 11 columns: 5,500 of its 32,766 parameters)
+# a reported hourly value replaces one the platform derived from real-time data, never one reported
+HOUR_REPLACES_DERIVED = (
+    " ON CONFLICT (point_id, kind, data_time, code) DO UPDATE SET value = excluded.value, min = excluded.min,"
+    " max = excluded.max, cou = excluded.cou, zs = excluded.zs, flag = excluded.flag, derived = excluded.derived"
+    " WHERE {table}.derived"
+)
 
 
-def _insert_new(model, columns, rows) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL), with executemany: the ORM's
-    bulk_create spends most of a batch building model instances and SQL per row."""
+def insert_rows(model, columns, rows, conflict: str = " ON CONFLICT DO NOTHING", returning: tuple = ()) -> list:
+    """Insert many rows in few statements, and return the `returning` columns of the rows that went
+    in (not those a conflict skipped). On PostgreSQL: COPY into a temporary table of the same
+    columns, then one `INSERT … SELECT … RETURNING` (COPY cannot skip a conflicting row). On SQLite:
+    multi-row VALUES, without RETURNING: the sqlite3 module steps once per returned row and lets go
+    of the GIL at each step, and with the receiver's event loop busy each step then waits for it
+    (seconds per batch). A chunk whose count of changes says nothing was skipped went in whole;
+    otherwise its new rows are those above the largest id before it (ids only grow: AUTOINCREMENT,
+    and the transaction holds SQLite's write lock). The ORM's bulk_create spends most of a batch
+    building model instances, and executemany costs a round trip (PostgreSQL) or a step (SQLite)
+    per row."""
     if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
+        return []
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    cols = ", ".join(q(c) for c in columns)
+    tail = conflict.format(table=table)
+    wanted = ", ".join(q(c) for c in returning)
+    out: list = []
     with connection.cursor() as cur:
-        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING", rows)
+        if connection.vendor == "postgresql":
+            stage = q(f"{model._meta.db_table}_stage{len(columns)}")  # the columns' types, no constraints
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {cols} FROM {table} WITH NO DATA")
+            cur.execute(f"TRUNCATE {stage}")
+            with cur.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage}{tail}"
+                + (f" RETURNING {wanted}" if returning else "")
+            )
+            return [tuple(r) for r in cur.fetchall()] if returning else []
+        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        picks = [columns.index(c) for c in returning]
+        for start in range(0, len(rows), SQLITE_ROWS):
+            chunk = rows[start : start + SQLITE_ROWS]
+            if returning:
+                cur.execute(f"SELECT max(id) FROM {table}")
+                before = cur.fetchone()[0] or 0
+            values = ", ".join([marks] * len(chunk))
+            cur.execute(f"INSERT INTO {table} ({cols}) VALUES {values}{tail}", [v for row in chunk for v in row])
+            if not returning:
+                continue
+            if cur.rowcount == len(chunk):
+                out += [tuple(row[i] for i in picks) for row in chunk]
+            else:
+                cur.execute(f"SELECT {wanted} FROM {table} WHERE id > %s", [before])
+                out += [tuple(r) for r in cur.fetchall()]
+    return out
 
 
-def rows_of(point: PointRef, kind: str, area: DataArea, when: dt.datetime, strict: bool) -> list[tuple]:
-    """The measurement rows of one data area; values converted to the reference O₂ where the point
-    has one and the logger did not send them converted."""
-    at = connection.ops.adapt_datetimefield_value(when)
+def rows_of(point: PointRef, kind: str, area: DataArea, at, strict: bool) -> list[tuple]:
+    """The measurement rows of one data area (`at`: its data time as the database takes it); values
+    converted to the reference O₂ where the point has one and the logger did not send them converted."""
     o2 = area.values.get(codes.OXYGEN, {})
     o2_value = o2.get("Rtd" if kind == "rtd" else "Avg")
     out = []
@@ -140,17 +187,14 @@ def _check(frame: Frame, point: PointRef | None, strict: bool):
 
 
 def store(frames: list[tuple[Frame, bytes]], cache: PointCache, strict: bool = True) -> list[Outcome]:
-    """Store a batch in one transaction; one Outcome per frame, in order."""
+    """Store a batch in one transaction; one Outcome per frame, in order. The frames go in first and
+    say which of them are new (`RETURNING`): only their measurements are written, so a re-sent frame
+    is stored once even when two receivers take it at the same time."""
     now = timezone.now()
-    received = connection.ops.adapt_datetimefield_value(now)
+    adapt = connection.ops.adapt_datetimefield_value
+    received = adapt(now)
     outcomes: list[Outcome | None] = [None] * len(frames)
-    new_frames, rows, seen, contacted = [], [], set(), set()
-    keys = {f.key for f, _ in frames}
-    existing = set(
-        ReceivedFrame.objects.filter(mn__in={k[0] for k in keys}, qn__in={k[1] for k in keys}).values_list(
-            "mn", "qn", "cn"
-        )
-    )
+    accepted, frame_rows, seen, contacted = [], [], set(), set()
     for i, (frame, raw) in enumerate(frames):
         point = cache.get(frame.mn)
         checked = _check(frame, point, strict)
@@ -159,33 +203,39 @@ def store(frames: list[tuple[Frame, bytes]], cache: PointCache, strict: bool = T
             log.info("refused %s %s: %s", frame.mn, frame.qn, checked.reason)
             continue
         contacted.add(point.id)
-        if frame.key in existing or frame.key in seen:
+        if frame.key in seen:
             outcomes[i] = Outcome(True, duplicate=True)
             continue
         seen.add(frame.key)
         kind, area, when = checked
-        if kind:
-            rows += rows_of(point, kind, area, when, strict)
+        at = adapt(when)
+        rows = rows_of(point, kind, area, at, strict) if kind else []
         problems = "; ".join([*frame.problems, *area.problems])[:500]
         if problems:
             log.warning("kept %s %s despite: %s", frame.mn, frame.qn, problems)
-        new_frames.append(
+        frame_rows.append(
             (
                 frame.mn,
                 frame.qn,
                 frame.cn,
                 point.id,
-                connection.ops.adapt_datetimefield_value(when),
+                at,
                 received,
                 frame.crc_ok,
                 problems,
                 raw.decode("utf-8", "replace").rstrip("\r\n"),
             )
         )
-        outcomes[i] = Outcome(True)
+        accepted.append((i, frame.key, rows))
     with transaction.atomic():
-        _insert_new(ReceivedFrame, FRAME_COLUMNS, new_frames)
-        _insert_new(Measurement, MEASUREMENT_COLUMNS, rows)
+        new = set(insert_rows(ReceivedFrame, FRAME_COLUMNS, frame_rows, returning=("mn", "qn", "cn")))
+        hours, others = [], []
+        for i, key, rows in accepted:
+            outcomes[i] = Outcome(True, duplicate=key not in new)
+            for row in rows if key in new else ():
+                (hours if row[1] == "hour" else others).append(row)
+        insert_rows(Measurement, MEASUREMENT_COLUMNS, others)
+        insert_rows(Measurement, MEASUREMENT_COLUMNS, hours, HOUR_REPLACES_DERIVED)
         if contacted:
             MonitoringPoint.objects.filter(pk__in=contacted).update(last_contact=now)
     return outcomes

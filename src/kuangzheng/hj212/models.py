@@ -103,6 +103,9 @@ class Measurement(models.Model):
     cou = models.FloatField(null=True)
     zs = models.FloatField(null=True)  # ZsRtd / ZsAvg: converted to the reference O₂
     flag = models.CharField(max_length=1, default="N")
+    # an hourly value the platform computed from real-time or minute values because the logger sent
+    # none; a reported one (2061) replaces it
+    derived = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

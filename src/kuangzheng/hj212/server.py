@@ -24,6 +24,16 @@ from .core.packets import Reassembler
 log = logging.getLogger("kuangzheng.hj212")
 
 
+def run(main):
+    """Run a coroutine on uvloop (libuv: accepting, reading and writing sockets in C) where it
+    exists, on asyncio's own loop elsewhere (uvloop has no Windows build)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
 @dataclass
 class Options:
     host: str = "127.0.0.1"
@@ -38,12 +48,16 @@ class Options:
 
 class Receiver:
     def __init__(self, options: Options, store, evaluate=None):
-        """`store(list[(Frame, raw)]) -> list[Outcome]` and `evaluate()` run in the writer thread."""
+        """`store(list[(Frame, raw)]) -> list[Outcome]` runs in the writer thread, `evaluate()` in
+        another."""
         self.options, self.store_batch, self.evaluate = options, store, evaluate
         self.stats: Counter = Counter()
         self.connections = 0
         self.reassembler = Reassembler()
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="hj212-writer")
+        # alarm evaluation reads much and writes little: its own thread (and database connection), so
+        # that its reads do not hold up the batches and their answers
+        self.evaluator = ThreadPoolExecutor(1, thread_name_prefix="hj212-evaluate")
         self.queue: asyncio.Queue | None = None
         self.server: asyncio.AbstractServer | None = None
         self.tasks: list[asyncio.Task] = []
@@ -65,6 +79,7 @@ class Receiver:
             t.cancel()
         await asyncio.gather(*self.tasks, *self.handlers, return_exceptions=True)
         self.executor.shutdown(wait=True)
+        self.evaluator.shutdown(wait=True)
 
     # ------------------------------------------------------------ connections
 
@@ -93,7 +108,8 @@ class Receiver:
         buf, skipping = bytearray(), False
         while True:
             try:
-                chunk = await asyncio.wait_for(reader.read(65536), self.options.read_timeout)
+                async with asyncio.timeout(self.options.read_timeout):  # no extra task, unlike wait_for
+                    chunk = await reader.read(65536)
             except TimeoutError:
                 self.stats["timeouts"] += 1
                 return
@@ -121,10 +137,15 @@ class Receiver:
             # the frames of one read are stored together (a logger may send several before an answer);
             # each task parses and reassembles before its first await, so packets keep their order,
             # and the answers go out in the order the frames came
-            for answers in await asyncio.gather(*(self.process(line) for line in lines)):
+            if len(lines) == 1:  # the usual case: one frame, then the logger waits for its answer
+                answered = [await self.process(lines[0])]
+            else:
+                answered = await asyncio.gather(*(self.process(line) for line in lines))
+            for answers in answered:
                 for answer in answers:
                     writer.write(answer)
-            await writer.drain()
+            if lines:
+                await writer.drain()
 
     # ------------------------------------------------------------ frames
 
@@ -171,15 +192,26 @@ class Receiver:
             batch = [await self.queue.get()]
             while len(batch) < self.options.batch_max and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
+            started = time.monotonic()
             try:
                 outcomes = await loop.run_in_executor(self.executor, self.store_batch, [(f, r) for f, r, _ in batch])
             except Exception as exc:  # the database is down: the loggers are told to retry (QnRtn 100)
                 log.exception("storing %d frames failed", len(batch))
                 self.stats["store_errors"] += 1
                 outcomes = [replies.Outcome(False, QnRtn.UNKNOWN, reason=str(exc)[:200])] * len(batch)
+            self.count_batch(len(batch), time.monotonic() - started)
             for (_, _, future), outcome in zip(batch, outcomes):
                 if not future.done():
                     future.set_result(outcome)
+
+    def count_batch(self, frames: int, seconds: float) -> None:
+        """Timing counters (in the stats printed at shutdown): where a reply's wait goes."""
+        ms = round(seconds * 1000)
+        self.stats["batches"] += 1
+        self.stats["batch_frames_max"] = max(self.stats["batch_frames_max"], frames)
+        self.stats["store_ms_total"] += ms
+        self.stats["store_ms_max"] = max(self.stats["store_ms_max"], ms)
+        self.stats["store_over_50ms"] += ms > 50
 
     async def evaluate_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -187,7 +219,7 @@ class Receiver:
             await asyncio.sleep(self.options.evaluate_every)
             started = time.monotonic()
             try:
-                await loop.run_in_executor(self.executor, self.evaluate)
+                await loop.run_in_executor(self.evaluator, self.evaluate)
                 self.stats["evaluations"] += 1
             except Exception:
                 log.exception("alarm evaluation failed")

@@ -18,6 +18,7 @@ from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound, StaleVersion
 from kuangzheng.registry import services as registry
 
+from . import alarms as alarm_rules
 from . import ingest
 from .core import codes
 from .models import Alarm, Measurement, MonitoringPoint, PollutantLimit
@@ -305,7 +306,8 @@ def points(actor: Actor) -> list[dict]:
 
 
 def series(actor: Actor, pk, code: str = "", kind: str = "rtd", hours: int = 6) -> dict:
-    """The values of one point (one pollutant or all) over the last hours, oldest first."""
+    """The values of one point (one pollutant or all) over the last hours, oldest first:
+    [time, value, converted value, flag, derived] (derived: an hourly value the platform computed)."""
     point = get(actor, pk)
     hours = max(1, min(int(hours), 24 * 31))
     since = timezone.now() - dt.timedelta(hours=hours)
@@ -313,10 +315,9 @@ def series(actor: Actor, pk, code: str = "", kind: str = "rtd", hours: int = 6) 
     if code:
         qs = qs.filter(code=code)
     out: dict[str, list] = {}
-    for code_, t, value, zs, flag in qs.order_by("data_time").values_list("code", "data_time", "value", "zs", "flag")[
-        :50_000
-    ]:
-        out.setdefault(code_, []).append([t.isoformat(), value, zs, flag])
+    rows = qs.order_by("data_time").values_list("code", "data_time", "value", "zs", "flag", "derived")
+    for code_, t, value, zs, flag, derived in rows[:50_000]:
+        out.setdefault(code_, []).append([t.isoformat(), value, zs, flag, derived])
     return {"point": point.pk, "kind": kind, "series": out}
 
 
@@ -352,6 +353,12 @@ def alarms(actor: Actor, open_only: bool = True, point=None) -> list[dict]:
 
 
 # ---------------------------------------------------------------- the receiver's writes
+
+
+def evaluate_in_receiver() -> dict:
+    """Called by the receiver's evaluation thread: a dropped database connection is replaced first."""
+    close_old_connections()
+    return alarm_rules.evaluate()
 
 
 def store_frames(batch, cache: ingest.PointCache, strict: bool) -> list:

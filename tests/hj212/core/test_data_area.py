@@ -91,7 +91,20 @@ def test_aggregate_flags_air_75_percent_water_any():
     assert quality.aggregate_flag("NNNM", "air") == "N"
     assert quality.aggregate_flag("NNMM", "air") == "M"
     assert quality.aggregate_flag("NNNNNNND", "water") == "D"
-    assert quality.average([(1, "N"), (3, "N")], "air") == (2, 1, 3, "N")
+
+
+def test_aggregate_of_an_hour_by_hand():
+    S = quality.Sample
+    # air, 4 values, one calibrating: normal (75 %), computed from the 3 normal values only
+    a = quality.aggregate([S(10, "N", 12), S(20, "N", 24), S(30, "N", 36), S(500, "C", 600)], "air")
+    assert (a.avg, a.min, a.max, a.zs, a.cou, a.flag, a.count) == (20, 10, 30, 24, None, "N", 3)
+    # two calibrating of four: abnormal, from all values, with the abnormal flag
+    b = quality.aggregate([S(10, "N"), S(20, "N"), S(30, "C"), S(40, "C")], "air")
+    assert (b.avg, b.min, b.max, b.flag, b.zs) == (25, 10, 40, "C", None)
+    # minute values: min of the minimums, max of the maximums, Cou summed
+    m = quality.aggregate([S(2.0, "N", min=1.0, max=3.0, cou=0.5), S(4.0, "N", min=3.5, max=6.0, cou=0.7)], "water")
+    assert (m.avg, m.min, m.max, m.cou) == (3.0, 1.0, 6.0, pytest.approx(1.2))
+    assert quality.aggregate([], "air") is None
 
 
 def test_capture_rate():

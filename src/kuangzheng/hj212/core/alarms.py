@@ -32,6 +32,7 @@ class HourValue:
     avg: float | None
     zs_avg: float | None
     flag: str
+    derived: bool = False  # computed by the platform from real-time or minute values
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def exceedances(latest_hours: list[HourValue], limits: dict[str, Limit]) -> list
         zh, en, unit = _name(h.code)
         basis_zh, basis_en = ("折算", "converted ") if limit.basis == "converted" else ("", "")
         example = ("（示例限值）", " (example limit)") if limit.is_example else ("", "")
+        made = ("（由实时或分钟数据计算）", " (computed from real-time or minute data)") if h.derived else ("", "")
         out.append(
             Alarm(
                 EXCEEDANCE,
@@ -80,8 +82,9 @@ def exceedances(latest_hours: list[HourValue], limits: dict[str, Limit]) -> list
                 limit.value,
                 unit,
                 "alarm",
-                f"{zh}{basis_zh}小时均值 {value:.4g} {unit} 超过限值 {limit.value:g}{example[0]}（{h.hour:%Y-%m-%d %H时}）",
-                f"{en} {basis_en}hourly average {value:.4g} {unit} above the limit {limit.value:g}{example[1]} "
+                f"{zh}{basis_zh}小时均值{made[0]} {value:.4g} {unit} 超过限值 {limit.value:g}{example[0]}"
+                f"（{h.hour:%Y-%m-%d %H时}）",
+                f"{en} {basis_en}hourly average{made[1]} {value:.4g} {unit} above the limit {limit.value:g}{example[1]} "
                 f"({h.hour:%Y-%m-%d %H:00})",
                 limit.source,
             )

@@ -23,6 +23,7 @@ DATA_FLAGS = {
 }
 _CODE = re.compile(r"[0-9a-zA-Z]{2,10}")  # 2017 codes (a21026) and 2005 ones (011, B01)
 _TIME = re.compile(r"\d{14}")
+_SEEN_CODES: set[str] = set()  # codes that passed _CODE: a handful repeat in every frame
 
 
 class CPError(ValueError):
@@ -71,8 +72,11 @@ def _put(area: DataArea, key: str, value: str) -> None:
         else:
             area.items[key] = value
         return
-    if not _CODE.fullmatch(code):
-        raise CPError(f"{code[:20]!r} is not a code")
+    if code not in _SEEN_CODES:
+        if not _CODE.fullmatch(code):
+            raise CPError(f"{code[:20]!r} is not a code")
+        if len(_SEEN_CODES) < 10_000:  # bounded: garbage cannot grow it without end
+            _SEEN_CODES.add(code)
     if name in NUMERIC:
         parsed: float | str = _number(value)
     elif name in TEXT:
