@@ -1,15 +1,11 @@
-"""Two concurrent requests consume the same retired capacity. Shared by the SQLite run (in a
-subprocess with a file database, since the in-memory test database cannot hold two real
-transactions) and the PostgreSQL run (in the test process).
+"""Two concurrent requests consume the same retired capacity (harness: tests/support/race.py).
 
-    python -m tests.monitoring.race [--unprotected]     # needs KZ_DATA_DIR, migrates itself
+python -m tests.monitoring.race [--unprotected]     # needs KZ_DATA_DIR, migrates itself
 """
 
 from __future__ import annotations
 
-import json
-import sys
-import threading
+from tests.support.race import main, paused_after_read, refused_by, together
 
 QUOTA = 100_000
 
@@ -48,65 +44,33 @@ def setup_ledger() -> dict:
 
 def race(ids: dict, serialise: bool = True) -> dict:
     """Both requests ask for the whole quota at the same moment; returns who won and the ledger."""
-    from django.db import connection
-
     from kuangzheng.access.actor import Actor
     from kuangzheng.errors import InvalidInput
     from kuangzheng.monitoring import ledger
 
     admin = Actor("race-admin", "admin")
-    barrier = threading.Barrier(2)
-    outcomes, errors = [], []
 
-    def hook():
-        # hold the first request after its read until the second one has read too; under the
-        # lock the second cannot read, so the wait times out and the first goes on alone
-        try:
-            barrier.wait(timeout=1.5)
-        except threading.BrokenBarrierError:
-            pass
+    def consume(i):
+        ledger.move(
+            admin,
+            kind="consume",
+            quota="RACE-Q1",
+            amount=QUOTA,
+            holder=ids["enterprise"],
+            project=ids["projects"][i],
+            request_id=f"race-{i}",
+        )
 
-    def request(i):
-        try:
-            ledger.move(
-                admin,
-                kind="consume",
-                quota="RACE-Q1",
-                amount=QUOTA,
-                holder=ids["enterprise"],
-                project=ids["projects"][i],
-                request_id=f"race-{i}",
-            )
-            outcomes.append("consumed")
-        except InvalidInput:
-            outcomes.append("refused")
-        except Exception as exc:  # reported to the test
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    ledger.SERIALISE, ledger._after_read = serialise, hook
-    try:
-        threads = [threading.Thread(target=request, args=(i,)) for i in (0, 1)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-    finally:
-        ledger.SERIALISE, ledger._after_read = True, None
+    with paused_after_read(ledger, serialise):
+        outcomes, errors = together(
+            [lambda: consume(0), lambda: consume(1)],
+            ok="consumed",
+            refused=refused_by(InvalidInput),
+            start_together=False,
+        )
     s = ledger.state()
     return {"outcomes": sorted(outcomes), "errors": errors, "balanced": s["balanced"], "quotas": s["quotas"]}
 
 
 if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuangzheng.settings")
-    os.environ.pop("DATABASE_URL", None)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    print(json.dumps(race(setup_ledger(), serialise="--unprotected" not in sys.argv)))
+    main(lambda locked: race(setup_ledger(), serialise=locked))

@@ -31,6 +31,14 @@ ENDPOINTS = [  # (method, path) as the role-matrix coverage test lists them
     ("POST", "/monitoring/ledger/retire"),
     ("POST", "/monitoring/ledger/movements"),
     ("POST", "/monitoring/ledger/replacements"),
+    ("GET", "/monitoring/plan/publications"),
+    ("POST", "/monitoring/plan/publications"),
+    ("POST", "/monitoring/plan/publications/{pk}/withdraw"),
+    ("GET", "/monitoring/plan/adjustments"),
+    ("GET", "/monitoring/plan/adjustments/{pk}"),
+    ("POST", "/monitoring/plan/adjustments"),
+    ("POST", "/monitoring/plan/adjustments/{pk}/approve"),
+    ("POST", "/monitoring/plan/adjustments/{pk}/withdraw"),
 ]
 J = "application/json"
 
@@ -60,6 +68,8 @@ def test_public_reads(role, mon, login):
         "targets?year=2020",
         "releases",
         "ledger",
+        "plan/publications",
+        "plan/adjustments",
     ):
         assert c.get(f"/api/v1/monitoring/{path}").status_code == 200, path
 
@@ -155,3 +165,43 @@ def test_ledger_writes(role, mon, login):
     )
     assert p.status_code == expect
     assert c.get("/api/v1/monitoring/ledger").json()["balanced"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_plan_publications(role, mon, login):
+    """The plan is the jurisdiction's (Inner Mongolia, prefix 15): only staff covering it publish and
+    withdraw its report; a prefecture or another province is refused, the others too."""
+    from kuangzheng.monitoring import planpub
+
+    c = login(role, mon)
+    may = role in {"admin", "reg_im"}
+    r = c.post("/api/v1/monitoring/plan/publications", {"year": 2019}, content_type=J)
+    assert r.status_code == (201 if may else 403), r.content
+    pk = r.json()["id"] if may else planpub.publish(Actor("a", "admin"), 2019).pk
+    w = c.post(f"/api/v1/monitoring/plan/publications/{pk}/withdraw", {"reason_zh": "更正"}, content_type=J)
+    assert w.status_code == (200 if may else 403)
+    assert c.post("/api/v1/monitoring/plan/publications", {"year": "x"}, content_type=J).status_code == (
+        400 if may else 403
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_plan_adjustments(role, mon, login):
+    """Proposing, approving and withdrawing a plan adjustment: staff covering the jurisdiction only;
+    reading: everyone. Approval waits for the publicity (400 while it runs)."""
+    import datetime as dt
+
+    from kuangzheng.monitoring import adjustments
+
+    c = login(role, mon)
+    may = role in {"admin", "reg_im"}
+    ends = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    body = {"title_zh": "调整", "summary_zh": "内容", "zones": [mon.zone.code], "publicity_ends_on": ends}
+    r = c.post("/api/v1/monitoring/plan/adjustments", body, content_type=J)
+    assert r.status_code == (201 if may else 403), r.content
+    pk = r.json()["id"] if may else adjustments.propose(Actor("a", "admin"), body).pk
+    assert c.get(f"/api/v1/monitoring/plan/adjustments/{pk}").status_code == 200
+    a = c.post(f"/api/v1/monitoring/plan/adjustments/{pk}/approve", {"approval_no": "文号"}, content_type=J)
+    assert a.status_code == (400 if may else 403)
+    w = c.post(f"/api/v1/monitoring/plan/adjustments/{pk}/withdraw", {"reason_zh": "撤回"}, content_type=J)
+    assert w.status_code == (200 if may else 403)

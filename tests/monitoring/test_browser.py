@@ -3,19 +3,17 @@ demo data: a bad file comes back with every error located; a good one, accepted 
 moves the indicators on the dashboard. Also saves docs/img/plan-evaluation.png."""
 
 import json
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support.browser import sign_in, wait_for_reload
+from tests.support.browser import doc_screenshot, sign_in, wait_for_reload
 
 from .helpers import workbook
 
 pytestmark = pytest.mark.browser
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def wait_for(b, element_id):
@@ -73,5 +71,4 @@ def test_plan_evaluation_page(portal_server, browser):
     browser.get(portal_server + "/monitoring/plan/")
     assert "年度规划实施评估" in browser.find_element(By.ID, "plan-title").text
     assert browser.find_elements(By.CSS_SELECTOR, "section.target canvas")
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(DOCS_IMG / "plan-evaluation.png"))
+    doc_screenshot(browser, "plan-evaluation.png")

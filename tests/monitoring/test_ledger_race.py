@@ -5,63 +5,31 @@ Each case also runs with the protection switched off (``ledger.SERIALISE = False
 is read before the transaction, without the lock). Then both requests succeed and the ledger no
 longer balances — so these tests fail if the protection is removed."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from tests.support import on_postgres
+from tests.support.race import in_subprocess, postgres_only, with_and_without_the_lock
 
 from .race import QUOTA, race, setup_ledger
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def _sqlite_race(tmp_path, *args):
-    import json
-
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["KZ_DATA_DIR"] = str(tmp_path)
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.monitoring.race", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _protected(r):
+def _check(r, locked):
     assert r["errors"] == []
-    assert r["outcomes"] == ["consumed", "refused"]
-    assert r["balanced"] and r["quotas"] == [{"quota": "RACE-Q1", "retired": QUOTA, "available": 0, "consumed": QUOTA}]
+    if locked:
+        assert r["outcomes"] == ["consumed", "refused"]
+        assert r["balanced"]
+        assert r["quotas"] == [{"quota": "RACE-Q1", "retired": QUOTA, "available": 0, "consumed": QUOTA}]
+    else:
+        assert r["outcomes"] == ["consumed", "consumed"]
+        assert not r["balanced"] and r["quotas"][0]["consumed"] == 2 * QUOTA
 
 
-def _double_spent(r):
-    assert r["outcomes"] == ["consumed", "consumed"]
-    assert not r["balanced"] and r["quotas"][0]["consumed"] == 2 * QUOTA
+@with_and_without_the_lock
+def test_sqlite_double_spend(tmp_path, locked):
+    _check(in_subprocess("tests.monitoring.race", tmp_path, locked), locked)
 
 
-def test_sqlite_double_spend_refused(tmp_path):
-    _protected(_sqlite_race(tmp_path))
-
-
-def test_sqlite_without_the_lock_it_would_double_spend(tmp_path):
-    _double_spent(_sqlite_race(tmp_path, "--unprotected"))
-
-
-@pytest.mark.skipif(not on_postgres(), reason="needs DATABASE_URL=postgres://… (real row locks)")
+@postgres_only
+@with_and_without_the_lock
 @pytest.mark.django_db(transaction=True)
-def test_postgres_double_spend_refused():
-    _protected(race(setup_ledger()))
-
-
-@pytest.mark.skipif(not on_postgres(), reason="needs DATABASE_URL=postgres://… (real row locks)")
-@pytest.mark.django_db(transaction=True)
-def test_postgres_without_the_lock_it_would_double_spend():
-    _double_spent(race(setup_ledger(), serialise=False))
+def test_postgres_double_spend(locked):
+    _check(race(setup_ledger(), serialise=locked), locked)

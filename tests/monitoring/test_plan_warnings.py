@@ -6,6 +6,7 @@ import pytest
 from kuangzheng.access.actor import Actor
 from kuangzheng.monitoring import config, plan, reports, targets, warnings
 from kuangzheng.monitoring.models import Release, WarningRecord
+from kuangzheng.notices import services as notices
 
 from .helpers import al_line, workbook
 
@@ -59,6 +60,8 @@ def test_utilisation_warning_history_ack_and_release(reg, client):
     feed = client.get("/monitoring/releases/feed.xml")
     assert feed["Content-Type"].startswith("application/atom+xml") and rel.number in feed.content.decode()
     assert Release.objects.count() == 1
+    (n,) = notices.current(f"monitoring.Release:{rel.pk}")  # and on the one board of public notices
+    assert n.kind == "warning_release" and rel.number in n.title_zh and n.url == f"/monitoring/releases/{rel.pk}/"
 
 
 def test_no_warning_at_utilisation_above_the_threshold(reg):

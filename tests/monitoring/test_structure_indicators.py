@@ -180,9 +180,15 @@ def test_dashboard_withholds_cells_of_fewer_than_3_enterprises(role, sees, data,
         assert "0.0500" in cell and "不予公开" not in cell
     else:
         assert "—" in cell and "少于3家企业，不予公开" in cell and "0.05" not in cell
-    # a cell from 3 enterprises is public
+    # the conversion cell has 3 enterprises (A, B and the plant C), but its denominator is the two
+    # smelters' primary output (output − recycled), the same figures as the withheld cells of A and B:
+    # it is withheld with them (complementary suppression), with its own note
     conv = login(role, data).get("/monitoring/?indicator=processing_conversion_rate").content.decode()
-    assert "0.3947" in _value_cell(conv, "processing_conversion_rate|150000|cu|2018")
+    cell = _value_cell(conv, "processing_conversion_rate|150000|cu|2018")
+    if sees:
+        assert "0.3947" in cell
+    else:
+        assert "0.3947" not in cell and "公开后可推算出少于3家企业的数据" in cell
 
 
 def test_csv_and_api_apply_the_rule(data, reg, client):
@@ -202,9 +208,13 @@ def test_csv_and_api_apply_the_rule(data, reg, client):
 
 def test_plan_targets_withheld_for_the_public_only(data):
     pub = {r["id"]: r for r in targets.evaluate_all(2019)}
-    # three enterprises (A, B, C) behind the mine shares and the copper conversion: public
-    assert pub["003.target.large_medium_share"]["actuals"] == [pytest.approx(50.0)] * 2
-    assert pub["000.conversion.other_major"]["status"] == "not_met"
+    # three enterprises (A, B, C) behind the mine shares, but the green share of large and medium mines
+    # comes from A and B alone, and the public green-mine count (only A's mine is listed) would give
+    # it back: every cell of those mines is withheld together; the province regulator sees them
+    assert pub["003.target.large_medium_share"]["status"] == "withheld"
+    im = {r["id"]: r for r in targets.evaluate_all(2019, REG_IM)}
+    assert im["003.target.large_medium_share"]["actuals"] == [pytest.approx(50.0)] * 2
+    assert im["000.conversion.other_major"]["status"] == "not_met"
     # one zinc smelter joins the cu + zn + pb + mg rate: its own cell has 1 enterprise, and the combined
     # figure minus the public copper cell would reveal it, so the smallest count decides
     _accepted(

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from kuangzheng.access.http import actor_of
 from kuangzheng.monitoring.core.reports import report_types
 
-from . import disclosure, ledger, measures, reports, targets, warnings
+from . import adjustments, disclosure, ledger, measures, planpub, reports, targets, warnings
 
 router = Router(tags=["监测预警 monitoring"])
 
@@ -104,7 +104,7 @@ def indicators(request, level: str = "province", annual: bool = False):
         + measures.annual_tables(level)
         + measures.replacement_table(level)
     )
-    return disclosure.apply(actor_of(request), measures.table_rows(tables))
+    return disclosure.apply(actor_of(request), measures.table_rows(tables), level)
 
 
 @router.get("/targets", summary="Plan targets with actuals, projection and status (public; disclosure rule applies)")
@@ -131,7 +131,7 @@ def acknowledge(request, pk: int, payload: dict = Body(default={})):
 def releases(request):
     from .models import Release
 
-    return [warnings.release_dict(r) for r in Release.objects.all()[:200]]
+    return warnings.release_dicts(Release.objects.all()[:200])
 
 
 @router.post("/releases", summary="Publish a release for a period (staff)")
@@ -143,6 +143,65 @@ def publish(request, payload: dict = Body(...)):
         ),
         201,
     )
+
+
+@router.get("/plan/publications", summary="Published plan-implementation reports, withdrawn ones marked (public)")
+def plan_publications(request):
+    return [planpub.as_dict(p) for p in planpub.publications()[:200]]
+
+
+@router.post(
+    "/plan/publications", summary="Publish a year's plan-implementation report (staff covering the jurisdiction)"
+)
+def publish_plan_report(request, payload: dict = Body(...)):
+    return _json(planpub.as_dict(planpub.publish(actor_of(request, write=True), payload.get("year"))), 201)
+
+
+@router.post("/plan/publications/{pk}/withdraw", summary="Withdraw a plan-report publication and its notice (staff)")
+def withdraw_plan_report(request, pk: int, payload: dict = Body(...)):
+    p = planpub.withdraw(
+        actor_of(request, write=True), pk, str(payload.get("reason_zh", "")), str(payload.get("reason_en", ""))
+    )
+    return planpub.as_dict(p)
+
+
+@router.get("/plan/adjustments", summary="Plan adjustments: in publicity, approved, withdrawn (public)")
+def plan_adjustments(request):
+    return [adjustments.as_dict(a) for a in adjustments.adjustments()[:200]]
+
+
+@router.get("/plan/adjustments/{pk}", summary="One plan adjustment (public)")
+def plan_adjustment(request, pk: int):
+    return adjustments.as_dict(adjustments.get(pk))
+
+
+@router.post(
+    "/plan/adjustments", summary="Put a plan adjustment on the board for comment (staff covering the jurisdiction)"
+)
+def propose_plan_adjustment(request, payload: dict = Body(...)):
+    return _json(adjustments.as_dict(adjustments.propose(actor_of(request, write=True), payload)), 201)
+
+
+@router.post("/plan/adjustments/{pk}/approve", summary="Approve a plan adjustment after its publicity, and announce it")
+def approve_plan_adjustment(request, pk: int, payload: dict = Body(...)):
+    a = adjustments.approve(
+        actor_of(request, write=True), pk, str(payload.get("approval_no", "")), version=payload.get("version")
+    )
+    return adjustments.as_dict(a)
+
+
+@router.post(
+    "/plan/adjustments/{pk}/withdraw", summary="Withdraw a plan adjustment in publicity (its notice stays, marked)"
+)
+def withdraw_plan_adjustment(request, pk: int, payload: dict = Body(...)):
+    a = adjustments.withdraw(
+        actor_of(request, write=True),
+        pk,
+        str(payload.get("reason_zh", "")),
+        str(payload.get("reason_en", "")),
+        version=payload.get("version"),
+    )
+    return adjustments.as_dict(a)
 
 
 @router.get("/ledger", summary="Capacity-replacement ledger: quotas, movements, balance check (public)")

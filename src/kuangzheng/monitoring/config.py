@@ -8,10 +8,10 @@ from importlib import resources
 import yaml
 
 from kuangzheng.monitoring.core.early_warning import WarningRule
-from kuangzheng.policy.catalogue import load_catalogue
+from kuangzheng.policy.catalogue import JURISDICTION_INFO, load_catalogue
 
 NEGATE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
-PROVINCE_PREFIX = {"inner_mongolia": "15", "qinghai": "63", "tibet": "54", "national": ""}
+PROVINCE_PREFIX = {code: j["prefix"] for code, j in JURISDICTION_INFO.items()}  # from policy/jurisdictions.yaml
 
 
 @lru_cache(maxsize=1)

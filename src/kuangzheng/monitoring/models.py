@@ -137,3 +137,55 @@ class LedgerMovement(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+
+class PlanPublication(models.Model):
+    """A published plan-implementation report (规划实施情况评估报告) for a year (M74: the plan's
+    implementation under public supervision). Its notice on the board links to that year's report
+    page; `counts` freezes the targets by status as the public read them when it was published.
+    Withdrawn ones stay, marked, as their notice does."""
+
+    year = models.PositiveIntegerField("评估年度")
+    division = models.CharField("发布区划", max_length=6)
+    counts = models.JSONField(default=dict)
+    published_by = models.CharField(max_length=150)
+    published_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True)
+    withdrawn_by = models.CharField(max_length=150, blank=True)
+    withdraw_reason_zh = models.TextField(blank=True)
+    withdraw_reason_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "division"], condition=models.Q(withdrawn_at=None), name="monitoring_plan_report_once"
+            )
+        ]
+
+
+class PlanAdjustment(models.Model):
+    """An adjustment of the plan (规划调整: planning zones or blocks added or changed), announced for
+    public comment before approval and announced again once approved (M74). The regulator sets the
+    publicity period: the seeds give none."""
+
+    PUBLICITY, APPROVED, WITHDRAWN = "publicity", "approved", "withdrawn"
+
+    division = models.CharField("发布区划", max_length=6)
+    title_zh = models.CharField("调整事项", max_length=200)
+    title_en = models.CharField(max_length=200, blank=True)
+    summary_zh = models.TextField("调整内容")
+    summary_en = models.TextField(blank=True)
+    zones = models.JSONField("涉及的规划分区与区块（编号）", default=list)
+    publicity_ends_on = models.DateField("公示截止日")
+    state = models.CharField(max_length=12, default=PUBLICITY)
+    version = models.PositiveIntegerField(default=1)
+    approval_no = models.CharField("批准文号", max_length=120, blank=True)
+    approved_on = models.DateField(null=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.CharField(max_length=150, blank=True)
+    withdraw_reason_zh = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

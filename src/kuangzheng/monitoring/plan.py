@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kuangzheng.errors import ServiceError
 
-from . import targets
+from . import disclosure, targets
 from .models import Report
 
 FONT_CANDIDATES = (
@@ -66,7 +66,21 @@ def context(year: int | None = None, actor=None) -> dict:
         "counts": counts,
         "growth_checks": targets.stated_growth_checks(),
         "status_zh": targets.STATUS_ZH,
+        "note_zh": disclosure.NOTE_ZH,
+        "note_en": disclosure.NOTE_EN,
     }
+
+
+def outside_lines(r: dict) -> list[str]:
+    """The registered outside figures measuring a target, one line each, for the PDF."""
+    out = []
+    for o in r.get("outside", []):
+        if o["withheld"]:
+            value = f"— {disclosure.NOTE_ZH}"
+        else:
+            value = f"{o['years'][-1]} 年 {o['actuals'][-1]:.3g} {r['unit']}" if o["actuals"] else "—"
+        out.append(f"另见 {o['label_zh']}（{o['source_zh']}）：{value}")
+    return out
 
 
 def _chart(r: dict, font: str | None) -> bytes:
@@ -151,6 +165,8 @@ def pdf(ctx: dict) -> bytes:
             new_x="LMARGIN",
             new_y="NEXT",
         )
+        for line in outside_lines(r):
+            doc.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
         doc.image(io.BytesIO(_chart(r, font)), w=170)
     doc.add_page()
     doc.set_font("cjk", size=12)

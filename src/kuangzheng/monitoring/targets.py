@@ -2,6 +2,10 @@
 growth it needs, the actuals the platform holds, a projection with an interval and a status
 (rules in kuangzheng.monitoring.core.targets; "no_data" when no indicator supplies actuals).
 
+Actuals come from accepted reports (``target_actuals`` in monitoring.yaml) or public statistics;
+figures registered from outside (outside.py: restoration's areas, green mines) are listed beside
+them in ``row["outside"]``, and the first of them supplies the status of a target no report measures.
+
 Baseline: the catalogue's own value where a growth entry links one (``growth.from``) or a
 ``baseline`` entry gives the same subject in the base year; otherwise the actual of the base
 year from accepted reports; otherwise none (then no required growth can be stated).
@@ -16,8 +20,8 @@ from kuangzheng.monitoring.core.targets import PlanTarget, cagr, check_stated_gr
 from kuangzheng.monitoring.core.units import factor
 from kuangzheng.policy.catalogue import load_catalogue
 
-from . import disclosure, measures
-from .config import config
+from . import disclosure, measures, outside
+from .config import PROVINCE_PREFIX, config
 
 KINDS = ("target", "ratio_target")
 STATUS_ZH = {
@@ -88,7 +92,7 @@ def actual_series(spec: dict, upto: int, tables: Tables | None = None) -> dict:
     if spec.get("source") == "owid":
         return _owid_series(spec, upto)
     t = (tables or Tables()).get(spec.get("level", "province"), spec["indicator"])
-    empty = {"years": [], "actuals": [], "enterprises": [], "source": "reports"}
+    empty = {"years": [], "actuals": [], "enterprises": [], "cells": [], "source": "reports"}
     if t is None:
         return empty
     keys = t.keys
@@ -104,7 +108,9 @@ def actual_series(spec: dict, upto: int, tables: Tables | None = None) -> dict:
     if spec.get("column") == "denominator":
         val = den.astype(float)
     ent = t.extra.get("enterprises", np.zeros(len(t.value), np.int64))[mask]
-    out_y, out_v, out_e = [], [], []
+    metal_of = np.asarray(keys["metal"]).astype(str)[mask] if "metal" in keys else np.full(len(years), "")
+    level = spec.get("level", "province")
+    out_y, out_v, out_e, cells = [], [], [], []
     for y in sorted(set(years.tolist())):
         if y > upto:
             continue
@@ -116,8 +122,10 @@ def actual_series(spec: dict, upto: int, tables: Tables | None = None) -> dict:
         )
         if np.isfinite(v):
             out_y.append(y), out_v.append(v * float(spec.get("scale", 1))), out_e.append(int(ent[at].min()))
+            row = {"indicator": t.indicator, "division": spec["division"], "period": str(y)}
+            cells += [disclosure.cell_of({**row, "metal": m}, level) for m in sorted(set(metal_of[at].tolist()))]
     out_y, out_v, out_e = _transform(spec, out_y, out_v, out_e)
-    return {"years": out_y, "actuals": out_v, "enterprises": out_e, "source": "reports"}
+    return {"years": out_y, "actuals": out_v, "enterprises": out_e, "cells": cells, "source": "reports"}
 
 
 def _transform(spec: dict, years, values, ents):
@@ -147,18 +155,21 @@ def _owid_series(spec: dict, upto: int) -> dict:
         "years": [int(y) for y in years[keep]],
         "actuals": [float(v) * float(spec.get("scale", 1)) for v in values[keep]],
         "enterprises": [None] * int(keep.sum()),
+        "cells": [],
         "source": "owid",
     }
 
 
 def evaluate_all(year: int, actor=None) -> list[dict]:
     """Every numeric catalogue target evaluated with actuals up to ``year``, as ``actor`` may see
-    them: a target whose actuals include a cell from fewer than 3 enterprises outside the actor's
-    scope is shown without actuals, projection or status (see disclosure.py)."""
+    them: a target whose actuals include a cell the disclosure rule withholds from the actor (too
+    few enterprises, or a complement of such a cell) is shown without actuals, projection or
+    status (see disclosure.py)."""
     entries = load_catalogue().by_id
     cfg = config()
     spec_of, reasons = cfg["target_actuals"], cfg.get("no_actuals", {})
-    tables = Tables()
+    tables, memo = Tables(), outside.Memo()
+    hidden = None
     out = []
     for e in numeric_targets():
         row = {
@@ -191,11 +202,26 @@ def evaluate_all(year: int, actor=None) -> list[dict]:
         }
         base = _baseline(e, entries)
         spec = spec_of.get(e.id)
-        if spec:
+        division = (spec or {}).get("division") or _division(e.jurisdiction)
+        row["outside"] = _outside(e, division, year, actor, memo)
+        if not spec and row["outside"] and not row["outside"][0]["withheld"]:
+            spec, first = {"division": division, "model": "linear"}, row["outside"][0]
+            row.update(years=first["years"], actuals=first["actuals"], no_data_reason=None)
+            row["actual_source"] = f"{first['label_zh']}（{first['source_zh']}）"
+            if first["flow"] and e.base_year:
+                # a period's amount starts from nothing (a catalogue baseline of the same subject is
+                # the previous period's total, e.g. 003.round2.legacy_restoration_area)
+                base = (e.base_year, 0.0, f"累计自 {e.base_year + 1} 年 cumulative")
+        elif not spec and row["outside"]:
+            row.update(withheld=True, status="withheld", no_data_reason=None)
+            row.update(note_zh=disclosure.NOTE_ZH, note_en=disclosure.NOTE_EN)
+        if spec_of.get(e.id):
             series = actual_series(spec, year, tables)
             row["years"], row["actuals"] = series["years"], series["actuals"]
             row["actual_source"] = spec.get("label") or series["source"]
-            if any(disclosure.withheld(actor, spec["division"], n) for n in series["enterprises"] if n is not None):
+            if series["cells"] and hidden is None:
+                hidden = disclosure.Published.current().hidden(actor)
+            if any(c in hidden for c in series["cells"]):
                 row.update(
                     years=[],
                     actuals=[],
@@ -219,6 +245,24 @@ def evaluate_all(year: int, actor=None) -> list[dict]:
         if spec and row["years"]:
             row.update(_status(e, row, spec))
         out.append(row)
+    return out
+
+
+def _division(jurisdiction: str) -> str:
+    """The province division a jurisdiction's targets are measured in ("000000": national)."""
+    prefix = PROVINCE_PREFIX.get(jurisdiction, "")
+    return prefix + "0000" if prefix else outside.NATIONAL
+
+
+def _outside(e, division: str, year: int, actor, memo: outside.Memo) -> list[dict]:
+    """Registered outside figures measuring ``e`` (see outside.py), as ``actor`` may see them."""
+    out = []
+    for s in outside.target_series(e, division, year, memo):
+        if outside.withheld(actor, division, s):
+            s = {**s, "years": [], "actuals": [], "withheld": True}
+        else:
+            s = {**s, "withheld": False}
+        out.append(s)
     return out
 
 

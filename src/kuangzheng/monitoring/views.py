@@ -7,6 +7,7 @@ import io
 import json
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
@@ -17,7 +18,7 @@ from kuangzheng.errors import InvalidInput, NotFound, ServiceError
 from kuangzheng.exports import inert_record
 from kuangzheng.monitoring.core.reports import report_types
 
-from . import disclosure, labels, ledger, measures, plan, reports, warnings
+from . import cells, disclosure, labels, ledger, measures, plan, reports, warnings
 from .models import Release
 
 
@@ -30,10 +31,10 @@ def _login(request):
 
 
 def _indicator_rows(request) -> tuple[str, list[dict]]:
-    """The dashboard's cells at the requested level, with the disclosure rule applied for the viewer."""
+    """The dashboard's cells at the requested level, with the disclosure rule applied for the viewer
+    (cells.py: built once per data version)."""
     level = measures.level_of(request.GET.get("level"))
-    rows = measures.table_rows(measures.dashboard_tables(level))
-    return level, disclosure.apply(_actor(request), rows)
+    return level, cells.visible(_actor(request), level)
 
 
 # charted on the dashboard: (element id, indicator, title zh, title en, monthly?, ×100 for %)
@@ -97,6 +98,10 @@ CHARTS = [
 ]
 
 
+TABLE_PAGE = 500  # cells a page of the dashboard's table shows; the rest are a page link (or the CSV) away
+TABLE_OPTIONAL = ("cycle", "figure_note_zh", "figure_note_en", "note_zh", "note_en", "unit")
+
+
 def dashboard(request):
     level, rows = _indicator_rows(request)
     indicator = request.GET.get("indicator", "")
@@ -110,19 +115,24 @@ def dashboard(request):
         for r in rows
         if r["indicator"] in charted and (len(r["period"] or "") == 7) == charted[r["indicator"]]
     ]
-    for r in shown[:3000]:  # the table names divisions, metals and indicators too
+    page = Paginator(shown, TABLE_PAGE).get_page(request.GET.get("page"))
+    for r in page:  # the table names divisions, metals and indicators too
         r["division_label"] = names.get(r.get("division") or "", r.get("division") or "")
         r["metal_label"] = labels.metal_name(r.get("metal"), lang)
-        r["indicator_label"] = labels.indicator_name(r["indicator"], lang)
+        r["indicator_label"] = r.get(f"label_{lang}") or labels.indicator_name(r["indicator"], lang)
+        r["source_label"] = r.get(f"source_{lang}") or ("已受理的企业报表" if lang == "zh" else "accepted reports")
+        for key in TABLE_OPTIONAL:  # a key the template asks for and the row lacks costs Django a dir()
+            r.setdefault(key, None)
     return render(
         request,
         "monitoring/dashboard.html",
         {
             "nav": "monitoring",
             "level": level,
-            "rows": shown[:3000],
+            "rows": page.object_list,
+            "page": page,
             "indicator": indicator,
-            "indicators": [(i, labels.indicator_name(i, lang)) for i in sorted({r["indicator"] for r in rows})],
+            "indicators": sorted(_filter_choices(rows, lang)),
             "definitions": labels.definitions(lang),
             "chart_data": chart_rows,
             "charts": [(c[0], c[1], c[3] if lang == "en" else c[2], c[4], c[5]) for c in CHARTS],
@@ -132,6 +142,10 @@ def dashboard(request):
             "note_en": disclosure.NOTE_EN,
         },
     )
+
+
+def _filter_choices(rows: list[dict], lang: str) -> set[tuple[str, str]]:
+    return {(r["indicator"], r.get(f"label_{lang}") or labels.indicator_name(r["indicator"], lang)) for r in rows}
 
 
 INDICATOR_CSV_COLUMNS = [
@@ -148,6 +162,8 @@ INDICATOR_CSV_COLUMNS = [
     "withheld",
     "note_zh",
     "note_en",
+    "source_zh",
+    "source_en",
 ]
 
 
@@ -271,7 +287,8 @@ def release_detail(request, pk):
     rel = Release.objects.filter(pk=pk).first()
     if rel is None:
         raise Http404
-    return render(request, "monitoring/release_detail.html", {"nav": "monitoring", "rel": rel})
+    items = disclosure.release_items(rel.items)
+    return render(request, "monitoring/release_detail.html", {"nav": "monitoring", "rel": rel, "items": items})
 
 
 def release_feed(request):

@@ -3,6 +3,7 @@ acknowledge it, and publish releases (产能监测预警信息) for the public."
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,8 +11,9 @@ from kuangzheng.access.actor import SYSTEM_ACTOR, Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
 from kuangzheng.monitoring.core import early_warning
+from kuangzheng.notices import services as notices
 
-from . import measures
+from . import disclosure, measures
 from .config import warning_rules
 from .models import Release, WarningRecord
 from .scope import require_division, scope_divisions
@@ -148,7 +150,8 @@ def publish(actor: Actor, period: str, division: str = "") -> Release:
         from kuangzheng.access.actor import division_prefix
 
         qs = qs.filter(division__startswith=division_prefix(division))
-    items = [{k: v for k, v in serialize(w).items() if k in FIELDS} for w in qs]
+    # public from now on: a value the disclosure rule withholds is not frozen into it
+    items = disclosure.release_items([{k: v for k, v in serialize(w).items() if k in FIELDS} for w in qs])
     with transaction.atomic():
         n = Release.objects.count() + 1
         rel = Release.objects.create(
@@ -161,10 +164,29 @@ def publish(actor: Actor, period: str, division: str = "") -> Release:
             published_by=actor.username,
         )
         audit.record(actor, "publish", "release", rel.pk, None, {"number": rel.number, "items": len(items)})
+        notices.publish(
+            actor,
+            kind="warning_release",
+            source=f"monitoring.Release:{rel.pk}",
+            division=division or settings.PROVINCE_PREFIX,
+            title_zh=f"{rel.title_zh}（{rel.number}）",
+            title_en=f"{rel.title_en} ({rel.number})",
+            body_zh=f"本期发布预警 {len(items)} 条，期间 {rel.period}。",
+            body_en=f"{len(items)} warnings for {rel.period}.",
+            url=f"/monitoring/releases/{rel.pk}/",
+        )
     return rel
 
 
-def release_dict(r: Release) -> dict:
+def release_dicts(releases) -> list[dict]:
+    """Releases as the public reads them; items of releases frozen before the disclosure rule
+    covered them go through it again."""
+    releases = list(releases)
+    published = disclosure.Published.current() if any(r.items for r in releases) else None
+    return [release_dict(r, published) for r in releases]
+
+
+def release_dict(r: Release, published: disclosure.Published | None = None) -> dict:
     return {
         "id": r.pk,
         "number": r.number,
@@ -172,7 +194,7 @@ def release_dict(r: Release) -> dict:
         "division": r.division,
         "title_zh": r.title_zh,
         "title_en": r.title_en,
-        "items": r.items,
+        "items": disclosure.release_items(r.items, published),
         "published_by": r.published_by,
         "published_at": r.published_at.isoformat(),
     }
