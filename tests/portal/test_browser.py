@@ -1,16 +1,13 @@
 """The portal in a real browser against a real server with the demo data."""
 
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from tests.support.browser import sign_in, wait, wait_for_reload
+from tests.support.browser import doc_screenshot, sign_in, wait, wait_for_reload
 
 pytestmark = pytest.mark.browser
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def test_map_shows_the_demo_features(portal_server, browser):
@@ -26,8 +23,7 @@ def test_map_shows_the_demo_features(portal_server, browser):
     items = browser.find_elements(By.CSS_SELECTOR, "#feature-list li")
     assert len(items) >= 30 and any("演示生成" in i.text for i in items)
     assert "矿政" in browser.title
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(DOCS_IMG / "portal-map.png"))
+    doc_screenshot(browser, "portal-map.png")
 
 
 def test_list_filters_and_detail(portal_server, browser):

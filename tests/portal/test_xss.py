@@ -5,6 +5,7 @@ may come out of a payload: the page shows the payloads as text."""
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from tests.support.browser import sign_in, wait
@@ -167,20 +168,25 @@ def _assert_inert(b, where):
 
 
 def _popups(b):
-    """Open the popup of every hostile feature on the map; return their texts."""
-    return b.execute_script(
-        """
-        const map = document.getElementById('map').leafletMap, texts = [];
-        map.eachLayer(l => {
-          const p = l.feature && l.feature.properties;
-          if (p && String(p.name || '').startsWith('kzxss') && l.getPopup()) {
-            l.openPopup(l.getBounds ? l.getBounds().getCenter() : l.getLatLng());
-            texts.push(l.getPopup().getElement().textContent);
-          }
-        });
-        return texts;
-        """
-    )
+    """Go to the hostile records, click them on the map (a real click: the popup lists every feature
+    under it, from the API) and return the popup's rows, with the side list of what is in view."""
+    listed = b.find_element(By.ID, "map").get_attribute("data-listed")
+    b.execute_script("document.getElementById('map').leafletMap.setView([41.94, 109.94], 15, {animate: false})")
+    wait(b, lambda d: d.find_element(By.ID, "map").get_attribute("data-listed") != listed)
+    ActionChains(b).move_to_element(b.find_element(By.ID, "map")).click().perform()
+    wait(b, lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .map-popup > div"))
+    # textContent, not WebElement.text: Leaflet fades a popup in from opacity 0, and WebDriver calls an
+    # element at opacity 0 invisible and its text "" (rows read one by one came back empty under load).
+    rows = [
+        r.get_attribute("textContent")
+        for r in b.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .map-popup > div")
+    ]
+    listed = [
+        t
+        for li in b.find_elements(By.CSS_SELECTOR, "#feature-list li")
+        if MARK in (t := li.get_attribute("textContent"))
+    ]
+    return rows, listed
 
 
 def _record_csp_violations(b):
@@ -210,11 +216,11 @@ def test_script_payloads_in_every_field_stay_text(portal_server, browser, hostil
             b.delete_all_cookies()
         b.get(base + "/")
         wait(b, lambda d: d.find_element(By.ID, "map").get_attribute("data-loaded") == "1")
-        listed = [li.text for li in b.find_elements(By.CSS_SELECTOR, "#feature-list li") if MARK in li.text]
-        popups = _popups(b)
-        assert len(popups) >= 3, f"the hostile zone, right and facility are on the map as {who}: {popups}"
+        popups, listed = _popups(b)
+        marked = [t for t in popups if MARK in t]
+        assert len(marked) >= 3, f"the hostile zone, right and facility are under the click as {who}: {popups}"
         assert any(IMG in t for t in popups) and any(SCRIPT in t for t in popups), popups  # shown as text
-        assert all(MARK in t for t in listed)
+        assert len(listed) >= 3 and any(SVG in t for t in listed), listed  # and in the list of what is in view
         _assert_inert(b, f"map as {who}")
         violations[f"/ as {who}"] = _violations(b)
     seen, pages = [], _pages(hostile)

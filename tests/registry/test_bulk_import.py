@@ -157,3 +157,18 @@ def test_an_import_killed_mid_way_is_rolled_back_by_the_next_import(tmp_path):
         timeout=120,
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_rows_with_and_without_an_optional_reference_import_together(reg):
+    rows = _rows(reg, 3)
+    rows[1][1]["facility"] = reg.fac.pk  # only the middle row names a facility
+    services.create_many(services.prepare_many(ADMIN, "right", rows))
+    stored = dict(
+        MineralRight.objects.filter(licence_no__startswith="C1502002020").values_list("licence_no", "facility_id")
+    )
+    assert stored == {
+        rows[0][1]["licence_no"]: None,
+        rows[1][1]["licence_no"]: reg.fac.pk,
+        rows[2][1]["licence_no"]: None,
+    }
+    assert audit.verify().ok

@@ -1,39 +1,17 @@
 """Concurrent writers on PostgreSQL: the audit chain stays a single chain and no update is lost.
 (On SQLite, BEGIN IMMEDIATE serialises writers before they read anything, so writers never interleave.)"""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from kuangzheng.audit import service as audit
 from kuangzheng.audit.models import AuditEntry
 from kuangzheng.errors import StaleVersion
 from kuangzheng.registry import services
 from kuangzheng.registry.models import Enterprise
-from tests.support import on_postgres
+from tests.support.race import postgres_only, refused_by, together
 from tests.support.registry import ADMIN
 
-pytestmark = pytest.mark.skipif(not on_postgres(), reason="needs DATABASE_URL=postgres://… (real row locks)")
-
-
-def _run(workers):
-    errors = []
-
-    def wrap(fn):
-        try:
-            fn()
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return errors
+pytestmark = postgres_only
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +30,8 @@ def test_concurrent_writers_keep_one_chain():
 
         return go
 
-    assert _run([writer(e.pk) for e in ents]) == []
+    outcomes, errors = together([writer(e.pk) for e in ents], start_together=False, timeout=60)
+    assert errors == [] and outcomes == ["ok"] * 4
     assert AuditEntry.objects.count() == start + 32
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
@@ -65,20 +44,12 @@ def test_two_editors_at_once_only_one_wins():
 
     _divisions()
     e = services.create(ADMIN, "enterprise", {"name": "争用企业", "division": "150200"})
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def editor(text):
-        def go():
-            barrier.wait()
-            try:
-                services.update(ADMIN, "enterprise", e.pk, {"address": text}, 1)
-                outcomes.append("saved")
-            except StaleVersion:
-                outcomes.append("refused")
-
-        return go
-
-    assert _run([editor("甲"), editor("乙")]) == []
+    outcomes, errors = together(
+        [lambda text=text: services.update(ADMIN, "enterprise", e.pk, {"address": text}, 1) for text in "甲乙"],
+        ok="saved",
+        refused=refused_by(StaleVersion),
+        timeout=60,
+    )
+    assert errors == []
     assert sorted(outcomes) == ["refused", "saved"]
     assert Enterprise.objects.get(pk=e.pk).version == 2

@@ -256,7 +256,7 @@ def _python_column(values) -> list:
         return [None if v != v else v for v in values.tolist()]
     if values.dtype.kind in "iub":
         return values.tolist()
-    return [_plain(v) for v in values]
+    return [v if type(v) is str else _plain(v) for v in values.tolist()]  # mostly text: kept as it is
 
 
 def _suspect_geometries(geoms, opts: Options):

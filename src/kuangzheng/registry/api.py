@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Response
 
 from kuangzheng.access.http import actor_of
-from kuangzheng.registry import geojson, services
+from kuangzheng.registry import geojson, services, tiles
 
 
 def _page(qs, page: int, size: int):
@@ -160,3 +160,22 @@ def list_divisions(request, level: str = "", parent: str = "", format: str = "js
         {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "level": d.level, "parent": d.parent_id}
         for d in qs
     ]
+
+
+maps = Router(tags=["地图 map"])
+
+
+@maps.get("/tiles/{z}/{x}/{y}.mvt", summary="A Mapbox Vector Tile of zones, rights and facilities (public fields)")
+def map_tile(request, z: int, x: int, y: int, division: str = ""):
+    body = tiles.tile(actor_of(request), z, x, y, division)
+    return HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")
+
+
+@maps.get("/view", summary="Per map layer: the count in a bounding box (or the jurisdiction) and the nearest records")
+def map_view(request, bbox: str = "", division: str = "", size: int = 20):
+    return tiles.in_view(actor_of(request), bbox, division, size)
+
+
+@maps.get("/at", summary="The features of each map layer under a point at a zoom (for popups)")
+def map_at(request, lon: float, lat: float, z: int, division: str = ""):
+    return tiles.features_at(actor_of(request), lon, lat, z, division)

@@ -46,13 +46,16 @@ def write(
     records: list[dict],
     first_events: list[dict] | None,
     snapshot: Callable,
+    snapshot_columns: Callable,
     *,
     source: str = "",
     chunk: int = CHUNK,
     progress: Callable | None = None,
 ) -> ImportBatch:
     """Insert `records` (column values by attname) in chunks with their audit entries (and, for
-    rights, their first events); publish them at the end, or roll every written chunk back."""
+    rights, their first events); publish them at the end, or roll every written chunk back.
+    `snapshot_columns(name, columns)` is `snapshot` of every row of a chunk, a column at a time
+    (what `audit.canonical_many` writes); `snapshot(name, record)` is used for the rollback."""
     batch = ImportBatch.objects.create(
         entity=name,
         actor=actor.username,
@@ -76,21 +79,24 @@ def write(
             with transaction.atomic():
                 now = timezone.now()
                 ids = bulkinsert.reserve_ids(model, len(part))
-                rows = [
-                    {**defaults, **cols, "id": pk, "import_batch_id": batch.pk, "created_at": now, "updated_at": now}
-                    for pk, cols in zip(ids, part)
-                ]
-                bulkinsert.insert(model, rows)
+                columns = {name: [r[name] for r in part] for name in part[0]}
+                columns.update({name: [v] * len(part) for name, v in defaults.items()})
+                columns.update(id=ids, import_batch_id=[batch.pk] * len(part), created_at=[now] * len(part))
+                columns["updated_at"] = columns["created_at"]
+                bulkinsert.insert_columns(model, columns)
                 if first_events is not None:
-                    event_ids = bulkinsert.reserve_ids(RightEvent, len(part))
-                    bulkinsert.insert(
-                        RightEvent,
-                        [
-                            {"id": eid, "right_id": pk, "seq": 1, "actor": actor.username, "recorded_at": now, **ev}
-                            for eid, pk, ev in zip(event_ids, ids, first_events[start : start + chunk])
-                        ],
+                    events = first_events[start : start + chunk]
+                    event_columns = {name: [e[name] for e in events] for name in events[0]}
+                    event_columns.update(
+                        id=bulkinsert.reserve_ids(RightEvent, len(part)),
+                        right_id=ids,
+                        seq=[1] * len(part),
+                        actor=[actor.username] * len(part),
+                        recorded_at=[now] * len(part),
                     )
-                audit.record_many(actor, "create", name, [(r["id"], None, snapshot(name, Row(r))) for r in rows])
+                    bulkinsert.insert_columns(RightEvent, event_columns)
+                afters = audit.canonical_many(snapshot_columns(name, columns))
+                audit.record_many(actor, "create", name, [(pk, None, after) for pk, after in zip(ids, afters)])
                 ImportBatch.objects.filter(pk=batch.pk).update(written=F("written") + len(part), heartbeat=now)
             if progress:
                 progress(len(part))
@@ -101,13 +107,6 @@ def write(
         raise
     batch.refresh_from_db()
     return batch
-
-
-class Row:
-    """A written row seen as the model instance `snapshot` reads (attributes by attname)."""
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
 
 
 def rollback(actor, batch: ImportBatch, model: type, snapshot: Callable, problem: str = "", chunk: int = CHUNK) -> int:

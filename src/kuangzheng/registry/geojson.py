@@ -43,6 +43,11 @@ def viewer(actor: Actor) -> tuple:
     return ("public",)
 
 
+def data_version() -> tuple:
+    """Changes with every audited write and every import batch that starts or finishes."""
+    return (audit.head(), tuple(bulk.pending_batches()))
+
+
 def page(actor: Actor, name: str, filters: dict, number: int, size: int) -> bytes:
     """One page of a FeatureCollection as UTF-8 JSON, from the cache when the data has not changed."""
     key = (
@@ -51,8 +56,7 @@ def page(actor: Actor, name: str, filters: dict, number: int, size: int) -> byte
         tuple(sorted(filters.items())),
         number,
         size,
-        audit.head(),
-        tuple(bulk.pending_batches()),
+        data_version(),
     )
     with _lock:
         if key in _pages:

@@ -121,6 +121,27 @@ def snapshot(name: str, obj) -> dict:
     return snap
 
 
+_PLAIN = (str, int, float, bool, type(None), bytes, dt.date, dt.datetime)
+
+
+def snapshot_columns(name: str, columns: dict[str, list]) -> dict[str, list]:
+    """`snapshot` of many rows given a column at a time (attname -> one value per row, as written
+    by an import): the same values, field -> one value per row."""
+
+    def plain(values):
+        return [v if type(v) in _PLAIN else bytes(v) if isinstance(v, memoryview) else _ref(v) for v in values]
+
+    snap = {
+        f.name: plain(columns[f.name + "_id" if f.type in specs.REFERENCES else f.name]) for f in entity(name).specs
+    }
+    if name in ("right", "zone"):
+        snap["area_km2"] = [float(v) if v is not None else None for v in columns["area_km2"]]
+    if name == "right":
+        snap["status"] = columns["status"]
+    snap["version"] = columns["version"]
+    return snap
+
+
 def serialize(actor: Actor, name: str, obj, with_boundary: bool = False) -> dict:
     """The record as this actor may see it. Public viewers get only the spec's public fields."""
     full = sees_full(actor, name, obj)
@@ -478,6 +499,7 @@ def prepare_many(actor: Actor, name: str, rows: list[tuple[int, dict, dict | Non
         return (obj, None) if obj is not None else _resolve(f, raw)  # _resolve words the problem
 
     cleaned = specs.clean_many(ent.specs, datas, resolve)
+    references = {f.name for f in ent.specs if f.type in specs.REFERENCES}
     events = specs.clean_many(specs.EVENT, [e or {} for _, _, e in rows], _resolve) if name == "right" else None
     problems: list[FieldProblem] = []
     records, first_events, keys = [], [] if name == "right" else None, {}
@@ -506,8 +528,8 @@ def prepare_many(actor: Actor, name: str, rows: list[tuple[int, dict, dict | Non
         _derive(name, values)
         cols = {}
         for k, v in _to_columns(name, {k: v for k, v in values.items() if k != geom_field}).items():
-            if hasattr(v, "pk"):  # a resolved reference
-                cols[k + "_id"] = v.pk
+            if k in references:  # a resolved reference, or none: every row fills the same columns
+                cols[k + "_id"] = None if v is None else v.pk
             else:
                 cols[k] = v
         if geom_field:
@@ -524,10 +546,11 @@ def prepare_many(actor: Actor, name: str, rows: list[tuple[int, dict, dict | Non
 
 
 def _references(ent: Entity, datas: list[dict]) -> dict[str, dict]:
-    """The records the rows refer to (divisions, enterprises, zones), fetched in one query per kind."""
+    """The records the rows refer to (divisions, enterprises, zones, facilities), fetched in one query
+    per kind."""
     found: dict[str, dict] = {}
     for f in ent.specs:
-        model = {"division": Division, "enterprise": Enterprise, "zone": Zone}.get(f.type)
+        model = {"division": Division, "enterprise": Enterprise, "zone": Zone, "facility": Facility}.get(f.type)
         if model is None:
             continue
         keys = {str(_ref(d[f.name])).strip() for d in datas if d.get(f.name) not in (None, "")}
@@ -594,6 +617,7 @@ def create_many(prepared: Prepared, *, source: str = "", progress=None, chunk: i
         prepared.records,
         prepared.first_events,
         snapshot,
+        snapshot_columns,
         source=source,
         chunk=chunk,
         progress=progress,
@@ -785,10 +809,10 @@ def search(
     if holder and name == "right":
         qs = qs.filter(holder_id=_whole_number(holder, "holder", "持有人", "holder"))
     if bbox and name in ("right", "zone"):
-        x0, y0, x1, y1 = _bbox(bbox)
+        x0, y0, x1, y1 = parse_bbox(bbox)
         qs = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
     if bbox and name == "facility":
-        x0, y0, x1, y1 = _bbox(bbox)
+        x0, y0, x1, y1 = parse_bbox(bbox)
         qs = qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
     related = {"right": ["holder", "division"], "facility": ["enterprise", "division"]}.get(name, ["division"])
     return qs.select_related(*related)
@@ -807,7 +831,7 @@ def _whole_number(raw: str, field: str, zh: str, en: str) -> int:
         ) from None
 
 
-def _bbox(raw: str) -> tuple[float, float, float, float]:
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     """min_lon,min_lat,max_lon,max_lat as four finite numbers."""
     try:
         box = tuple(float(v) for v in raw.split(","))
@@ -843,15 +867,31 @@ def feature(actor: Actor, name: str, obj) -> dict:
 SWEEP_MODELS = {"facility": Facility, "right": MineralRight, "zone": Zone}
 
 
-def sweep_records(kind: str, fields: tuple[str, ...]) -> list[dict]:
-    """Every facility, right or zone as a dict of the given values (ORM names, e.g. `division_id`)."""
-    return list(_finished(SWEEP_MODELS[kind].objects.all()).values(*fields))
+def sweep_records(kind: str, fields: tuple[str, ...], *, bbox: tuple | None = None, ids=None) -> list[dict]:
+    """Every facility, right or zone as a dict of the given values (ORM names, e.g. `division_id`);
+    only those whose envelope (a facility's point) meets `bbox` (min_lon, min_lat, max_lon, max_lat,
+    edges included), or with these `ids`, when given."""
+    qs = _finished(SWEEP_MODELS[kind].objects.all())
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    if bbox is not None:
+        # unordered: ordered by the licence number, SQLite walks that index (every row) instead of the
+        # bounding-box index
+        qs = qs.order_by()
+        x0, y0, x1, y1 = bbox
+        if kind == "facility":
+            qs = qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
+        else:
+            qs = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
+    return list(qs.values(*fields))
 
 
-def first_transfers() -> dict[int, dt.date]:
-    """Each transferred right's first transfer date, by right id."""
-    rows = RightEvent.objects.filter(kind="transferred").values("right_id").annotate(d=Min("date"))
-    return dict(rows.values_list("right_id", "d"))
+def first_transfers(ids=None) -> dict[int, dt.date]:
+    """Each transferred right's first transfer date, by right id (of these rights, when given)."""
+    qs = RightEvent.objects.filter(kind="transferred")
+    if ids is not None:
+        qs = qs.filter(right_id__in=list(ids))
+    return dict(qs.values("right_id").annotate(d=Min("date")).values_list("right_id", "d"))
 
 
 def industrial_park_id(code: str) -> int | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import IntegrityError
 
-from kuangzheng import jsonin, uploads
+from kuangzheng import bulkinsert, jsonin, uploads
 from kuangzheng.errors import FieldProblem, InvalidInput, ServiceError
 from kuangzheng.exports import inert
 
@@ -40,7 +40,8 @@ def read_rows(path: Path) -> list[dict]:
     if too_big:
         raise ImportRejected([too_big])
     if path.suffix.lower() in LAYER_SUFFIXES or _is_feature_collection(path):
-        return _layer_rows(path)
+        with bulkinsert.gc_paused():  # a row per feature: see gc_paused
+            return _layer_rows(path)
     text = _decode(path.read_bytes())
     if path.suffix.lower() == ".json":
         try:
@@ -142,6 +143,11 @@ def import_rows(actor, name: str, rows: list[dict], progress=None, source: str =
     """Import rows all or nothing: every row is cleaned and checked first (every problem reported,
     nothing written), then the records are written as one import batch in short transactions
     (`services.create_many`). Rows whose natural key is registered already are skipped."""
+    with bulkinsert.gc_paused():
+        return _import_rows(actor, name, rows, progress, source)
+
+
+def _import_rows(actor, name: str, rows: list[dict], progress, source: str) -> dict:
     services.recover_stale_imports(actor)
     ent = services.entity(name)
     key = ent.natural_key
@@ -172,9 +178,9 @@ def import_rows(actor, name: str, rows: list[dict], progress=None, source: str =
     return {"created": batch.written, "unchanged": len(split) - len(todo), "batch": batch.pk}
 
 
-def export_records(actor, name: str) -> list[dict]:
+def export_records(actor, name: str, division: str = "") -> list[dict]:
     out = []
-    for obj in services.search(actor, name):
+    for obj in services.search(actor, name, division=division):
         rec = services.serialize(actor, name, obj)
         if name in ("right", "zone") and obj.boundary:
             rec["boundary"] = geometry.load(obj.boundary).wkt
@@ -182,7 +188,7 @@ def export_records(actor, name: str) -> list[dict]:
     return out
 
 
-def export_layer(actor, name: str, path: Path, fmt: str | None = None) -> Path:
+def export_layer(actor, name: str, path: Path, fmt: str | None = None, division: str = "") -> Path:
     """Write records with their geometry (rights and zones: boundaries; facilities: points) as a
     geo layer file through the geometry core."""
     from shapely.geometry import Point
@@ -190,7 +196,7 @@ def export_layer(actor, name: str, path: Path, fmt: str | None = None) -> Path:
     from kuangzheng.geo.layers import write_layer
 
     records = []
-    for obj in services.search(actor, name):
+    for obj in services.search(actor, name, division=division):
         props = {
             k: (
                 "、".join(v) if isinstance(v, list) else json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v
@@ -207,8 +213,8 @@ def export_layer(actor, name: str, path: Path, fmt: str | None = None) -> Path:
     return write_layer(records, path, fmt)
 
 
-def export_text(actor, name: str, fmt: str) -> str:
-    rows = export_records(actor, name)
+def export_text(actor, name: str, fmt: str, division: str = "") -> str:
+    rows = export_records(actor, name, division)
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1)
     buf = io.StringIO()

@@ -288,22 +288,30 @@ def clean_many(specs: list[F], rows: list[dict], resolve) -> list[tuple[dict, li
     distinct raw value of a repeating kind (dates, choices, references, numbers) cleaned once."""
     known = {f.name for f in specs}
     out = [
-        ({}, [FieldProblem(k, f"未知字段「{k}」", f"unknown field '{k}'") for k in data if k not in known])
+        (
+            {},
+            []
+            if data.keys() <= known  # the usual row: no unknown field, checked in one set operation
+            else [FieldProblem(k, f"未知字段「{k}」", f"unknown field '{k}'") for k in data if k not in known],
+        )
         for data in rows
     ]
     for f in specs:
-        memo: dict = {}
+        name, memo = f.name, {} if f.type in REPEATING else None
         for data, (values, problems) in zip(rows, out):
-            raw = data.get(f.name)
-            key = (type(raw), raw)  # 1, 1.0 and True are equal keys but not the same input
-            try:
-                v, p = memo[key] if f.type in REPEATING else _one(f, raw, resolve)
-            except KeyError:
-                v, p = memo[key] = _one(f, raw, resolve)
-            except TypeError:  # unhashable (a list or dict from JSON): clean it on its own
+            raw = data.get(name)
+            if memo is None:
                 v, p = _one(f, raw, resolve)
+            else:
+                key = (type(raw), raw)  # 1, 1.0 and True are equal keys but not the same input
+                try:
+                    v, p = memo[key]
+                except KeyError:
+                    v, p = memo[key] = _one(f, raw, resolve)
+                except TypeError:  # unhashable (a list or dict from JSON): clean it on its own
+                    v, p = _one(f, raw, resolve)
             if p:
                 problems.append(p)
             else:
-                values[f.name] = list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v  # unshared
+                values[name] = list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v  # unshared
     return out
