@@ -6,7 +6,9 @@ and an independent pyproj transformation (always_xy, so the reference cannot sha
 import json
 import shutil
 import subprocess
+import sys
 import urllib.request
+from pathlib import Path
 
 import pyogrio
 import pyogrio.raw
@@ -58,7 +60,7 @@ def _expected_xy(lon: float, lat: float, crs_uri: str) -> tuple[float, float]:
 
 def test_owslib_lists_every_collection_and_the_definition(portal_server):
     api = Features(portal_server + "/ogcapi")
-    assert set(api.feature_collections()) == set(COLLECTIONS)
+    assert set(api.feature_collections()) == set(COLLECTIONS) | {"monitoring-points", "notices", "credit-list-entries"}
     assert "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs" in api.conformance()["conformsTo"]
     assert {"/collections/mineral-rights/items", "/collections/facilities/items"} <= set(api.api()["paths"])
 
@@ -96,7 +98,14 @@ def test_owslib_pages_through_next_links(portal_server, reference):
 
 def test_gdal_lists_the_layers_with_the_storage_crs(portal_server):
     layers = dict(pyogrio.list_layers(f"OAPIF:{portal_server}/ogcapi"))
-    assert layers == {"mineral-rights": "Polygon", "zones": "Polygon", "facilities": "Point"}
+    assert layers == {
+        "mineral-rights": "Polygon",
+        "zones": "Polygon",
+        "facilities": "Point",
+        "monitoring-points": "Point",
+        "notices": "Point",
+        "credit-list-entries": "Unknown",
+    }
     assert pyogrio.read_info(f"OAPIF:{portal_server}/ogcapi", layer="facilities")["crs"] == "EPSG:4490"
 
 
@@ -142,3 +151,55 @@ def test_ogrinfo_from_gdal_bin_counts_and_reads_a_point(portal_server, reference
     assert f"name (String) = {ref['properties']['name']}" in out
     point = out.split("POINT (", 1)[1].split(")", 1)[0].split()
     assert (float(point[0]), float(point[1])) == pytest.approx((lon, lat), abs=1e-6)
+
+
+# --- a collection without geometry: credit's lists (entries made with `kz credit enter` on the server's data)
+
+KZ = str(Path(sys.executable).with_name("kz"))
+CREDIT = "credit-list-entries"
+
+
+@pytest.fixture(scope="module")
+def credit_entries(portal_server, portal_env):
+    """Two demo enterprises entered on the geological-data blacklist (a list no other test uses),
+    as the public REST API then lists them, by id."""
+    enterprises = _json(f"{portal_server}/api/v1/enterprises?size=50")["results"]
+    for ent in enterprises[-2:]:
+        r = subprocess.run(
+            [KZ, "credit", "enter", "--as", "admin", "--list", "geodata_blacklist", "--enterprise", str(ent["id"])]
+            + ["--reason", "data_not_submitted", "--detail", "逾期未汇交地质资料 <b>"],
+            env=portal_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+    listed = _json(f"{portal_server}/api/v1/credit/entries")
+    assert len(listed) >= 2
+    return {e["id"]: e for e in listed}
+
+
+def test_owslib_reads_the_credit_lists_in_every_offered_crs(portal_server, offered, credit_entries):
+    api = Features(portal_server + "/ogcapi")
+    assert api.collection(CREDIT)["storageCrs"] == EPSG4490
+    for crs_uri in offered[CREDIT]:
+        doc = api.collection_items(CREDIT, limit=10000, crs=crs_uri)
+        assert doc["numberMatched"] == doc["numberReturned"] == len(credit_entries), crs_uri
+        for f in doc["features"]:
+            assert f["geometry"] is None
+            assert f["properties"]["enterprise"] == credit_entries[f["id"]]["enterprise"]
+            assert f["properties"]["detail_zh"] == credit_entries[f["id"]]["detail_zh"]
+        # Other tests on this server enter the abnormal list too: ours are the blacklist's, markup kept as text.
+        ours = [f for f in doc["features"] if f["properties"]["list_key"] == "geodata_blacklist"]
+        assert len(ours) == 2 and {f["properties"]["detail_zh"] for f in ours} == {"逾期未汇交地质资料 <b>"}
+
+
+def test_gdal_reads_the_credit_lists_without_geometry(portal_server, offered, credit_entries):
+    for crs_uri in offered[CREDIT]:
+        option = "OGC:CRS84" if crs_uri == CRS84 else "EPSG:" + crs_uri.rsplit("/", 1)[1]
+        meta, fids, geoms, fields = pyogrio.raw.read(
+            f"OAPIF:{portal_server}/ogcapi", layer=CREDIT, CRS=option, return_fids=True
+        )
+        got = dict(zip(fids.tolist(), fields[list(meta["fields"]).index("list_key")].tolist()))
+        assert got == {pk: e["list_key"] for pk, e in credit_entries.items()}, crs_uri
+        assert geoms is None or all(g is None for g in geoms)

@@ -3,6 +3,7 @@ signed-in client (token or session) its scope, and nothing private leaks through
 or paging path. The small registry (tests/support/registry.py) has an `applied` right and
 facilities with private capacity figures."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -137,3 +138,93 @@ def test_queryables_list_what_each_caller_may_filter_on(reg, client):
         )
         status, _ = _get(client, ITEMS.format("mineral-rights"), **{name: value})
         assert status == 200, name
+
+
+# --- credit's lists (credit/layer.py): entries without geometry, credit's own scope rule ----------
+
+CREDIT = ITEMS.format("credit-list-entries")
+ENTERED = dt.date.today() - dt.timedelta(days=30)  # in force: the abnormal list's term is three years
+
+
+@pytest.fixture
+def credit(reg):
+    """Baotou's holder on the abnormal list (in force) and proposed for the three-rate list; Hohhot's
+    holder entered on the geological-data blacklist and then removed."""
+    from kuangzheng.credit import services as credit_services
+    from tests.credit.helpers import actors, enter
+
+    listed = enter(reg, entered_on=ENTERED)
+    proposed = credit_services.propose(
+        actors(reg)["reg_bt"], "three_rate_negative", reg.a.pk, "three_rate_failed", detail_zh="回采率未达标"
+    )
+    gone = enter(reg, "geodata_blacklist", "data_not_submitted", role="reg_im", enterprise=reg.b)
+    gone = credit_services.remove(actors(reg)["reg_im"], gone.pk, "repair", "已汇交并核实", version=gone.version)
+    return listed, proposed, gone
+
+
+@pytest.mark.parametrize("crs_uri", [crs.CRS84, crs.STORAGE])
+def test_public_sees_the_entries_in_force_with_public_fields_and_no_geometry(reg, client, credit, crs_uri):
+    listed, _, _ = credit
+    feats, matched = _every_page(client, "credit-list-entries", crs=crs_uri)
+    assert matched == 1 and [f["id"] for f in feats] == [listed.pk]
+    props = feats[0]["properties"]
+    assert feats[0]["geometry"] is None and props["list_key"] == "abnormal" and props["enterprise_id"] == reg.a.pk
+    assert not {"status", "proposed_by", "removal_requested", "version"} & set(props)
+
+
+def test_a_removed_entry_is_no_longer_served_as_listed(reg, client, credit):
+    _, proposed, gone = credit
+    for pk in (gone.pk, proposed.pk):
+        assert _get(client, f"{CREDIT}/{pk}")[0] == 404
+    for params in ({"list_key": "geodata_blacklist"}, {"filter": f"enterprise_id = {reg.b.pk}"}):
+        status, doc = _get(client, CREDIT, **params)
+        assert status == 200 and doc["numberMatched"] == 0, params
+    # the regulator of the division still reads it, marked removed, with its history
+    status, doc = _get(client, f"{CREDIT}/{gone.pk}", headers=bearer(reg.users["reg_im"]))
+    assert status == 200 and doc["properties"]["status"] == "removed" and doc["properties"]["removed_on"]
+
+
+def test_credit_entries_for_staff_and_the_holder_follow_credits_scope(reg, client, credit):
+    listed, proposed, gone = credit
+    ids = lambda role: {f["id"] for f in _every_page(client, "credit-list-entries", headers=bearer(reg.users[role]))[0]}  # noqa: E731
+    assert ids("reg_bt") == {listed.pk, proposed.pk}  # Hohhot's removed entry is outside Baotou
+    assert ids("reg_im") == {listed.pk, proposed.pk, gone.pk}
+    assert ids("ent_a") == {listed.pk, proposed.pk}  # its own proposal, in full
+    assert ids("reg_qh") == {listed.pk}  # Qinghai: the public view only
+    status, doc = _get(client, CREDIT, headers=bearer(reg.users["reg_bt"]), status="proposed")
+    assert status == 200 and [f["id"] for f in doc["features"]] == [proposed.pk]
+
+
+def test_public_cannot_filter_credit_entries_on_status(reg, client, credit):
+    """A filter on status would count proposals the public may not see: refused as unknown."""
+    for params in ({"status": "proposed"}, {"filter": "status = 'proposed'"}):
+        status, doc = _get(client, CREDIT, **params)
+        assert status == 400 and doc["problems"][0]["field"] in ("status", "filter"), params
+    _, doc = _get(client, "/ogcapi/collections/credit-list-entries/queryables")
+    assert "status" not in doc["properties"] and "list_key" in doc["properties"]
+
+
+def test_credit_entries_by_datetime_property_cql2_and_bbox(reg, client, credit):
+    listed, _, _ = credit
+    for params in (
+        {"datetime": ENTERED.isoformat()},
+        {"datetime": f"{ENTERED - dt.timedelta(days=1)}/{ENTERED + dt.timedelta(days=1)}"},
+        {"list_key": "abnormal"},
+        {"division": "150200"},
+        {"filter": f"entered_on BETWEEN DATE('{ENTERED}') AND DATE('{ENTERED}') AND reason = 'unreachable'"},
+        {"filter": "division LIKE '1502%'"},
+    ):
+        status, doc = _get(client, CREDIT, **params)
+        assert status == 200 and [f["id"] for f in doc["features"]] == [listed.pk], params
+    for params in ({"datetime": f"{ENTERED + dt.timedelta(days=1)}/.."}, {"list_key": "serious_dishonesty"}):
+        assert _get(client, CREDIT, **params)[1]["numberMatched"] == 0, params
+    # Part 1: only features whose geometry intersects the box are in the result; an entry has none
+    status, doc = _get(client, CREDIT, bbox="-180,-90,180,90")
+    assert status == 200 and doc["numberMatched"] == 0 and doc["features"] == []
+
+
+def test_credit_collection_names_its_time_and_no_place(reg, client, credit):
+    status, doc = _get(client, "/ogcapi/collections/credit-list-entries")
+    assert status == 200 and doc["extent"]["temporal"]["interval"] == [[ENTERED.isoformat()] * 2]
+    page = client.get(CREDIT, {"f": "html"}).content.decode()
+    assert status == 200 and f"/items/{credit[0].pk}?f=html" in page

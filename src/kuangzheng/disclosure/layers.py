@@ -1,15 +1,20 @@
-"""The public layers the Features API serves, and the one way it reads them: through
-`registry.services` (`scoped` for what the caller may see at all, `feature` for the fields of each
-record this caller may see). A filter is applied only on the fields the caller may see for every
-record it matches, so `numberMatched` cannot reveal a withheld value."""
+"""The public layers the Features API serves: a small protocol (`Layer`) that any domain implements
+and registers (`register`), so that domains above disclosure (hj212's monitoring points, credit's
+lists, supervision's notices …) publish their layer from their own code without disclosure
+importing them. The registry's layers read through `registry.services` (`scoped` for what the
+caller may see at all, `feature` for the fields of each record this caller may see); `PointLayer`
+serves any other domain's located records. A filter is applied only on the fields the caller may
+see for every record it matches, so `numberMatched` cannot reveal a withheld value."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 from django.db.models import F, Max, Min, Q, QuerySet
 from shapely.geometry import box
@@ -25,8 +30,48 @@ FILTER_TYPES = ("str", "choice", "int", "float", "date", "list", "division")
 EXTENT_SECONDS = 60  # the collections' extents (and so their zone CRS lists) are recomputed this often
 
 
+class Layer(Protocol):
+    """A public layer: what the Features API needs of it. Geometries are GeoJSON in lon/lat
+    (CRS84); the API turns them into the asked CRS."""
+
+    id: str
+    zh: str
+    en: str
+    description_zh: str
+    description_en: str
+    start: str | None  # temporal fields: a record is valid from `start` to `end` (None: no time)
+    end: str | None
+
+    @property
+    def point(self) -> bool: ...
+
+    def queryables(self, actor: Actor) -> dict[str, dict]:
+        """The properties this caller may filter on: name → {type, zh, en, choices}."""
+
+    def select(self, actor: Actor, *, bbox=None, when: Interval | None = None, properties=None, condition=None):
+        """The records this caller sees, filtered (bbox in CRS84), in a stable order: a QuerySet."""
+
+    def features(self, actor: Actor, records) -> list[dict]:
+        """GeoJSON features of the records, as this caller may see them."""
+
+    def get(self, actor: Actor, pk: str):
+        """One record this caller sees, or NotFound."""
+
+    def public_extent(self) -> dict:
+        """{"bbox": [x0, y0, x1, y1] | None, "interval": [start, end] | None} of the public view."""
+
+
+LAYERS: dict[str, Layer] = {}
+
+
+def register(lay: Layer) -> Layer:
+    """Serve `lay` as a collection (a domain calls this when its app is ready)."""
+    LAYERS[lay.id] = lay
+    return lay
+
+
 @dataclass(frozen=True)
-class Layer:
+class RegistryLayer:
     id: str
     entity: str
     zh: str
@@ -40,40 +85,163 @@ class Layer:
     def point(self) -> bool:
         return self.entity == "facility"
 
+    def queryables(self, actor: Actor) -> dict[str, dict]:
+        full = sees_every_field(actor)
+        out = {}
+        for f in services.entity(self.entity).specs:
+            if f.type in FILTER_TYPES and (full or f.public):
+                out[f.name] = {"type": f.type, "zh": f.zh, "en": f.en, "choices": list(f.choices)}
+        if self.entity == "right":
+            out["status"] = {"type": "str", "zh": "状态", "en": "status", "choices": []}
+        return out
 
-LAYERS = {
-    layer.id: layer
-    for layer in (
-        Layer(
-            "mineral-rights",
-            "right",
-            "矿业权",
-            "Mineral rights",
-            "探矿权与采矿权的范围（不含申请中的），公开字段",
-            "Exploration and mining rights (applications excluded): public fields",
-            "valid_from",
-            "valid_to",
-        ),
-        Layer(
-            "zones",
-            "zone",
-            "规划分区与区块",
-            "Planning zones and blocks",
-            "规划分区、勘查开采规划区块、保护区与工业园区",
-            "Planning zones, exploration and mining blocks, protected areas and industrial parks",
-            "release_date",
-            "release_date",
-        ),
-        Layer(
-            "facilities",
-            "facility",
-            "生产设施",
-            "Facilities",
-            "矿山、选矿厂、冶炼厂、电解铝与加工企业的位置，公开字段",
-            "Mines, concentrators, smelters, aluminium lines and plants: locations and public fields",
-        ),
-    )
-}
+    def select(self, actor: Actor, *, bbox=None, when=None, properties=None, condition=None) -> QuerySet:
+        qs = services.scoped(actor, self.entity).select_related(*RELATED[self.entity])
+        qs = _filtered(qs, self, actor, when, properties, condition)
+        if bbox is not None:
+            qs = _within_bbox(qs, self, bbox)
+        return qs.order_by("pk")
+
+    def features(self, actor: Actor, records) -> list[dict]:
+        out = [services.feature(actor, self.entity, obj) for obj in records]
+        for feat in out:
+            feat["properties"].pop("bbox", None)  # always lon/lat: the geometry says it in the asked CRS
+        return out
+
+    def get(self, actor: Actor, pk: str):
+        if not pk.isdigit():
+            raise NotFound("要素", "feature")
+        return services.get(actor, self.entity, int(pk))
+
+    def public_extent(self) -> dict:
+        qs = services.scoped(PUBLIC_ACTOR, self.entity)
+        if self.point:
+            agg = qs.aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
+        else:
+            agg = qs.aggregate(a=Min("min_lon"), b=Min("min_lat"), c=Max("max_lon"), d=Max("max_lat"))
+        return _extent_of(qs, agg, self)
+
+
+@dataclass(frozen=True)
+class PointLayer:
+    """A layer of located records of any domain: `records(actor)` is what the caller may see (the
+    domain's own scope rule), `describe(actor, records)` gives each record's (lon, lat, properties)
+    as the caller may see it (lon/lat None: no location), `fields` the public fields one may filter
+    on (name → {type, zh, en, choices}; type str, choice, int or float; name is the model field)."""
+
+    id: str
+    zh: str
+    en: str
+    description_zh: str
+    description_en: str
+    records: Callable[[Actor], QuerySet]
+    describe: Callable[[Actor, list], list[tuple[float | None, float | None, dict]]]
+    fields: dict[str, dict] = field(default_factory=dict)
+    lon: str = "lon"  # the model fields (or lookups) of the location, for bbox and extent
+    lat: str = "lat"
+    start: str | None = None
+    end: str | None = None
+    point = True
+
+    def queryables(self, actor: Actor) -> dict[str, dict]:
+        return {name: {"choices": [], **spec} for name, spec in self.fields.items()}
+
+    def select(self, actor: Actor, *, bbox=None, when=None, properties=None, condition=None) -> QuerySet:
+        qs = _filtered(self.records(actor), self, actor, when, properties, condition)
+        if bbox is not None:
+            x0, y0, x1, y1 = bbox
+            qs = qs.filter(
+                **{f"{self.lon}__gte": x0, f"{self.lon}__lte": x1, f"{self.lat}__gte": y0, f"{self.lat}__lte": y1}
+            )
+        return qs.order_by("pk")
+
+    def features(self, actor: Actor, records) -> list[dict]:
+        records = list(records)
+        return [
+            {
+                "type": "Feature",
+                "id": obj.pk,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]} if lon is not None else None,
+                "properties": props,
+            }
+            for obj, (lon, lat, props) in zip(records, self.describe(actor, records))
+        ]
+
+    def get(self, actor: Actor, pk: str):
+        obj = self.records(actor).filter(pk=int(pk)).first() if pk.isdigit() else None
+        if obj is None:
+            raise NotFound("要素", "feature")
+        return obj
+
+    def public_extent(self) -> dict:
+        qs = self.records(PUBLIC_ACTOR)
+        agg = qs.aggregate(a=Min(self.lon), b=Min(self.lat), c=Max(self.lon), d=Max(self.lat))
+        return _extent_of(qs, agg, self)
+
+
+def _extent_of(qs: QuerySet, agg: dict, lay: Layer) -> dict:
+    bbox = [agg["a"], agg["b"], agg["c"], agg["d"]]
+    out = {"bbox": bbox if None not in bbox else None, "interval": None}
+    if lay.start:
+        t = qs.aggregate(s=Min(lay.start), e=Max(lay.end))
+        if t["s"] is not None:
+            out["interval"] = [t["s"].isoformat(), t["e"].isoformat() if t["e"] else None]
+    return out
+
+
+def filtered(qs: QuerySet, lay: Layer, actor: Actor, *, when=None, properties=None, condition=None) -> QuerySet:
+    """`qs` narrowed by the query's property filters, CQL2 condition and datetime, on `lay`'s
+    queryables for this caller: for layers other domains implement themselves (e.g. credit's)."""
+    return _filtered(qs, lay, actor, when, properties, condition)
+
+
+def _filtered(qs: QuerySet, lay: Layer, actor: Actor, when, properties, condition) -> QuerySet:
+    allowed = lay.queryables(actor)
+    for name, raw in (properties or {}).items():
+        qs = qs.filter(_filter_value(name, allowed[name], raw))
+    if condition is not None:
+        qs = qs.filter(condition)
+    if when is not None and lay.start:
+        if when.end is not None:
+            qs = qs.filter(**{f"{lay.start}__lte": when.end})
+        if when.start is not None:
+            qs = qs.filter(**{f"{lay.end}__gte": when.start})
+        if lay.start == lay.end:
+            qs = qs.filter(**{f"{lay.start}__isnull": False})
+    return qs
+
+
+for _registry_layer in (
+    RegistryLayer(
+        "mineral-rights",
+        "right",
+        "矿业权",
+        "Mineral rights",
+        "探矿权与采矿权的范围（不含申请中的），公开字段",
+        "Exploration and mining rights (applications excluded): public fields",
+        "valid_from",
+        "valid_to",
+    ),
+    RegistryLayer(
+        "zones",
+        "zone",
+        "规划分区与区块",
+        "Planning zones and blocks",
+        "规划分区、勘查开采规划区块、保护区与工业园区",
+        "Planning zones, exploration and mining blocks, protected areas and industrial parks",
+        "release_date",
+        "release_date",
+    ),
+    RegistryLayer(
+        "facilities",
+        "facility",
+        "生产设施",
+        "Facilities",
+        "矿山、选矿厂、冶炼厂、电解铝与加工企业的位置，公开字段",
+        "Mines, concentrators, smelters, aluminium lines and plants: locations and public fields",
+    ),
+):
+    register(_registry_layer)
 
 RELATED = {"right": ("holder", "division"), "facility": ("enterprise", "division"), "zone": ("division",)}
 
@@ -92,15 +260,8 @@ def sees_every_field(actor: Actor) -> bool:
 
 
 def queryables(actor: Actor, lay: Layer) -> dict[str, dict]:
-    """The properties this caller may filter on: name → {type, zh, en}."""
-    full = sees_every_field(actor)
-    out = {}
-    for f in services.entity(lay.entity).specs:
-        if f.type in FILTER_TYPES and (full or f.public):
-            out[f.name] = {"type": f.type, "zh": f.zh, "en": f.en, "choices": list(f.choices)}
-    if lay.entity == "right":
-        out["status"] = {"type": "str", "zh": "状态", "en": "status", "choices": []}
-    return out
+    """The properties this caller may filter on: name → {type, zh, en, choices}."""
+    return lay.queryables(actor)
 
 
 def element_match(name: str, item: str) -> Q:
@@ -150,22 +311,7 @@ def select(
     condition: Q | None = None,
 ) -> QuerySet:
     """The records of a layer this caller sees, filtered; bbox in CRS84 (lon, lat)."""
-    qs = services.scoped(actor, lay.entity).select_related(*RELATED[lay.entity])
-    allowed = queryables(actor, lay)
-    for name, raw in (properties or {}).items():
-        qs = qs.filter(_filter_value(name, allowed[name], raw))
-    if condition is not None:
-        qs = qs.filter(condition)
-    if when is not None and lay.start:
-        if when.end is not None:
-            qs = qs.filter(**{f"{lay.start}__lte": when.end})
-        if when.start is not None:
-            qs = qs.filter(**{f"{lay.end}__gte": when.start})
-        if lay.start == lay.end:
-            qs = qs.filter(**{f"{lay.start}__isnull": False})
-    if bbox is not None:
-        qs = _within_bbox(qs, lay, bbox)
-    return qs.order_by("pk")
+    return lay.select(actor, bbox=bbox, when=when, properties=properties, condition=condition)
 
 
 def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
@@ -189,9 +335,8 @@ def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
 
 def features(actor: Actor, lay: Layer, records, dst_crs: str) -> list[dict]:
     """GeoJSON features as this caller may see them, coordinates in `dst_crs`'s axis order."""
-    out = [services.feature(actor, lay.entity, obj) for obj in records]
+    out = lay.features(actor, records)
     for feat, geom in zip(out, crs_core.transform_geometries([f["geometry"] for f in out], dst_crs)):
-        feat["properties"].pop("bbox", None)  # always lon/lat: the geometry says it in the asked CRS
         feat["geometry"] = geom
     return out
 
@@ -213,9 +358,7 @@ def _widest_at(entity: str, _newest: tuple | None, _epoch: int) -> float:
 
 
 def get(actor: Actor, lay: Layer, pk: str):
-    if not pk.isdigit():
-        raise NotFound("要素", "feature")
-    return services.get(actor, lay.entity, int(pk))
+    return lay.get(actor, pk)
 
 
 def extent(lay: Layer) -> dict:
@@ -225,19 +368,7 @@ def extent(lay: Layer) -> dict:
 
 @lru_cache(maxsize=16)
 def _extent(collection_id: str, _epoch: int) -> dict:
-    lay = LAYERS[collection_id]
-    qs = services.scoped(PUBLIC_ACTOR, lay.entity)
-    if lay.point:
-        agg = qs.aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
-    else:
-        agg = qs.aggregate(a=Min("min_lon"), b=Min("min_lat"), c=Max("max_lon"), d=Max("max_lat"))
-    bbox = [agg["a"], agg["b"], agg["c"], agg["d"]]
-    out = {"bbox": bbox if None not in bbox else None, "interval": None}
-    if lay.start:
-        t = qs.aggregate(s=Min(lay.start), e=Max(lay.end))
-        if t["s"] is not None:
-            out["interval"] = [t["s"].isoformat(), t["e"].isoformat() if t["e"] else None]
-    return out
+    return LAYERS[collection_id].public_extent()
 
 
 def offered_crs(lay: Layer) -> list[str]:

@@ -15,7 +15,7 @@ from kuangzheng.access.actor import Actor
 from kuangzheng.access.http import actor_of, language
 from kuangzheng.errors import InvalidInput, ServiceError, unknown_field
 
-from . import filtering, layers, openapi, pages
+from . import filtering, layers, notices_layer, openapi, pages  # noqa: F401 (notices_layer registers its collection)
 from .core import conformance, query
 from .core import crs as crs_core
 from .core.links import GEOJSON, HTML, JSON, OPENAPI, link, paging, with_params
