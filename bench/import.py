@@ -11,7 +11,9 @@ the PostgreSQL server of DATABASE_URL (skipped without one) — the way `kz impo
 official areas, audit entries, written in chunks as one batch), timed in-process. Then `ogr2ogr`
 (GDAL) loads the same GeoPackage into a new table of the same database (no checks, no areas, no
 audit; its GiST index on PostgreSQL). Printed: both times, rows per second, the ratio against the
-target (at most 2x ogr2ogr), the phases of the import, and checks that every right is there with its
+target (at most 2x ogr2ogr), the phases of the import, both CPU times (the client process's user +
+system time: steadier than wall time on a shared machine; the database server's share on
+PostgreSQL is in neither), and checks that every right is there with its
 official area and that the audit chain verifies (exit code 1 if not).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,8 +104,9 @@ def _seed_registry(n_holders: int):
     return admin, list(Enterprise.objects.values_list("pk", flat=True)), divisions
 
 
-def _ogr2ogr(gpkg: Path, url: str) -> float:
-    """ogr2ogr into a new table of the same database; its wall time (process included)."""
+def _ogr2ogr(gpkg: Path, url: str) -> tuple[float, float]:
+    """ogr2ogr into a new table of the same database; its wall time (process included) and its CPU
+    time (user + system)."""
     if url.startswith("sqlite:///"):
         target = ["-f", "SQLite", "-update", url.removeprefix("sqlite:///")]
     else:
@@ -115,9 +119,12 @@ def _ogr2ogr(gpkg: Path, url: str) -> float:
             f"PG:host={c['HOST']} port={c['PORT'] or 5432} dbname={c['NAME']} user={c['USER']} password={c['PASSWORD']}",
         ]
     cmd = ["ogr2ogr", *target, str(gpkg), "-nln", "ogr2ogr_rights", "-overwrite"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def measure(n: int, gpkg: Path | None) -> int:
@@ -135,13 +142,13 @@ def measure(n: int, gpkg: Path | None) -> int:
         write_rights(gpkg, n, holders, divisions)
     size = gpkg.stat().st_size / 2**20
 
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     rows = transfer.read_rows(gpkg)
     t1 = time.perf_counter()
     result = transfer.import_rows(admin, "right", rows, source=gpkg.name)
     t2 = time.perf_counter()
-    ours = t2 - t0
-    t_ogr = _ogr2ogr(gpkg, os.environ["DATABASE_URL"]) if shutil.which("ogr2ogr") else None
+    ours, cpu = t2 - t0, time.process_time() - c0
+    t_ogr, cpu_ogr = _ogr2ogr(gpkg, os.environ["DATABASE_URL"]) if shutil.which("ogr2ogr") else (None, None)
 
     count = MineralRight.objects.count()
     sample = list(MineralRight.objects.order_by("?")[:200])
@@ -155,12 +162,13 @@ def measure(n: int, gpkg: Path | None) -> int:
     print(f"{vendor:10s} {len(rows):,} rights ({size:.1f} MB GeoPackage)")
     print(
         f"{'':10s} kz import : {ours:7.2f} s = {len(rows) / ours:>9,.0f} rights/s  "
-        f"(read {t1 - t0:.2f} s, validate + write {t2 - t1:.2f} s)"
+        f"(read {t1 - t0:.2f} s, validate + write {t2 - t1:.2f} s; CPU {cpu:.2f} s)"
     )
     if t_ogr is not None:
         print(
             f"{'':10s} ogr2ogr   : {t_ogr:7.2f} s = {len(rows) / t_ogr:>9,.0f} rights/s  "
-            f"-> kz import / ogr2ogr = {ours / t_ogr:.2f}  (target <= {TARGET:.0f})"
+            f"-> kz import / ogr2ogr = {ours / t_ogr:.2f}  (target <= {TARGET:.0f}; CPU {cpu_ogr:.2f} s, "
+            f"ratio {cpu / cpu_ogr:.2f})"
         )
     else:
         print(f"{'':10s} ogr2ogr   : skipped (not installed: Debian's gdal-bin)")

@@ -12,12 +12,15 @@ from kuangzheng.applications import cli as applications_cli
 from kuangzheng.audit import cli as audit_cli
 from kuangzheng.backup import backup_command, restore_command
 from kuangzheng.compliance import cli as compliance_cli
+from kuangzheng.credit import cli as credit_cli
 from kuangzheng.geo import cli as geo_cli
 from kuangzheng.hj212 import cli as hj212_cli
 from kuangzheng.monitoring import cli as monitoring_cli
 from kuangzheng.policy import cli as policy_cli
 from kuangzheng.registry import cli as registry_cli
+from kuangzheng.restoration import cli as restoration_cli
 from kuangzheng.runtime import load_env_file, production_env, security_warnings, setup_django
+from kuangzheng.supervision import cli as supervision_cli
 
 
 @click.group()
@@ -68,6 +71,9 @@ def _load_demo():
     _demo_users()
     click.echo(json.dumps(monitoring_demo.load_demo(), ensure_ascii=False))
     click.echo(json.dumps(hj212_demo.load(), ensure_ascii=False))
+    from kuangzheng.restoration import demo as restoration_demo
+
+    click.echo(json.dumps(restoration_demo.load(), ensure_ascii=False))
 
 
 DEMO_PASSWORD = "kz-demo-2026"
@@ -138,6 +144,13 @@ def serve(host, port, threads):
 
     # no request body larger than the largest upload or API body is read at all (docs/limits.md)
     most = max(limits.get("upload_bytes"), limits.get("request_bytes")) + 1024 * 1024
+    from kuangzheng.supervision.tasks import start_daily_timer
+
+    start_daily_timer()  # the daily supervision job: run here (KZ_TASKS=immediate) or queued for `kz worker`
+    if settings.MAP_WARM:
+        from kuangzheng.registry.tilewarm import start_watcher
+
+        start_watcher()  # the map's opening tiles, built ahead for each new data version
     waitress_serve(application, host=host, port=port, threads=threads, max_request_body_size=most, **proxy)
 
 
@@ -189,8 +202,23 @@ main.add_command(restore_command)
 main.add_command(audit_cli.audit)
 main.add_command(policy_cli.policy)
 main.add_command(geo_cli.geo)
+main.add_command(restoration_cli.restoration)
 main.add_command(monitoring_cli.monitor)
+main.add_command(credit_cli.credit)
 main.add_command(hj212_cli.hj212)
 main.add_command(applications_cli.application)
+main.add_command(supervision_cli.supervise)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def worker(args):
+    """Run queued background jobs (KZ_TASKS=db): django-tasks-db's db_worker; options are passed on."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", *args)
+
+
 for _command in registry_cli.COMMANDS + compliance_cli.COMMANDS:  # kz import / export; kz check / sweep …
     main.add_command(_command)

@@ -6,9 +6,27 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from kuangzheng import limits as _limits
+from kuangzheng.policy.catalogue import JURISDICTION_INFO as _JURISDICTIONS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KZ_DATA_DIR", Path.cwd() / "var")).resolve()
+
+# The deployment's jurisdiction, a code of policy/jurisdictions.yaml (the one list of them): the province
+# the portal map shows and the open data covers. The demo data is Inner Mongolia's.
+JURISDICTION = os.environ.get("KZ_JURISDICTION", "inner_mongolia").strip()
+if JURISDICTION not in _JURISDICTIONS:
+    raise ImproperlyConfigured(
+        f"KZ_JURISDICTION={JURISDICTION!r} 无效，应为 {', '.join(_JURISDICTIONS)} 之一 / "
+        f"KZ_JURISDICTION={JURISDICTION!r} is invalid; use one of {', '.join(_JURISDICTIONS)}"
+    )
+PROVINCE_PREFIX = _JURISDICTIONS[JURISDICTION]["prefix"]
+# The licence the open-data downloads are published under. The default is the one the demo data's
+# sources carry (CTAmap, ICMM, Global Energy Monitor: CC BY 4.0, attribution required); a deployment
+# publishing its own registry names its own.
+OPEN_DATA_LICENCE = os.environ.get("KZ_OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "KZ_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)  # GB/T 2260 prefix of its division codes ("": national)
 
 
 INSTALLED_APPS = [
@@ -28,7 +46,27 @@ INSTALLED_APPS = [
     "kuangzheng.monitoring",
     "kuangzheng.hj212",
     "kuangzheng.applications",
+    "kuangzheng.notices",
+    "kuangzheng.credit",
+    "kuangzheng.supervision",
+    "kuangzheng.restoration",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs through Django's tasks framework (the django-tasks backport until Django 6): jobs are
+# rows in the database, run by `kz worker` (django-tasks-db's db_worker) at scale. KZ_TASKS=immediate
+# runs them in the caller, which is what the tests and the single-process embedded default use.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("KZ_TASKS", "immediate") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# `kz serve` builds the map's opening tiles ahead for each new data version (registry/tilewarm.py);
+# KZ_MAP_WARM=off leaves them to the first visitor (bench/map.py measures both).
+MAP_WARM = os.environ.get("KZ_MAP_WARM", "on").strip().lower() != "off"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -239,3 +277,19 @@ EMAIL_HOST = os.environ.get("KZ_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("KZ_EMAIL_PORT", "25"))
 EMAIL_FILE_PATH = os.environ.get("KZ_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("KZ_EMAIL_FROM", "kuangzheng@localhost")
+
+# Supervision (docs/supervision.md). Figures no seed gives have no default: each test that needs one
+# stays off until the operator sets it from the rule in force.
+# Minimum exploration investment (M19 names the duty, not the amount): unset (off), "statute" (国务院令
+# 第240号 第十七条's schedule, supervision/minimum_investment.yaml) or a flat yuan per km² and year.
+_min_investment = os.environ.get("KZ_MIN_EXPLORATION_INVESTMENT", "").strip()
+try:
+    KZ_MIN_EXPLORATION_INVESTMENT = (
+        None if not _min_investment else "statute" if _min_investment == "statute" else float(_min_investment)
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        f"KZ_MIN_EXPLORATION_INVESTMENT={_min_investment!r}: expected 'statute' or yuan per km² and year"
+    ) from None
+# Days after a grant by which an exploration right's start-of-work report is expected (M15 gives none).
+KZ_START_REPORT_DAYS = int(os.environ["KZ_START_REPORT_DAYS"]) if os.environ.get("KZ_START_REPORT_DAYS") else None

@@ -1,6 +1,8 @@
 """Every API endpoint and portal page, called as every role: the allowed succeed, the denied are
 refused. Expected outcomes are written out here from the rules, not computed by the code under test."""
 
+import math
+
 import pytest
 from shapely.geometry import box
 
@@ -206,7 +208,10 @@ def test_audit_checkpoint_is_public(role, reg, login):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", ["/", "/rights/", "/enterprises/", "/facilities/", "/zones/", "/login/"])
+@pytest.mark.parametrize(
+    "page",
+    ["/", "/rights/", "/enterprises/", "/facilities/", "/zones/", "/login/", "/supervision/", "/supervision/verify/"],
+)
 def test_pages(page, role, reg, login):
     c = login(role, reg)
     r = c.get(page)
@@ -234,6 +239,69 @@ def test_portal_writes(role, reg, login):
     assert e.status_code in (302, 404)
 
 
+def _tile(lon, lat, z):
+    n = 2**z
+    return z, int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_map_tiles_and_popups(role, reg, login):
+    """The map's vector tiles and its click look-up hold exactly the records the role sees, with
+    public fields only (whoever asks, tiles carry no private field)."""
+    import mapbox_vector_tile
+
+    c = login(role, reg)
+    ids = {kind: {getattr(reg, k).pk: k for k in VISIBLE[kind]["admin"]} for kind in ("rights", "facilities", "zones")}
+    z, x, y = _tile(110.02, 41.61, 4)  # every test record lies in this tile at zoom 4
+    r = c.get(f"/api/v1/map/tiles/{z}/{x}/{y}.mvt")
+    assert r.status_code == 200 and r["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    layers = mapbox_vector_tile.decode(r.content)
+    for kind in ("rights", "facilities", "zones"):
+        got = {ids[kind][f["id"]] for f in layers.get(kind, {}).get("features", []) if f["id"] in ids[kind]}
+        assert got == VISIBLE[kind][role], (kind, got)
+        for f in layers.get(kind, {}).get("features", []):
+            assert set(f["properties"]) <= {"kind"}
+    rights = layers.get("rights", {}).get("features", [])
+    assert {f["geometry"]["type"] for f in rights} == (
+        {"Point"} if VISIBLE["rights"][role] else set()
+    )  # dots at zoom 4
+    z, x, y = _tile(110.01, 41.61, 13)
+    polygons = mapbox_vector_tile.decode(c.get(f"/api/v1/map/tiles/{z}/{x}/{y}.mvt").content)
+    shown = {f["id"]: f["geometry"]["type"] for f in polygons.get("rights", {}).get("features", [])}
+    assert (shown.get(reg.r_bt.pk) == "Polygon") == ("r_bt" in VISIBLE["rights"][role])
+    at = c.get("/api/v1/map/at?lon=110.025&lat=41.615&z=13").json()
+    assert {r["id"] for r in at["rights"]} == ({reg.r_bt.pk} if "r_bt" in VISIBLE["rights"][role] else set())
+    assert {z["id"] for z in at["zones"]} == ({reg.zone.pk} if "zone" in VISIBLE["zones"][role] else set())
+    for row in at["rights"]:
+        assert (PRIVATE_FIELD["rights"] in row) == ("r_bt" in FULL["rights"].get(role, set()))
+    view = c.get("/api/v1/map/view?bbox=109,40,112,42&size=50").json()
+    for kind in ("rights", "facilities", "zones"):
+        assert view[kind]["count"] == len(VISIBLE[kind][role])
+        assert {ids[kind][r["id"]] for r in view[kind]["results"]} == VISIBLE[kind][role]
+    for row in view["rights"]["results"]:
+        assert (PRIVATE_FIELD["rights"] in row) == (ids["rights"][row["id"]] in FULL["rights"].get(role, set()))
+    assert c.get("/api/v1/map/view?bbox=120,45,121,46").json()["rights"]["count"] == 0
+    assert c.get("/api/v1/map/view?bbox=1,2,3").status_code == 400
+    assert c.get("/api/v1/map/tiles/4/16/0.mvt").status_code == 404  # x outside the zoom's grid
+    assert c.get("/api/v1/map/tiles/19/0/0.mvt").status_code == 404
+    assert c.get("/api/v1/map/at?lon=nan&lat=41&z=5").status_code in (400, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_open_data_is_the_public_view_for_every_role(role, reg, login, tmp_path):
+    """/open-data/ and its files: open to every role, and the same public files whoever asks."""
+    from django.test import override_settings
+
+    with override_settings(DATA_DIR=tmp_path):
+        c = login(role, reg)
+        assert c.get("/open-data/").status_code == 200
+        r = c.get("/open-data/files/rights.csv")
+        assert r.status_code == 200
+        text = b"".join(r.streaming_content).decode("utf-8-sig")
+        assert reg.r_bt.licence_no in text and reg.r_app.licence_no not in text and "elevation_top" not in text
+        assert c.get("/open-data/files/nothing.csv").status_code == 404
+
+
 def test_matrix_covers_every_api_endpoint():
     """A new endpoint must be added to this matrix: list every operation the API serves."""
     served = set()
@@ -245,6 +313,11 @@ def test_matrix_covers_every_api_endpoint():
     covered = {("GET", "/me"), ("GET", "/divisions"), ("GET", "/audit/verify")}
     covered |= {("GET", "/me/tokens"), ("POST", "/me/tokens"), ("DELETE", "/me/tokens/{token_id}")}
     covered |= {("GET", "/audit/checkpoint")}
+    covered |= {
+        ("GET", "/map/tiles/{z}/{x}/{y}.mvt"),
+        ("GET", "/map/at"),
+        ("GET", "/map/view"),
+    }  # test_map_tiles_and_popups
     for kind in VISIBLE:
         covered |= {
             ("GET", f"/{kind}"),
@@ -267,6 +340,18 @@ def test_matrix_covers_every_api_endpoint():
     from tests.applications.test_api_roles import ENDPOINTS as APPLICATIONS  # their role tests: tests/applications
 
     covered |= set(APPLICATIONS)
+    from tests.credit.test_api_roles import ENDPOINTS as CREDIT  # their role tests: tests/credit
+
+    covered |= set(CREDIT)
+    from tests.notices.test_api_roles import ENDPOINTS as NOTICES  # their role tests: tests/notices
+
+    covered |= set(NOTICES)
+    from tests.restoration.test_api_roles import ENDPOINTS as RESTORATION  # their role tests: tests/restoration
+
+    covered |= set(RESTORATION)
+    from tests.supervision.test_api_roles import ENDPOINTS as SUPERVISION  # their role tests: tests/supervision
+
+    covered |= set(SUPERVISION)
     served = {(m, p if p.startswith("/") else "/" + p) for m, p in served}
     missing = served - covered
     assert not missing, f"endpoints without a role-matrix test: {sorted(missing)}"

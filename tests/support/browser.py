@@ -31,3 +31,15 @@ def wait_for_reload(driver, element, timeout: float = 60):
             return True
 
     WebDriverWait(driver, timeout).until(gone)
+
+
+def doc_screenshot(browser, name: str) -> None:
+    """Save the page as docs/img/<name> when KZ_DOC_SCREENSHOTS is set (to refresh the docs' pictures);
+    otherwise a test run leaves the tracked images alone."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("KZ_DOC_SCREENSHOTS"):
+        folder = Path(__file__).resolve().parents[2] / "docs" / "img"
+        folder.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(folder / name))

@@ -42,3 +42,22 @@ def create_user(username: str, password: str, role: str, division: str | None = 
             enterprise_id=enterprise if role == "enterprise" else None,
         )
     return user
+
+
+def staff_views() -> list:
+    """One actor per scope view the active staff users have: the administrators' and each regulator
+    division's (the map's tiles are keyed by scope view, not by user, so one build serves all of a
+    view's users). Enterprise users are left out: one view each, too many to build ahead."""
+    from .actor import ADMIN, REGULATOR, Actor, division_prefix
+
+    profiles = Profile.objects.filter(user__is_active=True, role__in=(ADMIN, REGULATOR))
+    views: dict[tuple, Actor] = {}
+    for role, division in profiles.values_list("role", "division_id").order_by("role", "division_id"):
+        if role == ADMIN:
+            views.setdefault((ADMIN,), Actor(username="tiles-ahead", role=ADMIN))
+        elif division:
+            views.setdefault(
+                (REGULATOR, division_prefix(division)),
+                Actor(username="tiles-ahead", role=REGULATOR, division_code=division),
+            )
+    return list(views.values())

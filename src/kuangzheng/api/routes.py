@@ -18,10 +18,14 @@ from kuangzheng.api.openapi import document_errors
 from kuangzheng.applications import api as applications_api
 from kuangzheng.audit import api as audit_api
 from kuangzheng.compliance import api as compliance_api
+from kuangzheng.credit import api as credit_api
 from kuangzheng.errors import InvalidInput, ServiceError
 from kuangzheng.hj212 import api as hj212_api
 from kuangzheng.monitoring import api as monitoring_api
+from kuangzheng.notices import api as notices_api
 from kuangzheng.registry import api as registry_api
+from kuangzheng.restoration import api as restoration_api
+from kuangzheng.supervision import api as supervision_api
 
 
 class DocumentedAPI(NinjaAPI):
@@ -72,10 +76,15 @@ def http_error(request, exc: HttpError):
 for _path, _router in registry_api.routers.items():
     api.add_router(_path, _router)
 api.add_router("/divisions", registry_api.divisions)
+api.add_router("/map", registry_api.maps)
 api.add_router("/audit", audit_api.router)
 api.add_router("/me", access_api.router)
 api.add_router("/policy", policy_api.router)
 api.add_router("/monitoring", monitoring_api.router)
 api.add_router("/compliance", compliance_api.router)
 api.add_router("/hj212", hj212_api.router)
+api.add_router("/restoration", restoration_api.router)
 api.add_router("/applications", applications_api.router)
+api.add_router("/credit", credit_api.router)
+api.add_router("/notices", notices_api.router)
+api.add_router("/supervision", supervision_api.router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -34,9 +35,69 @@ def canonical(obj) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
 
 
+_encode_str = json.encoder.encode_basestring  # what `canonical` writes for a str (ensure_ascii=False)
+
+
+def _canonical_column(values: list) -> list[str]:
+    """`canonical(v)` for every value of a column: str, int, float, None and blobs written directly,
+    each distinct other value (a date, a list of minerals) through `canonical` once."""
+    once = bulkinsert.memoised(_canonical_jsonable)
+    out = []
+    for v in values:
+        t = type(v)
+        if t is str:
+            out.append(_encode_str(v))
+        elif v is None:
+            out.append("null")
+        elif t is int:
+            out.append(repr(v))  # how json writes ints (a bool is not an int here)
+        elif t is float and math.isfinite(v):
+            out.append(repr(_jsonb_float(v)))  # how json writes finite floats, as jsonb reads them back
+        elif t is bytes:
+            out.append(f'"{hashlib.sha256(v).hexdigest()}"')  # `_default`: a blob by its digest
+        else:
+            out.append(once(v))
+    return out
+
+
+class CanonicalText(bulkinsert.JSONText):
+    """A snapshot already written as `canonical` text: hashed and stored as it is."""
+
+
+def canonical_many(columns: dict[str, list]) -> list[CanonicalText]:
+    """`canonical(jsonable(dict))` of many snapshots given a column at a time (field -> one value per
+    record), built a column at a time: the same text, so the same hashes."""
+    names = sorted(columns)
+    parts = [
+        [f"{key}:{text}" for text in _canonical_column(columns[name])]
+        for name, key in zip(names, (_encode_str(n) for n in names))
+    ]
+    return [CanonicalText("{" + ",".join(row) + "}") for row in zip(*parts)]
+
+
+def _jsonb_float(v: float) -> float | int:
+    """A float as PostgreSQL's jsonb gives it back, so that what is hashed is what both databases read
+    back: jsonb's numeric has no negative zero, and prints a float that Python writes with an exponent
+    of 16 or more (every such float is whole) as the integer it is."""
+    if v == 0:
+        return 0.0
+    if abs(v) >= 1e16 and math.isfinite(v):
+        return int(Decimal(repr(v)))
+    return v
+
+
+def _parse_float(text: str) -> float | int:
+    return _jsonb_float(float(text))
+
+
 def jsonable(obj):
-    """Make a snapshot JSON-safe the same way the hash sees it."""
-    return json.loads(canonical(obj)) if obj is not None else None
+    """Make a snapshot JSON-safe the way it is hashed and stored (dates, decimals and blobs as text,
+    floats as jsonb reads them back): `canonical` of the result is what every write hashes."""
+    return json.loads(canonical(obj), parse_float=_parse_float) if obj is not None else None
+
+
+def _canonical_jsonable(obj) -> str:
+    return canonical(jsonable(obj))
 
 
 def entry_hash(
@@ -79,7 +140,8 @@ def record(actor, action: str, entity: str, entity_id, before: dict | None, afte
 def record_many(actor, action: str, entity: str, items: list[tuple]) -> int:
     """Append one entry per ``(entity_id, before, after)``, in order, inside the caller's transaction:
     the entries `record` would append one by one (the same hashes), under one lock of the head and
-    written in one statement. Returns the sequence number of the last entry."""
+    written in one statement. A side given as `CanonicalText` (`canonical_many`) is used as it is.
+    Returns the sequence number of the last entry."""
     if not items:
         return 0
     with transaction.atomic():
@@ -89,33 +151,35 @@ def record_many(actor, action: str, entity: str, items: list[tuple]) -> int:
         at = timezone.now().replace(microsecond=0)
         at_iso, prev, seq = _iso(at), head.hash, head.seq - len(items)
         ids = bulkinsert.reserve_ids(AuditEntry, len(items))
-        rows = []
-        for pk, (entity_id, before, after) in zip(ids, items):
+        # the hashed body is `canonical([seq, at, actor, role, action, entity, entity_id, before, after])`,
+        # written from its parts: the fixed middle once, each side's text once (also what is stored)
+        middle = canonical([at_iso, actor.username, actor.role, action, entity])[1:-1]
+        hashes, befores, afters = [], [], []
+        for entity_id, before, after in items:
             seq += 1
-            # canonical text once per side: the hash's body is built from it (the same text
-            # `canonical` gives the whole entry) and it is what the JSON columns store
-            head_text = canonical([seq, at_iso, actor.username, actor.role, action, entity, str(entity_id)])
-            before_text, after_text = canonical(before), canonical(after)
-            body = f"{head_text[:-1]},{before_text},{after_text}]"
-            h = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
-            rows.append(
-                {
-                    "id": pk,
-                    "seq": seq,
-                    "at": at,
-                    "actor": actor.username,
-                    "role": actor.role,
-                    "action": action,
-                    "entity": entity,
-                    "entity_id": str(entity_id),
-                    "before": None if before is None else bulkinsert.JSONText(before_text),
-                    "after": None if after is None else bulkinsert.JSONText(after_text),
-                    "prev_hash": prev,
-                    "hash": h,
-                }
-            )
-            prev = h
-        bulkinsert.insert(AuditEntry, rows)
+            before_text, after_text = _text(before), _text(after)
+            body = f"[{seq},{middle},{_encode_str(str(entity_id))},{before_text},{after_text}]"
+            prev = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
+            hashes.append(prev)
+            befores.append(None if before is None else bulkinsert.JSONText(before_text))
+            afters.append(None if after is None else bulkinsert.JSONText(after_text))
+        n = len(items)
+        first = seq - n + 1
+        rows = {
+            "id": ids,
+            "seq": list(range(first, seq + 1)),
+            "at": [at] * n,
+            "actor": [actor.username] * n,
+            "role": [actor.role] * n,
+            "action": [action] * n,
+            "entity": [entity] * n,
+            "entity_id": [str(i) for i, _, _ in items],
+            "before": befores,
+            "after": afters,
+            "prev_hash": [head.hash, *hashes[:-1]],
+            "hash": hashes,
+        }
+        bulkinsert.insert_columns(AuditEntry, rows)
         AuditHead.objects.filter(id=1).update(hash=prev)
         return seq
 
@@ -162,6 +226,10 @@ def verify(records: bool = True) -> ChainReport:
     state_problems, compared = state.compare(jsonable) if records else ([], 0)
     problems += state_problems
     return ChainReport(not problems, n, problems, warnings, checkpoints, compared)
+
+
+def _text(side) -> str:
+    return side if isinstance(side, CanonicalText) else _canonical_jsonable(side)
 
 
 def _iso(at) -> str:

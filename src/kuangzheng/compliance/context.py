@@ -70,18 +70,37 @@ def right_arrays(records: list[dict]) -> dict:
     }
 
 
-def load(as_of: dt.date, progress=None) -> Registry:
-    step = progress or (lambda *a: None)
-    zones = registry.sweep_records("zone", schema.loaded_fields("zone"))
-    step("zones", len(zones))
-    transfers = registry.first_transfers()
-    rights = [_right_record(r, transfers) for r in registry.sweep_records("right", schema.loaded_fields("right"))]
-    step("rights", len(rights))
-    facilities = [
+def _zones(**where) -> list[dict]:
+    return registry.sweep_records("zone", schema.loaded_fields("zone"), **where)
+
+
+def _rights(transfers: dict | None = None, **where) -> list[dict]:
+    """Rights as the engine reads them; `transfers` (first transfer dates) matter only for the rights
+    that are subjects, so neighbours of a checked subject are read without them."""
+    found = registry.sweep_records("right", schema.loaded_fields("right"), **where)
+    return [_right_record(r, transfers or {}) for r in found]
+
+
+def _facilities(**where) -> list[dict]:
+    return [
         {**f, "division": f["division_id"]}
-        for f in registry.sweep_records("facility", schema.loaded_fields("facility"))
+        for f in registry.sweep_records("facility", schema.loaded_fields("facility"), **where)
     ]
+
+
+def load(as_of: dt.date, progress=None) -> Registry:
+    """The whole registry (a sweep)."""
+    step = progress or (lambda *a: None)
+    zones = _zones()
+    step("zones", len(zones))
+    rights = _rights(registry.first_transfers())
+    step("rights", len(rights))
+    facilities = _facilities()
     step("facilities", len(facilities))
+    return _assemble(as_of, zones, rights, facilities)
+
+
+def _assemble(as_of: dt.date, zones: list[dict], rights: list[dict], facilities: list[dict]) -> Registry:
     index = STRtreeIndex()
     for kind in {z["kind"] for z in zones}:
         _add(index, f"zone:{kind}", [z for z in zones if z["kind"] == kind])
@@ -92,6 +111,54 @@ def load(as_of: dt.date, progress=None) -> Registry:
             park_kind.setdefault(z["id"], set()).add(name)
     _add(index, "rights", rights)
     return Registry(as_of, zones, rights, facilities, index, right_arrays(rights), park_kind)
+
+
+# ---------------------------------------------------------------- one subject and its surroundings
+# A check of one subject reads only the records that can change its facts (the windows of
+# `core.spatial`), through the registry's bounding-box reads: its cost follows the subject's
+# surroundings, not the registry's size, and nothing is cached, so every check sees the registry as
+# it is. The sweep's facts and these agree (tests/compliance/test_surroundings.py).
+
+
+def around_parcel(as_of: dt.date, parcel) -> Registry:
+    """The registry around a right's parcel (a shapely geometry, or None: no spatial facts)."""
+    if parcel is None or parcel.is_empty:
+        return _assemble(as_of, [], [], [])
+    box = tuple(parcel.bounds)
+    zones = _zones(bbox=box)
+    blocks = [
+        z
+        for z in zones
+        if z["kind"] == "exploration_planning_block"
+        and z["boundary"] is not None
+        and shapely.intersects(parcel, shapely.from_wkb(bytes(z["boundary"])))
+    ]
+    window = spatial.rights_window(box, [shapely.from_wkb(bytes(z["boundary"])).bounds for z in blocks])
+    return _assemble(as_of, zones, _rights(bbox=window), [])
+
+
+def around_point(as_of: dt.date, lon, lat, park_id=None) -> Registry:
+    """The registry around a facility's point (None: no spatial facts) and the park it records."""
+    zones = []
+    if lon not in (None, "") and lat not in (None, ""):
+        zones = _zones(bbox=spatial.facility_window(float(lon), float(lat), concentrator_radius_m()))
+    if park_id is not None and park_id not in {z["id"] for z in zones}:
+        zones += _zones(ids=[park_id])
+    return _assemble(as_of, zones, [], [])
+
+
+def concentrator_radius_m() -> float:
+    radius = load_catalogue().get("000.concentrator.zone_radius")
+    return float(radius.value) * (1000 if radius.unit == "km" else 1)
+
+
+def subject(kind: str, pk: int) -> dict:
+    """One registry subject as the sweep reads it."""
+    if kind == "right":
+        return _rights(registry.first_transfers([pk]), ids=[pk])[0]
+    if kind == "facility":
+        return _facilities(ids=[pk])[0]
+    return _zones(ids=[pk])[0]
 
 
 def _add(index: STRtreeIndex, name: str, records: list[dict]) -> None:
@@ -118,10 +185,8 @@ def facility_batch(reg: Registry, records: list[dict], layer: str = "facilities"
     if has_point.any() and layer not in reg.index._layers:
         pts = [(float(r["lon"]), float(r["lat"])) for r, ok in zip(records, has_point) if ok]
         reg.index.add_layer(layer, ids[has_point], shapely.points(pts))
-    radius = load_catalogue().get("000.concentrator.zone_radius")
-    radius_m = float(radius.value) * (1000 if radius.unit == "km" else 1)
     cols = (
-        spatial.facility_relations(reg.index, layer, ids, has_point, radius_m)
+        spatial.facility_relations(reg.index, layer, ids, has_point, concentrator_radius_m())
         if has_point.any()
         else {k: np.full(len(ids), -1, dtype=np.int8) for k in spatial.FACILITY_FLAGS}
     )

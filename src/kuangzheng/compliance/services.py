@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import time
 
+import shapely
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -156,6 +157,17 @@ def runs(actor: Actor):
     return SweepRun.objects.all()
 
 
+def flagged(kind: str, outcome: str = "fail") -> set[int] | None:
+    """The ids of the subjects of `kind` ("right", "facility") with at least one `outcome` verdict in
+    the latest finished sweep, or None when no sweep has finished yet. A system read (no scope):
+    supervision's inspection plans narrow their pools by it (risk flags)."""
+    run = SweepRun.objects.exclude(finished_at=None).order_by("-finished_at", "-pk").first()
+    if run is None:
+        return None
+    rows = SweepResult.objects.filter(run=run, subject_kind=kind, outcome=engine.OUTCOME_CODE[outcome])
+    return set(rows.values_list("subject_id", flat=True).distinct())
+
+
 def get_run(actor: Actor, run_id) -> SweepRun:
     require_reader(actor)
     try:
@@ -292,13 +304,16 @@ def check_subject(actor: Actor, kind: str, pk, as_of: dt.date) -> list[dict]:
     obj = registry.get(actor, kind, pk)
     if not registry.sees_full(actor, kind, obj):
         raise Forbidden("只能审查您有完整查看权限的对象", "You may only check subjects you can see in full")
-    reg = context.load(as_of)
-    rec = [r for r in {"facility": reg.facilities, "right": reg.rights, "zone": reg.zones}[kind] if r["id"] == obj.pk]
-    b = {
-        "facility": lambda: context.facility_batch(reg, rec, "subject"),
-        "right": lambda: context.right_batch(reg, rec, _layer_of(reg, rec)),
-        "zone": lambda: context.zone_batch(reg, rec),
-    }[kind]()
+    rec = [context.subject(kind, obj.pk)]
+    if kind == "facility":
+        reg = context.around_point(as_of, rec[0]["lon"], rec[0]["lat"], rec[0]["park_id"])
+        b = context.facility_batch(reg, rec, "subject")
+    elif kind == "right":
+        boundary = rec[0]["boundary"]
+        reg = context.around_parcel(as_of, None if boundary is None else shapely.from_wkb(bytes(boundary)))
+        b = context.right_batch(reg, rec, _layer_of(reg, rec))
+    else:
+        b = context.zone_batch(context.around_parcel(as_of, None), rec)
     return engine.verdicts(engine.evaluate([b]))
 
 
@@ -378,17 +393,19 @@ def check_whatif(actor: Actor, data, as_of: dt.date | None = None) -> dict:
     if actor.is_public:
         raise Forbidden("请登录后使用预审（公众不可用）", "Sign in to use the what-if check (not open to the public)")
     doc = whatif.parse(data, as_of)
-    reg = context.load(doc["as_of"])
     rec = doc["record"]
     if doc["subject"] == "facility":
+        reg = context.around_point(doc["as_of"], rec.get("lon"), rec.get("lat"), rec.get("park_id"))
         b = context.facility_batch(reg, [rec], "subject")
     elif doc["subject"] == "right":
+        reg = context.around_parcel(doc["as_of"], doc["geometry"])
         geoms = [] if doc["geometry"] is None else [doc["geometry"]]
         reg.index.add_layer("subject", [-1] * len(geoms), geoms)  # empty without a boundary: no spatial facts
         if not geoms:
             rec["boundary"] = None
         b = context.right_batch(reg, [rec], "subject")
     else:
+        reg = context.around_parcel(doc["as_of"], None)
         b = context.zone_batch(reg, [{**rec, "division_id": rec["division"]}])
     out = {
         "subject": doc["subject"],

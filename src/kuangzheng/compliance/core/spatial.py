@@ -13,7 +13,44 @@ from __future__ import annotations
 
 import numpy as np
 
-from kuangzheng.geo.index import Pairs
+from kuangzheng.geo.index import Pairs, degree_margin
+
+Box = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+
+# ---------------------------------------------------------------- the surroundings of one subject
+# A check of one subject needs only the registry records that can change its facts. Every fact is a
+# pairwise predicate (overlap, containment, distance) whose pairs have meeting envelopes, so a record
+# whose envelope misses the windows below can change no fact. Records are picked by envelope
+# (`meets`), as the registry's bounding-box search picks them.
+
+
+def meets(a: Box, b: Box) -> bool:
+    """The envelopes meet (edges included), as the registry's bounding-box search decides."""
+    return a[2] >= b[0] and a[0] <= b[2] and a[3] >= b[1] and a[1] <= b[3]
+
+
+def union_box(boxes: list[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def rights_window(parcel: Box, blocks: list[Box]) -> Box:
+    """Where the rights that change a right's facts lie: those meeting its parcel (conflicts), and
+    those in the exploration planning blocks it lies in (`block_other_subjects` counts holders
+    across the whole block)."""
+    return union_box([parcel, *blocks])
+
+
+def facility_window(lon: float, lat: float, radius_m: float) -> Box:
+    """Where the zones that change a facility's facts lie: within the concentrator radius of its
+    point (the distance facts), which also holds every zone containing the point."""
+    m = degree_margin(radius_m, abs(lat))
+    return (lon - m, lat - m, lon + m, lat + m)
 
 
 def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -128,6 +165,8 @@ def _block_others(index, layer: str, subj: dict, reg: dict, rights_layer: str) -
         return out
     sp = index.overlaps(layer, blocks)
     if not len(sp):
+        return out
+    if not _has_layer(index, rights_layer):  # no right anywhere near: no other holder in the blocks
         return out
     rp = sp if layer == rights_layer else index.overlaps(rights_layer, blocks)
     reg_ids = np.asarray(reg["id"])
