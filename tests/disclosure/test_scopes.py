@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils.html import escape
 
 from kuangzheng.disclosure.core import crs
 from tests.support.access import bearer
@@ -228,3 +229,7 @@ def test_credit_collection_names_its_time_and_no_place(reg, client, credit):
     assert status == 200 and doc["extent"]["temporal"]["interval"] == [[ENTERED.isoformat()] * 2]
     page = client.get(CREDIT, {"f": "html"}).content.decode()
     assert status == 200 and f"/items/{credit[0].pk}?f=html" in page
+    assert f"<td>{escape(credit[0].enterprise.name)}</td>" in page  # the list names each entry's enterprise
+    # no geometry to filter on: the queryables say so, as a located collection's still offer it
+    assert "geometry" not in _get(client, "/ogcapi/collections/credit-list-entries/queryables")[1]["properties"]
+    assert "geometry" in _get(client, "/ogcapi/collections/mineral-rights/queryables")[1]["properties"]

@@ -48,7 +48,9 @@ class EntryLayer:
         "geological-data blacklists and the three-rate negative list (no geometry)"
     )
     start = end = "entered_on"
+    label = "enterprise"
     point = False
+    has_geometry = False
 
     def queryables(self, actor: Actor) -> dict[str, dict]:
         out = {name: {"choices": [], **spec} for name, spec in PUBLIC_FIELDS.items()}

@@ -41,6 +41,8 @@ class Layer(Protocol):
     description_en: str
     start: str | None  # temporal fields: a record is valid from `start` to `end` (None: no time)
     end: str | None
+    label: str  # the property an HTML list shows as the feature's name
+    has_geometry: bool  # False: every feature's geometry is null (no geometry queryable, no bbox match)
 
     @property
     def point(self) -> bool: ...
@@ -80,6 +82,8 @@ class RegistryLayer:
     description_en: str
     start: str | None = None  # temporal fields: the record is valid from `start` to `end`
     end: str | None = None
+    label: str = "name"
+    has_geometry = True
 
     @property
     def point(self) -> bool:
@@ -141,7 +145,9 @@ class PointLayer:
     lat: str = "lat"
     start: str | None = None
     end: str | None = None
+    label: str = "name"
     point = True
+    has_geometry = True
 
     def queryables(self, actor: Actor) -> dict[str, dict]:
         return {name: {"choices": [], **spec} for name, spec in self.fields.items()}

@@ -52,5 +52,6 @@ LAYER = register(
         fields=FIELDS,
         start="published_at",
         end="published_at",
+        label="title_zh",
     )
 )

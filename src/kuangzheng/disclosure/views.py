@@ -204,6 +204,7 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
             "items",
             {
                 "features": feats,
+                "rows": [(f, f["properties"].get(lay.label)) for f in feats],
                 "matched": matched,
                 "paging": nav,
                 "cid": lay.id,
@@ -280,7 +281,11 @@ def queryables(request: HttpRequest, cid: str) -> HttpResponse:
         if spec["choices"]:
             schema["enum"] = spec["choices"]
         props[name] = schema
-    props["geometry"] = {"x-ogc-role": "primary-geometry", "format": "geometry-point" if lay.point else "geometry-any"}
+    if lay.has_geometry:
+        props["geometry"] = {
+            "x-ogc-role": "primary-geometry",
+            "format": "geometry-point" if lay.point else "geometry-any",
+        }
     doc = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{_root(request)}/collections/{lay.id}/queryables",
