@@ -34,6 +34,11 @@ def test_pages(role, reg, login):
     assert detail.status_code == (404 if role == "reg_qh" else 200)
     if role in ("admin", "reg_im", "reg_bt", "ent_a"):
         assert "1234.56" in detail.content.decode()
+        doc = p.documents.get()  # the plan text is linked from its page, and the link serves it
+        href = f"/api/v1/restoration/plans/{p.pk}/documents/{doc.pk}"
+        assert f'href="{href}"' in detail.content.decode()
+        got = c.get(href)
+        assert got.status_code == 200 and got.content.startswith(b"%PDF")
     elif detail.status_code == 200:
         assert 'id="fund-balance"' not in detail.content.decode()
     mine = c.get(f"/restoration/mines/{reg.r_bt.pk}/")

@@ -71,6 +71,10 @@ def test_forms_write_through_the_services(drawn, client):
     )
     case = Case.objects.latest("pk")
     assert r["Location"] == f"/supervision/cases/{case.pk}/" and case.finding.attachments.count() == 1
+    att = case.finding.attachments.get()  # the case page links the evidence, and the link serves it
+    href = f"/api/v1/supervision/attachments/{att.pk}"
+    assert f'href="{href}"' in client.get(f"/supervision/cases/{case.pk}/").content.decode()
+    assert client.get(href).content == PDF
     client.post(
         f"/supervision/cases/{case.pk}/act/", {"action": "order_rectification", "version": 1, "deadline": "2099-01-01"}
     )
