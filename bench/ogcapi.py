@@ -293,6 +293,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rights", type=int, default=100_000)
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per server")
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=1, help="kz serve --workers (processes on the port)")
     ap.add_argument("--no-install", action="store_true", help="do not install pygeoapi when it is missing")
     args = ap.parse_args(argv)
 
@@ -320,13 +321,18 @@ def main(argv=None) -> int:
 
         kz_port = free_port()
         kz = subprocess.Popen(  # output to a file: a pipe nobody reads fills up and blocks the server's logging
-            [KZ, "serve", "--port", str(kz_port)],
+            [KZ, "serve", "--port", str(kz_port), "--workers", str(args.workers)],
             env=env,
             stdout=(work / "kz.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
         wait_for(f"http://127.0.0.1:{kz_port}/ogcapi/", kz, "kz serve")
-        results = [("Kuangzheng", *measure("Kuangzheng", kz, kz_port, "/ogcapi/collections/mineral-rights/items", 20))]
+        results = [
+            (
+                f"Kuangzheng ×{args.workers}" if args.workers > 1 else "Kuangzheng",
+                *measure("Kuangzheng", kz, kz_port, "/ogcapi/collections/mineral-rights/items", 20),
+            )
+        ]
 
         py = pygeoapi_python(install=not args.no_install)
         if py is None:

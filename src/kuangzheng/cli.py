@@ -3,6 +3,7 @@ that domain's `cli` module."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import click
@@ -19,7 +20,7 @@ from kuangzheng.monitoring import cli as monitoring_cli
 from kuangzheng.policy import cli as policy_cli
 from kuangzheng.registry import cli as registry_cli
 from kuangzheng.restoration import cli as restoration_cli
-from kuangzheng.runtime import load_env_file, production_env, security_warnings, setup_django
+from kuangzheng.runtime import fork_workers, load_env_file, production_env, security_warnings, setup_django
 from kuangzheng.supervision import cli as supervision_cli
 
 
@@ -122,7 +123,14 @@ def load_demo():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host, port, threads):
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes answering on the port, each with --threads threads (one Python process uses one core).",
+)
+def serve(host, port, threads, workers):
     """Serve the portal and API with waitress (a production WSGI server)."""
     setup_django()
     from django.conf import settings
@@ -146,12 +154,19 @@ def serve(host, port, threads):
     most = max(limits.get("upload_bytes"), limits.get("request_bytes")) + 1024 * 1024
     from kuangzheng.supervision.tasks import start_daily_timer
 
+    serve_on = functools.partial(waitress_serve, application, threads=threads, max_request_body_size=most, **proxy)
+    if workers > 1:  # before any thread starts
+        listener = fork_workers(host, port, workers, lambda sock: serve_on(sockets=[sock]))
+        where = {"sockets": [listener]}
+    else:
+        where = {"host": host, "port": port}
+    # the background jobs run in this (the first) process only
     start_daily_timer()  # the daily supervision job: run here (KZ_TASKS=immediate) or queued for `kz worker`
     if settings.MAP_WARM:
         from kuangzheng.registry.tilewarm import start_watcher
 
         start_watcher()  # the map's opening tiles, built ahead for each new data version
-    waitress_serve(application, host=host, port=port, threads=threads, max_request_body_size=most, **proxy)
+    serve_on(**where)
 
 
 @main.command("deploy-config")

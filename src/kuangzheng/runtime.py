@@ -3,8 +3,14 @@ progress bar. Domain command groups import these; nothing here knows a domain.""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import signal
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -122,3 +128,51 @@ def production_env(
         ]
     lines.append(f"DATABASE_URL={database_url}" if database_url else "# DATABASE_URL=postgres://user:pass@host:5432/db")
     return "\n".join(lines) + "\n"
+
+
+def fork_workers(host: str, port: int, workers: int, serve) -> socket.socket:
+    """Listen on (host, port), fork `workers - 1` processes that each call `serve(listener)`, and
+    return the listener for this process to serve too. Python runs one thread at a time in a
+    process, so one process uses one core; these share the port (whichever is free accepts).
+    Call before starting any thread: a child has only the thread that forked. No database
+    connection crosses the fork. The children stop with this process: on SIGTERM or SIGINT it
+    stops them, and each exits by itself if this process is gone (even after SIGKILL)."""
+    from django.db import connections
+
+    listener = socket.create_server((host, port), backlog=1024)
+    connections.close_all()
+    parent, children = os.getpid(), []
+    for _ in range(workers - 1):
+        pid = os.fork()
+        if pid == 0:
+            _exit_when_orphaned(parent)
+            try:
+                serve(listener)
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop_children(signum=None, frame=None):
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        children.clear()  # reaped: their ids may be reused
+        if signum is not None:
+            raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop_children)
+    signal.signal(signal.SIGINT, stop_children)
+    atexit.register(stop_children)
+    return listener
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kz-orphan-watch", daemon=True).start()

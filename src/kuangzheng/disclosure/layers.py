@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from django.db.models import F, Max, Min, Q, QuerySet
+import shapely
+from django.db.models import Max, Min, Q, QuerySet
 from shapely.geometry import box
 
 from kuangzheng.access.actor import PUBLIC_ACTOR, Actor, division_prefix
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
-from kuangzheng.registry import geometry, services
+from kuangzheng.registry import services
 
 from .core import crs as crs_core
 from .core.query import Interval
@@ -330,12 +331,12 @@ def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
     if lay.entity == "right":  # a range on the indexed min_lon: a strip, not half the table
         overlap = overlap.filter(min_lon__gte=x0 - _widest(lay.entity))
     inside = Q(min_lon__gte=x0, max_lon__lte=x1, min_lat__gte=y0, max_lat__lte=y1)
-    query_box = box(x0, y0, x1, y1)
-    crossing = [
-        pk
-        for pk, blob in overlap.exclude(inside).values_list("pk", "boundary")
-        if blob is not None and geometry.load(blob).intersects(query_box)
-    ]
+    edge = [(pk, bytes(blob)) for pk, blob in overlap.exclude(inside).values_list("pk", "boundary") if blob]
+    crossing = []
+    if edge:  # the exact shapes, tested together
+        pks, blobs = zip(*edge, strict=True)
+        hits = shapely.intersects(shapely.from_wkb(list(blobs)), box(x0, y0, x1, y1))
+        crossing = [pk for pk, hit in zip(pks, hits, strict=True) if hit]
     return overlap.filter(inside | Q(pk__in=crossing))
 
 
@@ -349,18 +350,17 @@ def features(actor: Actor, lay: Layer, records, dst_crs: str) -> list[dict]:
 
 def _widest(entity: str) -> float:
     """The widest longitude span of any record, so that `min_lon >= x0 - widest` loses nothing. Keyed
-    by the newest record (id and creation time): a right's boundary never grows after it is registered (a reduction must lie
-    inside it; edits cannot touch it), so a new right is what widens the span. The one other way, a
-    right registered without a boundary that gets one by a reduction, is caught by the key's
-    minute (EXTENT_SECONDS)."""
-    newest = services.records(entity).order_by("-pk").values_list("pk", "created_at").first()
-    return _widest_at(entity, newest, int(time.time() // EXTENT_SECONDS))
+    by the newest record (id and creation time): a right's boundary never grows after it is registered
+    (a reduction must lie inside it; edits cannot touch it), so a new right is what widens the span.
+    The one other way, a right registered without a boundary that gets one by a reduction, is caught
+    by the key's minute (EXTENT_SECONDS). Records of an import still being written count too (a wider
+    span only widens the strip), so the span holds when they appear."""
+    return _widest_at(entity, services.newest(entity), int(time.time() // EXTENT_SECONDS))
 
 
 @lru_cache(maxsize=8)
 def _widest_at(entity: str, _newest: tuple | None, _epoch: int) -> float:
-    span = services.records(entity).aggregate(w=Max(F("max_lon") - F("min_lon")))["w"]
-    return float(span or 0.0) + 1e-9
+    return services.widest_span(entity) + 1e-9
 
 
 def get(actor: Actor, lay: Layer, pk: str):

@@ -182,8 +182,9 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     qs = layers.select(
         actor, lay, bbox=bbox, when=query.datetime(params.get("datetime")), properties=props, condition=condition
     )
-    matched = qs.count()
-    page = list(qs[offset : offset + limit]) if offset < matched else []
+    page = list(qs[offset : offset + limit])
+    # counting is a second query over the filter; a page neither empty nor full already tells it
+    matched = offset + len(page) if 0 < len(page) < limit else qs.count()
     feats = layers.features(actor, lay, page, dst)
     url = f"{_root(request)}/collections/{lay.id}/items"
     kept = {k: v for k, v in params.items() if k != "f"}

@@ -22,7 +22,7 @@ import socket
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from kuangzheng import bulkinsert
@@ -34,9 +34,14 @@ CHUNK = 2000  # records per transaction: ~0.1 s of write lock on SQLite
 STALE_AFTER = dt.timedelta(minutes=10)  # a running batch not written to for this long is dead
 
 
+def running_batches() -> QuerySet:
+    """The ids of the batches still being written (a query): their records are not visible yet."""
+    return ImportBatch.objects.filter(state="running").values("id")
+
+
 def pending_batches() -> list[int]:
     """Ids of the batches still being written: their records are not visible yet."""
-    return list(ImportBatch.objects.filter(state="running").values_list("id", flat=True))
+    return list(running_batches().values_list("id", flat=True))
 
 
 def write(

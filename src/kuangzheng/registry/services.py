@@ -11,8 +11,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Min, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Min, Q, QuerySet
 
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
@@ -58,10 +58,25 @@ def records(name: str) -> QuerySet:
     return _finished(entity(name).model.objects.all())
 
 
+def newest(name: str) -> tuple | None:
+    """(id, creation time) of the newest record of one kind, an import's still being written
+    included: a cheap key that changes when a record is added (one plain query, read per request)."""
+    table = connection.ops.quote_name(entity(name).model._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, created_at FROM {table} ORDER BY id DESC LIMIT 1")
+        return cur.fetchone()
+
+
+def widest_span(name: str) -> float:
+    """The widest longitude span of any record of one kind, an import's still being written included."""
+    span = entity(name).model.objects.aggregate(w=Max(F("max_lon") - F("min_lon")))["w"]
+    return float(span or 0.0)
+
+
 def _finished(qs: QuerySet) -> QuerySet:
     """Without the records of an import still being written: they are not there yet, for anyone."""
-    pending = bulk.pending_batches()
-    return qs.exclude(import_batch_id__in=pending) if pending else qs
+    # a subquery, not a list read first: one query a read instead of two
+    return qs.exclude(import_batch_id__in=bulk.running_batches())
 
 
 def scoped(actor: Actor, name: str) -> QuerySet:
