@@ -33,6 +33,8 @@ import time
 import numpy as np
 import shapely
 
+from support.pgdb import drop_postgres, fresh_postgres
+
 REGION = (107.0, 39.5, 121.0, 50.0)  # Inner Mongolia's extent, roughly (lon/lat)
 DIVISIONS = [("150000", "内蒙古自治区", "province", None), ("150200", "包头市", "prefecture", "150000")]
 ZONE_KINDS = [
@@ -44,26 +46,6 @@ ZONE_KINDS = [
     "key_mining_area",
     "integrated_exploration_zone",
 ]
-
-
-def fresh_postgres(url: str) -> tuple[str, str]:
-    """(url of a new empty database on the same server, its name)."""
-    import psycopg
-
-    name = f"kz_bench_apps_{os.getpid()}"
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name}")
-        conn.execute(f"create database {name}")
-    return url.rsplit("/", 1)[0] + "/" + name, name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name}")
 
 
 def setup_django() -> None:
@@ -215,7 +197,7 @@ def main(argv=None) -> int:
     url = os.environ.get("DATABASE_URL", "")
     fresh = None
     if url.startswith("postgres"):
-        os.environ["DATABASE_URL"], fresh = fresh_postgres(url)
+        os.environ["DATABASE_URL"], fresh = fresh_postgres(url, "apps")
     else:
         os.environ.pop("DATABASE_URL", None)
     try:

@@ -38,26 +38,9 @@ import time
 
 import numpy as np
 
+from support.pgdb import drop_postgres, fresh_postgres
+
 TODAY = dt.date(2026, 12, 1)
-
-
-def fresh_postgres(url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"kz_bench_sup_{os.getpid()}"
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name}")
-        conn.execute(f"create database {name}")
-    return url.rsplit("/", 1)[0] + "/" + name, name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name}")
 
 
 def setup_django() -> None:
@@ -212,7 +195,7 @@ def main(argv=None) -> int:
     url = os.environ.get("DATABASE_URL", "")
     made = None
     if url.startswith("postgres"):
-        new, name = fresh_postgres(url)
+        new, name = fresh_postgres(url, "sup")
         os.environ["DATABASE_URL"], made = new, (url, name)
     else:
         os.environ.pop("DATABASE_URL", None)
