@@ -10,20 +10,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng import attachments
-from kuangzheng.access.http import language, page_actor
+from kuangzheng.access.forms import show_errors, write_then_redirect
+from kuangzheng.access.http import page_actor
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound, ServiceError
 
 from . import services
 from .core import kinds, machine
-
-
-def _errors(request, exc: ServiceError) -> None:
-    lang = language(request)
-    texts = (
-        [p.text(lang) for p in exc.problems] if isinstance(exc, InvalidInput) else [exc.zh if lang == "zh" else exc.en]
-    )
-    for t in texts:
-        messages.error(request, t)
 
 
 def queue(request):
@@ -71,21 +63,15 @@ def detail(request, pk):
     )
 
 
-def _post(request, pk, write):
-    actor = page_actor(request)
-    try:
-        write(actor, request.POST)
-        messages.success(request, "已办理 / done")
-    except NotFound:
-        raise Http404 from None
-    except ServiceError as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(f"/applications/{pk}/")
+def _back(pk) -> str:
+    return f"/applications/{pk}/"
 
 
 @require_POST
 def act(request, pk):
-    return _post(request, pk, lambda actor, p: services.act(actor, pk, p.get("action", ""), p.dict()))
+    return write_then_redirect(
+        request, _back(pk), lambda actor, p: services.act(actor, pk, p.get("action", ""), p.dict())
+    )
 
 
 @require_POST
@@ -96,26 +82,32 @@ def edit(request, pk):
         data = {"record": {**kept, **_record_from(p)}, "corner_points": p.get("corner_points", "")}
         return services.edit(actor, pk, data, p.get("version"))
 
-    return _post(request, pk, write)
+    return write_then_redirect(request, _back(pk), write)
 
 
 @require_POST
 def review(request, pk):
-    return _post(
-        request, pk, lambda actor, p: services.review(actor, pk, p.get("role", ""), p.get("opinion"), p.get("version"))
+    return write_then_redirect(
+        request,
+        _back(pk),
+        lambda actor, p: services.review(actor, pk, p.get("role", ""), p.get("opinion"), p.get("version")),
     )
 
 
 @require_POST
 def override(request, pk):
-    return _post(
-        request, pk, lambda actor, p: services.override(actor, pk, p.get("key", ""), p.get("reason"), p.get("version"))
+    return write_then_redirect(
+        request,
+        _back(pk),
+        lambda actor, p: services.override(actor, pk, p.get("key", ""), p.get("reason"), p.get("version")),
     )
 
 
 @require_POST
 def answer(request, pk):
-    return _post(request, pk, lambda actor, p: services.answer(actor, pk, p.get("objection"), p.get("answer")))
+    return write_then_redirect(
+        request, _back(pk), lambda actor, p: services.answer(actor, pk, p.get("objection"), p.get("answer"))
+    )
 
 
 RECORD_FIELDS = (
@@ -189,7 +181,7 @@ def new(request):
             app = services.create(actor, data)
             return HttpResponseRedirect(f"/applications/{app.pk}/")
         except ServiceError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
     return render(
         request,
         "applications/new.html",
@@ -205,7 +197,7 @@ def attach(request, pk):
             raise InvalidInput([FieldProblem("file", "请选择文件", "choose a file")])
         services.attach(actor, pk, p.get("item", ""), f.name, attachments.read(f))
 
-    return _post(request, pk, write)
+    return write_then_redirect(request, _back(pk), write)
 
 
 def notices(request):
@@ -224,5 +216,5 @@ def object_to(request, pk):
     except NotFound:
         raise Http404 from None
     except ServiceError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     return HttpResponseRedirect("/notices/")

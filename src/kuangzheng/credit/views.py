@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng.access.actor import PUBLIC_ACTOR
-from kuangzheng.access.http import language, page_actor
-from kuangzheng.errors import InvalidInput, NotFound, ServiceError
+from kuangzheng.access.forms import write_then_redirect
+from kuangzheng.access.http import page_actor
+from kuangzheng.errors import NotFound
 
 from . import services
 from .core import rules
-
-
-def _errors(request, exc: ServiceError) -> None:
-    lang = language(request)
-    texts = (
-        [p.text(lang) for p in exc.problems] if isinstance(exc, InvalidInput) else [exc.zh if lang == "zh" else exc.en]
-    )
-    for t in texts:
-        messages.error(request, t)
 
 
 def _on(request) -> dt.date:
@@ -81,20 +72,6 @@ def detail(request, pk):
     )
 
 
-def _post(request, target, write):
-    actor = page_actor(request)
-    try:
-        made = write(actor, request.POST)
-        messages.success(request, "已办理 / done")
-        if made is not None and target is None:
-            target = f"/credit/entries/{made.pk}/"
-    except NotFound:
-        raise Http404 from None
-    except ServiceError as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(target or "/credit/")
-
-
 @require_POST
 def enter(request):
     def write(actor, p):
@@ -109,17 +86,19 @@ def enter(request):
             entered_on=p.get("entered_on") or None,
         )
 
-    return _post(request, None, write)
+    return write_then_redirect(request, "/credit/", write, to_made=lambda entry: f"/credit/entries/{entry.pk}/")
 
 
 @require_POST
 def confirm(request, pk):
-    return _post(request, f"/credit/entries/{pk}/", lambda a, p: services.confirm(a, pk, version=p.get("version")))
+    return write_then_redirect(
+        request, f"/credit/entries/{pk}/", lambda a, p: services.confirm(a, pk, version=p.get("version"))
+    )
 
 
 @require_POST
 def remove(request, pk):
-    return _post(
+    return write_then_redirect(
         request,
         f"/credit/entries/{pk}/",
         lambda a, p: services.remove(
@@ -130,7 +109,9 @@ def remove(request, pk):
 
 @require_POST
 def ask_removal(request, pk):
-    return _post(request, f"/credit/entries/{pk}/", lambda a, p: services.request_removal(a, pk, p.get("text", "")))
+    return write_then_redirect(
+        request, f"/credit/entries/{pk}/", lambda a, p: services.request_removal(a, pk, p.get("text", ""))
+    )
 
 
 def filings(request):
@@ -157,4 +138,4 @@ def file_annual(request):
     def write(actor, p):
         services.file_annual(actor, {k: v for k, v in p.items() if k != "csrfmiddlewaretoken"})
 
-    return _post(request, "/credit/filings/", write)
+    return write_then_redirect(request, "/credit/filings/", write)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from kuangzheng.access.forms import error_texts, show_errors
 from kuangzheng.access.http import language, page_actor
 from kuangzheng.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from kuangzheng.registry import services
@@ -130,13 +131,6 @@ def _field_rows(actor, name, specs, values, obj=None):
     return rows
 
 
-def _errors(request, exc: ServiceError):
-    lang = language(request)
-    if isinstance(exc, InvalidInput):
-        return [p.text(lang) for p in exc.problems]
-    return [exc.zh if lang == "zh" else exc.en]
-
-
 def _save(request, name, write):
     """Run a service write for a form: (redirect to the record, []) on success, (403, []) when the
     actor may not, (None, messages) when the input is wrong — the form is shown again with them."""
@@ -145,7 +139,7 @@ def _save(request, name, write):
     except Forbidden as exc:
         return HttpResponseForbidden(f"{exc.zh} / {exc.en}"), []
     except ServiceError as exc:
-        return None, _errors(request, exc)
+        return None, error_texts(request, exc)
     messages.success(request, "已保存 / saved")
     return HttpResponseRedirect(f"/{PATHS[name]}/{obj.pk}/"), []
 
@@ -294,6 +288,5 @@ def right_event_view(request, pk):
     except NotFound:
         raise Http404 from None
     except ServiceError as exc:
-        for e in _errors(request, exc):
-            messages.error(request, e)
+        show_errors(request, exc)
     return HttpResponseRedirect(f"/rights/{pk}/")

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng import attachments
-from kuangzheng.access.http import language, page_actor
+from kuangzheng.access.forms import show_errors, write_then_redirect
+from kuangzheng.access.http import page_actor
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound, ServiceError
 from kuangzheng.registry import services as registry
 
@@ -20,27 +21,6 @@ from .core import responsibility as resp_rules
 from .models import FundAccount
 
 NAV = "restoration"
-
-
-def _errors(request, exc: ServiceError) -> None:
-    lang = language(request)
-    for t in (
-        [p.text(lang) for p in exc.problems] if isinstance(exc, InvalidInput) else [exc.zh if lang == "zh" else exc.en]
-    ):
-        messages.error(request, t)
-
-
-def _do(request, back: str, write):
-    """Run one write; errors become messages on the page it returns to (never a 500)."""
-    actor = page_actor(request)
-    try:
-        write(actor, request.POST)
-        messages.success(request, "已办理 / done")
-    except NotFound:
-        raise Http404 from None
-    except ServiceError as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(back)
 
 
 def dashboard(request):
@@ -78,14 +58,14 @@ def plan_new(request):
             },
         )
     except ServiceError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
         return HttpResponseRedirect("/restoration/plans/")
     f = request.FILES.get("file")
     if f is not None:
         try:
             services.attach(actor, plan.pk, f.name, attachments.read(f))
         except ServiceError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
     messages.success(request, "方案已提交 / plan submitted")
     return HttpResponseRedirect(f"/restoration/plans/{plan.pk}/")
 
@@ -124,12 +104,16 @@ def _back(pk):
 
 @require_POST
 def plan_act(request, pk):
-    return _do(request, _back(pk), lambda a, p: services.act(a, pk, p.get("action", ""), p.get("version")))
+    return write_then_redirect(
+        request, _back(pk), lambda a, p: services.act(a, pk, p.get("action", ""), p.get("version"))
+    )
 
 
 @require_POST
 def plan_letter(request, pk):
-    return _do(request, _back(pk), lambda a, p: services.record_letter(a, pk, p.get("ref"), p.get("version")))
+    return write_then_redirect(
+        request, _back(pk), lambda a, p: services.record_letter(a, pk, p.get("ref"), p.get("version"))
+    )
 
 
 @require_POST
@@ -140,7 +124,7 @@ def plan_attach(request, pk):
             raise InvalidInput([FieldProblem("file", "请选择文件", "choose a file")])
         services.attach(a, pk, f.name, attachments.read(f))
 
-    return _do(request, _back(pk), write)
+    return write_then_redirect(request, _back(pk), write)
 
 
 def _areas(post, prefix: str) -> dict:
@@ -165,7 +149,7 @@ def _areas(post, prefix: str) -> dict:
 
 @require_POST
 def phase_plan(request, plan_pk, pk):
-    return _do(
+    return write_then_redirect(
         request,
         _back(plan_pk),
         lambda a, p: services.plan_phase(
@@ -182,7 +166,7 @@ def phase_plan(request, plan_pk, pk):
 
 @require_POST
 def phase_report(request, plan_pk, pk):
-    return _do(
+    return write_then_redirect(
         request,
         _back(plan_pk),
         lambda a, p: services.report_phase(a, pk, {"version": p.get("version"), "actual": _areas(p, "actual")}),
@@ -202,7 +186,7 @@ def phase_accept(request, plan_pk, pk):
         if not acc.passed:
             raise InvalidInput([FieldProblem(f["field"], f["message_zh"], f["message_en"]) for f in acc.failures])
 
-    return _do(request, _back(plan_pk), write)
+    return write_then_redirect(request, _back(plan_pk), write)
 
 
 @require_POST
@@ -220,7 +204,7 @@ def fund_post(request, plan_pk):
             year=int(p["year"]) if p.get("year", "").isdigit() else None,
         )
 
-    return _do(request, _back(plan_pk), write)
+    return write_then_redirect(request, _back(plan_pk), write)
 
 
 def mine(request, right):
@@ -275,7 +259,7 @@ def problem_new(request):
             },
         )
 
-    return _do(request, "/restoration/ledger/", write)
+    return write_then_redirect(request, "/restoration/ledger/", write)
 
 
 @require_POST
@@ -294,7 +278,7 @@ def project_new(request):
             },
         )
 
-    return _do(request, "/restoration/ledger/", write)
+    return write_then_redirect(request, "/restoration/ledger/", write)
 
 
 def green_lists(request):

@@ -6,39 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from kuangzheng import attachments
-from kuangzheng.access.http import language, page_actor
-from kuangzheng.errors import InvalidInput, NotFound, ServiceError
+from kuangzheng.access.forms import write_then_redirect
+from kuangzheng.access.http import page_actor
+from kuangzheng.errors import InvalidInput, NotFound
 
 from . import alerts, enforcement, plans
 from .core import cases as machine
 
 ACTION_WORDS = {a: {"zh": s.zh, "en": s.en, "deadline": s.needs_deadline} for a, s in machine.ACTIONS.items()}
-
-
-def _errors(request, exc: ServiceError) -> None:
-    lang = language(request)
-    if isinstance(exc, InvalidInput):
-        for p in exc.problems:
-            messages.error(request, p.text(lang))
-    else:
-        messages.error(request, exc.zh if lang == "zh" else exc.en)
-
-
-def _post(request, back: str, write):
-    try:
-        write(page_actor(request), request.POST)
-        messages.success(request, "已办理 / done")
-    except NotFound:
-        raise Http404 from None
-    except ServiceError as exc:
-        _errors(request, exc)
-    return HttpResponseRedirect(back)
 
 
 def home(request):
@@ -88,8 +68,6 @@ def plan_result(request, pk):
 
 @require_POST
 def plan_create(request):
-    made = {}
-
     def write(actor, p):
         data = {
             "title": p.get("title", ""),
@@ -109,20 +87,21 @@ def plan_create(request):
             from .scope import problem
 
             raise problem("ratio", "抽查比例或数量须为数字", "the ratio or count must be a number") from None
-        made["plan"] = plans.create(actor, data)
+        return plans.create(actor, data)
 
-    resp = _post(request, "/supervision/", write)
-    return HttpResponseRedirect(f"/supervision/plans/{made['plan'].pk}/") if "plan" in made else resp
+    return write_then_redirect(request, "/supervision/", write, to_made=lambda plan: f"/supervision/plans/{plan.pk}/")
 
 
 @require_POST
 def plan_publish(request, pk):
-    return _post(request, f"/supervision/plans/{pk}/", lambda a, p: plans.publish(a, pk, p.get("version")))
+    return write_then_redirect(
+        request, f"/supervision/plans/{pk}/", lambda a, p: plans.publish(a, pk, p.get("version"))
+    )
 
 
 @require_POST
 def plan_draw(request, pk):
-    return _post(
+    return write_then_redirect(
         request, f"/supervision/plans/{pk}/", lambda a, p: plans.run_draw(a, pk, p.get("seed"), p.get("version"))
     )
 
@@ -170,7 +149,7 @@ def case(request, pk):
 
 @require_POST
 def case_act(request, pk):
-    return _post(
+    return write_then_redirect(
         request, f"/supervision/cases/{pk}/", lambda a, p: enforcement.act(a, pk, p.get("action", ""), p.dict())
     )
 
@@ -201,14 +180,14 @@ def finding_create(request):
                 content=attachments.read(request.FILES["file"]),
             )
 
-    resp = _post(request, "/supervision/", write)
+    resp = write_then_redirect(request, "/supervision/", write)
     return HttpResponseRedirect(f"/supervision/cases/{made['case'].pk}/") if "case" in made else resp
 
 
 @require_POST
 def order_attach(request, pk, order):
     f = request.FILES.get("file")
-    return _post(
+    return write_then_redirect(
         request,
         f"/supervision/cases/{pk}/",
         lambda a, p: enforcement.attach(a, order=order, filename=f.name if f else "", content=attachments.read(f)),
