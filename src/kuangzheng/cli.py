@@ -122,7 +122,14 @@ def load_demo():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Threads per process: more wait their turn for the one Python lock (8 served the OGC API at 60% "
+    "of 4's rate, bench/README.md); for more at once, add --workers.",
+)
 @click.option(
     "--workers",
     default=1,

@@ -59,13 +59,13 @@ class EntryLayer:
             out.update(STAFF_FIELDS)
         return out
 
-    def select(self, actor: Actor, *, bbox=None, when=None, properties=None, condition=None):
+    def page(self, actor: Actor, *, offset, limit, bbox=None, when=None, properties=None, condition=None):
         qs = layers.filtered(
             services.visible(actor), self, actor, when=when, properties=properties, condition=condition
         )
         if bbox is not None:  # no entry has a geometry, so none intersects any box
             qs = qs.none()
-        return qs.order_by("pk")
+        return layers.paged(qs.order_by("pk"), offset, limit)
 
     def features(self, actor: Actor, records) -> list[dict]:
         out = []

@@ -13,15 +13,16 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Protocol
 
 import shapely
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import BinaryField, Case, F, Max, Min, Q, QuerySet, Value, When
 from shapely.geometry import box
 
 from kuangzheng.access.actor import PUBLIC_ACTOR, Actor, division_prefix
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
+from kuangzheng.prepared import NotPreparable, PreparedQuery
 from kuangzheng.registry import services
 
 from .core import crs as crs_core
@@ -51,11 +52,22 @@ class Layer(Protocol):
     def queryables(self, actor: Actor) -> dict[str, dict]:
         """The properties this caller may filter on: name → {type, zh, en, choices}."""
 
-    def select(self, actor: Actor, *, bbox=None, when: Interval | None = None, properties=None, condition=None):
-        """The records this caller sees, filtered (bbox in CRS84), in a stable order: a QuerySet."""
+    def page(
+        self,
+        actor: Actor,
+        *,
+        offset: int,
+        limit: int,
+        bbox=None,
+        when: Interval | None = None,
+        properties=None,
+        condition=None,
+    ) -> tuple[list, int]:
+        """One page of the records this caller sees, filtered (bbox in CRS84), in a stable order, and
+        how many match in all (`paged` does it for a QuerySet)."""
 
-    def features(self, actor: Actor, records) -> list[dict]:
-        """GeoJSON features of the records, as this caller may see them."""
+    def features(self, actor: Actor, records: list) -> list[dict]:
+        """GeoJSON features of the records of a page (or of `get`), as this caller may see them."""
 
     def get(self, actor: Actor, pk: str):
         """One record this caller sees, or NotFound."""
@@ -100,15 +112,26 @@ class RegistryLayer:
             out["status"] = {"type": "str", "zh": "状态", "en": "status", "choices": []}
         return out
 
-    def select(self, actor: Actor, *, bbox=None, when=None, properties=None, condition=None) -> QuerySet:
-        qs = services.scoped(actor, self.entity).select_related(*RELATED[self.entity])
-        qs = _filtered(qs, self, actor, when, properties, condition)
-        if bbox is not None:
-            qs = _within_bbox(qs, self, bbox)
-        return qs.order_by("pk")
+    def page(self, actor: Actor, *, offset, limit, bbox=None, when=None, properties=None, condition=None):
+        def records() -> QuerySet:
+            return _filtered(services.scoped(actor, self.entity), self, actor, when, properties, condition)
+
+        read = partial(services.light, self.entity)  # plain values: no model instances, no related rows
+        if bbox is None:
+            return paged(records().order_by("pk"), offset, limit, read)
+        if self.point:
+            x0, y0, x1, y1 = bbox
+            qs = records().filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
+            return paged(qs.order_by("pk"), offset, limit, read)
+        plain = not (properties or condition or when)  # what map clients ask: compiled once per scope
+        matching = _ids_in_box(
+            records, self, bbox, (self.id, actor.role, actor.division_code, actor.enterprise_id) if plain else None
+        )
+        # every match is known, so numberMatched needs no count
+        return services.light_by_ids(actor, self.entity, matching[offset : offset + limit]), len(matching)
 
     def features(self, actor: Actor, records) -> list[dict]:
-        out = [services.feature(actor, self.entity, obj) for obj in records]
+        out = services.features(actor, self.entity, records)
         for feat in out:
             feat["properties"].pop("bbox", None)  # always lon/lat: the geometry says it in the asked CRS
         return out
@@ -153,14 +176,14 @@ class PointLayer:
     def queryables(self, actor: Actor) -> dict[str, dict]:
         return {name: {"choices": [], **spec} for name, spec in self.fields.items()}
 
-    def select(self, actor: Actor, *, bbox=None, when=None, properties=None, condition=None) -> QuerySet:
+    def page(self, actor: Actor, *, offset, limit, bbox=None, when=None, properties=None, condition=None):
         qs = _filtered(self.records(actor), self, actor, when, properties, condition)
         if bbox is not None:
             x0, y0, x1, y1 = bbox
             qs = qs.filter(
                 **{f"{self.lon}__gte": x0, f"{self.lon}__lte": x1, f"{self.lat}__gte": y0, f"{self.lat}__lte": y1}
             )
-        return qs.order_by("pk")
+        return paged(qs.order_by("pk"), offset, limit)
 
     def features(self, actor: Actor, records) -> list[dict]:
         records = list(records)
@@ -194,6 +217,13 @@ def _extent_of(qs: QuerySet, agg: dict, lay: Layer) -> dict:
         if t["s"] is not None:
             out["interval"] = [t["s"].isoformat(), t["e"].isoformat() if t["e"] else None]
     return out
+
+
+def paged(qs: QuerySet, offset: int, limit: int, read: Callable = list) -> tuple[list, int]:
+    """A page of an ordered QuerySet, read by `read`, and how many match in all: counting is a
+    second query over the filter, which a page neither empty nor full makes needless."""
+    records = read(qs[offset : offset + limit])
+    return records, offset + len(records) if 0 < len(records) < limit else qs.count()
 
 
 def filtered(qs: QuerySet, lay: Layer, actor: Actor, *, when=None, properties=None, condition=None) -> QuerySet:
@@ -249,8 +279,6 @@ for _registry_layer in (
     ),
 ):
     register(_registry_layer)
-
-RELATED = {"right": ("holder", "division"), "facility": ("enterprise", "division"), "zone": ("division",)}
 
 
 def layer(collection_id: str) -> Layer:
@@ -308,36 +336,64 @@ def _filter_value(name: str, spec: dict, raw: str) -> Q:
     return Q(**{name: raw})
 
 
-def select(
+def page(
     actor: Actor,
     lay: Layer,
     *,
+    offset: int,
+    limit: int,
     bbox: tuple[float, float, float, float] | None = None,
     when: Interval | None = None,
     properties: dict[str, str] | None = None,
     condition: Q | None = None,
-) -> QuerySet:
-    """The records of a layer this caller sees, filtered; bbox in CRS84 (lon, lat)."""
-    return lay.select(actor, bbox=bbox, when=when, properties=properties, condition=condition)
+) -> tuple[list, int]:
+    """A page of the records of a layer this caller sees, filtered (bbox in CRS84: lon, lat), and
+    how many match in all."""
+    return lay.page(actor, offset=offset, limit=limit, bbox=bbox, when=when, properties=properties, condition=condition)
 
 
-def _within_bbox(qs: QuerySet, lay: Layer, bbox) -> QuerySet:
-    """Records whose geometry intersects the box: points by their coordinates; boundaries whose
-    bounding box lies inside the query box at once, those crossing its edge by their exact shape."""
+# where the box's values go in a compiled box query: no coordinate or other parameter is one of these
+BOX_MARKERS = {"x0": 1.0e301, "y0": 2.0e301, "x1": 3.0e301, "y1": 4.0e301, "strip": 5.0e301}
+_BOX_QUERIES: dict[tuple, PreparedQuery] = {}
+
+
+def _box_query(qs: QuerySet, lay: RegistryLayer, v: dict) -> QuerySet:
+    """(id, boundary or None) of the records whose bounding box meets the box, in id order; the
+    boundary only of those whose bounding box crosses the box's edge."""
+    overlap = qs.filter(max_lon__gte=v["x0"], min_lon__lte=v["x1"], max_lat__gte=v["y0"], min_lat__lte=v["y1"])
+    if "strip" in v:  # a range on the indexed min_lon: a strip, not half the table
+        overlap = overlap.filter(min_lon__gte=v["strip"])
+    inside = Q(min_lon__gte=v["x0"], max_lon__lte=v["x1"], min_lat__gte=v["y0"], max_lat__lte=v["y1"])
+    edge_shape = Case(When(inside, then=Value(None)), default=F("boundary"), output_field=BinaryField())
+    return overlap.order_by("pk").values_list("pk", edge_shape)
+
+
+def _ids_in_box(records: Callable[[], QuerySet], lay: RegistryLayer, bbox, key: tuple | None) -> list[int]:
+    """The ids, in order, of the records whose boundary intersects the box, in one query: those whose
+    bounding box lies inside the query box at once, those crossing its edge by their exact shape.
+    With a `key` (the same `records` for the same key), the query is compiled once and kept under it."""
     x0, y0, x1, y1 = bbox
-    if lay.point:
-        return qs.filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
-    overlap = qs.filter(max_lon__gte=x0, min_lon__lte=x1, max_lat__gte=y0, min_lat__lte=y1)
-    if lay.entity == "right":  # a range on the indexed min_lon: a strip, not half the table
-        overlap = overlap.filter(min_lon__gte=x0 - _widest(lay.entity))
-    inside = Q(min_lon__gte=x0, max_lon__lte=x1, min_lat__gte=y0, max_lat__lte=y1)
-    edge = [(pk, bytes(blob)) for pk, blob in overlap.exclude(inside).values_list("pk", "boundary") if blob]
-    crossing = []
+    values = {"x0": x0, "y0": y0, "x1": x1, "y1": y1}
+    if lay.entity == "right":
+        values["strip"] = x0 - _widest(lay.entity)
+    prepared = _BOX_QUERIES.get(key) if key else None
+    if key and prepared is None:
+        try:
+            markers = {k: BOX_MARKERS[k] for k in values}
+            prepared = PreparedQuery(_box_query(records(), lay, markers), markers)
+        except NotPreparable:
+            key = None
+        else:
+            if len(_BOX_QUERIES) > 1024:  # callers come and go: keep the cache bounded
+                _BOX_QUERIES.clear()
+            _BOX_QUERIES[key] = prepared
+    rows = prepared.rows(values) if prepared else list(_box_query(records(), lay, values))
+    edge = [i for i, (_, blob) in enumerate(rows) if blob is not None]
     if edge:  # the exact shapes, tested together
-        pks, blobs = zip(*edge, strict=True)
-        hits = shapely.intersects(shapely.from_wkb(list(blobs)), box(x0, y0, x1, y1))
-        crossing = [pk for pk, hit in zip(pks, hits, strict=True) if hit]
-    return overlap.filter(inside | Q(pk__in=crossing))
+        shapes = shapely.from_wkb([bytes(rows[i][1]) for i in edge])
+        missed = {rows[i][0] for i, hit in zip(edge, shapely.intersects(shapes, box(x0, y0, x1, y1))) if not hit}
+        return [pk for pk, _ in rows if pk not in missed]
+    return [pk for pk, _ in rows]
 
 
 def features(actor: Actor, lay: Layer, records, dst_crs: str) -> list[dict]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 
+import orjson
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -28,7 +28,7 @@ ITEMS_PARAMS = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "
 
 
 def _body(data, type_: str, status: int = 200, headers: dict | None = None) -> HttpResponse:
-    resp = HttpResponse(json.dumps(data, ensure_ascii=False, default=str), content_type=type_, status=status)
+    resp = HttpResponse(orjson.dumps(data, default=str), content_type=type_, status=status)
     for k, v in (headers or {}).items():
         resp[k] = v
     return resp
@@ -179,13 +179,17 @@ def items(request: HttpRequest, cid: str) -> HttpResponse:
     condition = (
         filtering.parse_filter(params["filter"], params.get("filter-lang"), allowed) if params.get("filter") else None
     )
-    qs = layers.select(
-        actor, lay, bbox=bbox, when=query.datetime(params.get("datetime")), properties=props, condition=condition
+    records, matched = layers.page(
+        actor,
+        lay,
+        offset=offset,
+        limit=limit,
+        bbox=bbox,
+        when=query.datetime(params.get("datetime")),
+        properties=props,
+        condition=condition,
     )
-    page = list(qs[offset : offset + limit])
-    # counting is a second query over the filter; a page neither empty nor full already tells it
-    matched = offset + len(page) if 0 < len(page) < limit else qs.count()
-    feats = layers.features(actor, lay, page, dst)
+    feats = layers.features(actor, lay, records, dst)
     url = f"{_root(request)}/collections/{lay.id}/items"
     kept = {k: v for k, v in params.items() if k != "f"}
     type_ = HTML if fmt == "html" else GEOJSON

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import orjson
 import shapely
 from shapely import wkb, wkt
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -162,5 +163,15 @@ def load(blob):
 
 
 def to_geojson(blob):
-    g = load(blob)
-    return mapping(g) if g is not None else None
+    return to_geojson_many([blob])[0]
+
+
+def to_geojson_many(blobs) -> list[dict | None]:
+    """GeoJSON geometries (dicts) of many stored boundaries, converted together by GEOS."""
+    present = [i for i, blob in enumerate(blobs) if blob]
+    out: list[dict | None] = [None] * len(blobs)
+    if present:
+        texts = shapely.to_geojson(shapely.from_wkb([bytes(blobs[i]) for i in present]))
+        for i, text in zip(present, texts.tolist(), strict=True):
+            out[i] = orjson.loads(text)
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Q, QuerySet
@@ -17,6 +18,7 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
+from kuangzheng.prepared import PreparedQuery
 
 from . import bulk, geometry
 from .core import lifecycle, minerals, projects, specs
@@ -867,12 +869,85 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
 
 def feature(actor: Actor, name: str, obj) -> dict:
     """A GeoJSON feature of a spatial record (rights and zones by boundary, facilities by point)."""
-    props = serialize(actor, name, obj)
+    return features(actor, name, [obj])[0]
+
+
+def features(actor: Actor, name: str, records) -> list[dict]:
+    """GeoJSON features of many spatial records (model instances or `light` rows), their boundaries
+    converted together."""
+    records = list(records)
     if name == "facility":
-        geom = {"type": "Point", "coordinates": [obj.lon, obj.lat]} if obj.lon is not None else None
+        geoms = [{"type": "Point", "coordinates": [r.lon, r.lat]} if r.lon is not None else None for r in records]
     else:
-        geom = geometry.to_geojson(obj.boundary)
-    return {"type": "Feature", "id": obj.pk, "geometry": geom, "properties": props}
+        geoms = geometry.to_geojson_many([r.boundary for r in records])
+    return [
+        {"type": "Feature", "id": r.pk, "geometry": g, "properties": serialize(actor, name, r)}
+        for r, g in zip(records, geoms, strict=True)
+    ]
+
+
+class _Row:
+    """A record read as plain values, with the attributes `serialize` and `features` read of a model
+    instance; a related record is reduced to the one name they show of it."""
+
+    def __init__(self, values: dict, related: dict[str, tuple[str, str]]):
+        self.__dict__.update(values)
+        self.pk = values["id"]
+        for attr, (column, field) in related.items():
+            setattr(self, attr, SimpleNamespace(**{field: values[column]}))
+
+
+# the related names `serialize` shows: attribute -> (the joined column, the field it stands for)
+_LIGHT_RELATED = {
+    "right": {"holder": ("holder__name", "name"), "division": ("division__name_zh", "name_zh")},
+    "facility": {"enterprise": ("enterprise__name", "name"), "division": ("division__name_zh", "name_zh")},
+    "zone": {"division": ("division__name_zh", "name_zh")},
+}
+
+
+def _light_columns(name: str) -> list[str]:
+    columns = ["id", "version", "is_generated", "source", "division_id"]
+    columns += [f.name + "_id" if f.type in specs.REFERENCES else f.name for f in entity(name).specs]
+    if name in ("right", "zone"):
+        columns += ["area_km2", "min_lon", "min_lat", "max_lon", "max_lat"]
+    if name == "right":
+        columns.append("status")
+    columns += [column for column, _ in _LIGHT_RELATED[name].values()]
+    return list(dict.fromkeys(columns))
+
+
+def light(name: str, qs: QuerySet) -> list:
+    """The records of `qs` (a query of `scoped` records, sliced or not) read as plain values: what
+    `serialize` and `features` read, without model instances and without whole related rows (a
+    division's row carries its boundary). For pages of many records, e.g. the OGC API's."""
+    related = _LIGHT_RELATED[name]
+    return [_Row(values, related) for values in qs.values(*_light_columns(name))]
+
+
+_ID_MARKER = -(10**15)  # ids are positive: no real parameter is one of these
+_LIGHT_BY_IDS: dict[tuple, PreparedQuery] = {}
+
+
+def light_by_ids(actor: Actor, name: str, ids: list[int]) -> list:
+    """`light` of the records with these ids that `actor` may see, in id order: the query compiled
+    once per caller scope and number of ids (rounded up to a power of two, the rest padded)."""
+    if not ids:
+        return []
+    size = 1 << (len(ids) - 1).bit_length()
+    key = (name, actor.role, actor.division_code, actor.enterprise_id, size)
+    prepared = _LIGHT_BY_IDS.get(key)
+    if prepared is None:
+        markers = {f"id{i}": _ID_MARKER - i for i in range(size)}
+        qs = scoped(actor, name).filter(pk__in=list(markers.values())).order_by("pk")
+        if len(_LIGHT_BY_IDS) > 1024:  # callers come and go: keep the cache bounded
+            _LIGHT_BY_IDS.clear()
+        prepared = _LIGHT_BY_IDS[key] = PreparedQuery(qs.values(*_light_columns(name)), markers)
+    padded = [*ids, *[ids[-1]] * (size - len(ids))]
+    related = _LIGHT_RELATED[name]
+    columns = prepared.columns
+    return [
+        _Row(dict(zip(columns, row)), related) for row in prepared.rows({f"id{i}": v for i, v in enumerate(padded)})
+    ]
 
 
 # ---------------------------------------------------------------- reads for sweeps and checks (compliance)

@@ -9,7 +9,7 @@ vocabulary does not know are kept as written, never guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -108,6 +108,11 @@ def resolve(name) -> Mineral | None:
 
 def display(name, lang: str = "zh") -> str:
     """A mineral or collective name in the reader's language; unknown names as written."""
+    return _display(str(name), lang)
+
+
+@lru_cache(maxsize=4096)  # every feature of a page shows its minerals in both languages
+def _display(name: str, lang: str) -> str:
     hit = lookup(name)
     if isinstance(hit, (Mineral, Category)):
         return hit.en if lang == "en" else hit.zh
