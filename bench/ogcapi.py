@@ -5,11 +5,12 @@
 
 The rights are bench/spatial.py's synthetic national cadastre (seeded), written straight into a fresh
 embedded (SQLite) database as benchmark fixture data (bulk insert, no audit entries: the subject is
-reading). Kuangzheng serves them with `kz serve` (waitress, 8 threads). pygeoapi (installed from
+reading). Kuangzheng serves them with `kz serve` (waitress, --threads threads in each of --workers
+processes). pygeoapi (installed from
 PyPI into a virtual environment of its own under var/bench/, since its pins must not touch the
 project's) serves the GeoPackage that `kz export right --format gpkg` writes of the public view,
 through its SQLite/GeoPackage provider (needs Debian's libsqlite3-mod-spatialite), under waitress
-with 8 threads too. Without either, the run says so and prints Kuangzheng alone beside the target.
+with the same number of threads. Without either, the run says so and prints Kuangzheng alone beside the target.
 
 The load: `items` with a bbox (a 0.5° box around a random right, the same seeded sequence for both)
 and limit=100, from 20 concurrent clients on loopback (keep-alive connections) for a bounded time.
@@ -149,7 +150,7 @@ def pygeoapi_python(install: bool) -> str | None:
     return str(py) if py.exists() else None
 
 
-def start_pygeoapi(py: str, gpkg: Path, work: Path, port: int) -> subprocess.Popen:
+def start_pygeoapi(py: str, gpkg: Path, work: Path, port: int, threads: int) -> subprocess.Popen:
     import pyogrio
 
     info = pyogrio.read_info(gpkg)
@@ -217,7 +218,12 @@ def start_pygeoapi(py: str, gpkg: Path, work: Path, port: int) -> subprocess.Pop
     if r.returncode != 0:
         raise RuntimeError("pygeoapi openapi generate failed: " + r.stderr[-2000:])
     return subprocess.Popen(
-        [str(bindir / "waitress-serve"), f"--listen=127.0.0.1:{port}", "--threads=8", "pygeoapi.flask_app:APP"],
+        [
+            str(bindir / "waitress-serve"),
+            f"--listen=127.0.0.1:{port}",
+            f"--threads={threads}",
+            "pygeoapi.flask_app:APP",
+        ],
         env=env,
         stdout=(work / "pygeoapi.log").open("wb"),
         stderr=subprocess.STDOUT,
@@ -294,6 +300,7 @@ def main(argv=None) -> int:
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per server")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--workers", type=int, default=1, help="kz serve --workers (processes on the port)")
+    ap.add_argument("--threads", type=int, default=4, help="threads of each server process (both servers)")
     ap.add_argument("--no-install", action="store_true", help="do not install pygeoapi when it is missing")
     args = ap.parse_args(argv)
 
@@ -321,7 +328,7 @@ def main(argv=None) -> int:
 
         kz_port = free_port()
         kz = subprocess.Popen(  # output to a file: a pipe nobody reads fills up and blocks the server's logging
-            [KZ, "serve", "--port", str(kz_port), "--workers", str(args.workers)],
+            [KZ, "serve", "--port", str(kz_port), "--workers", str(args.workers), "--threads", str(args.threads)],
             env=env,
             stdout=(work / "kz.log").open("wb"),
             stderr=subprocess.STDOUT,
@@ -352,7 +359,7 @@ def main(argv=None) -> int:
             )
             print(f"kz export right --format gpkg: {time.perf_counter() - t0:.1f} s", flush=True)
             pg_port = free_port()
-            pg = start_pygeoapi(py, gpkg, work, pg_port)
+            pg = start_pygeoapi(py, gpkg, work, pg_port, args.threads)
             wait_for(f"http://127.0.0.1:{pg_port}/collections/rights/items?limit=1", pg, "pygeoapi")
             version = subprocess.run(
                 [py, "-c", "import pygeoapi; print(pygeoapi.__version__)"], capture_output=True, text=True
@@ -361,7 +368,7 @@ def main(argv=None) -> int:
 
         print(
             f"\nitems?bbox=<0.5° box>&limit=100, {args.clients} clients, {args.duration:g} s each (one server at a time), "
-            f"{args.rights:,} rights — {TARGETS}"
+            f"{args.rights:,} rights, {args.threads} threads a process — {TARGETS}"
         )
         print(
             f"{'server':<18}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'features/resp':>15}"
