@@ -147,7 +147,13 @@ def serve(host, port, threads, workers):
     for warning in security_warnings():
         click.secho("警告 / WARNING: " + warning, fg="red", bold=True, err=True)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.urls import get_resolver
+
     from kuangzheng.wsgi import application  # after collectstatic: WhiteNoise indexes files when it starts
+
+    # every view module (and what they import: scipy, pyproj …) loaded now, before forking: otherwise the
+    # first visitor paid for it, 1.9 s of the map's cold first render (bench/README.md)
+    get_resolver().reverse_dict  # noqa: B018 (the resolver imports the URL modules on first use)
 
     click.echo(f"矿政门户 / Kuangzheng portal: http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
     proxy = (
