@@ -1,6 +1,7 @@
 """Benchmark: the same mineral rights served by Kuangzheng's OGC API – Features and by pygeoapi.
 
     .venv/bin/python bench/ogcapi.py                                # full size: 100,000 rights, 20 s a server
+    .venv/bin/python bench/ogcapi.py --workers 1 --threads 4        # one process, kz serve's defaults
     .venv/bin/python bench/ogcapi.py --rights 2000 --duration 3     # CI size
 
 The rights are bench/spatial.py's synthetic national cadastre (seeded), written straight into a fresh
@@ -299,8 +300,9 @@ def main(argv=None) -> int:
     ap.add_argument("--rights", type=int, default=100_000)
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of load per server")
     ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--workers", type=int, default=1, help="kz serve --workers (processes on the port)")
-    ap.add_argument("--threads", type=int, default=4, help="threads of each server process (both servers)")
+    # the deployment docs/deployment.md advises for a server that mostly answers GIS clients: a process a core
+    ap.add_argument("--workers", type=int, default=2, help="kz serve --workers (processes on the port)")
+    ap.add_argument("--threads", type=int, default=2, help="threads of each server process (both servers)")
     ap.add_argument("--no-install", action="store_true", help="do not install pygeoapi when it is missing")
     args = ap.parse_args(argv)
 
