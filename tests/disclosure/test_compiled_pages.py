@@ -88,3 +88,7 @@ def test_records_by_id_are_read_within_the_callers_scope_again(reg):
     admin = actor_for_user(reg.users["admin"])
     assert [r.pk for r in services.light_by_ids(admin, "right", ids)] == ids
     assert services.light_by_ids(admin, "right", []) == []
+    # more ids than are compiled: the ORM reads them, within the scope all the same
+    many = list(range(1, 3000))
+    assert [r.pk for r in services.light_by_ids(admin, "right", many)] == ids
+    assert [r.pk for r in services.light_by_ids(PUBLIC_ACTOR, "right", many)] == sorted([reg.r_bt.pk, reg.r_hh.pk])

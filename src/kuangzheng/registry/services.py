@@ -928,11 +928,17 @@ _ID_MARKER = -(10**15)  # ids are positive: no real parameter is one of these
 _LIGHT_BY_IDS: dict[tuple, PreparedQuery] = {}
 
 
+_COMPILED_IDS = 1024  # more ids: compiling is a small part of reading them (and a long SQL text to keep)
+
+
 def light_by_ids(actor: Actor, name: str, ids: list[int]) -> list:
-    """`light` of the records with these ids that `actor` may see, in id order: the query compiled
-    once per caller scope and number of ids (rounded up to a power of two, the rest padded)."""
+    """`light` of the records with these ids that `actor` may see, in id order: up to _COMPILED_IDS
+    ids, the query compiled once per caller scope and number of ids (rounded up to a power of two,
+    the rest padded)."""
     if not ids:
         return []
+    if len(ids) > _COMPILED_IDS:
+        return light(name, scoped(actor, name).filter(pk__in=ids).order_by("pk"))
     size = 1 << (len(ids) - 1).bit_length()
     key = (name, actor.role, actor.division_code, actor.enterprise_id, size)
     prepared = _LIGHT_BY_IDS.get(key)
