@@ -7,6 +7,8 @@ import json
 
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from kuangzheng.access.actor import PUBLIC_ACTOR, Actor, actor_for_user
@@ -21,6 +23,9 @@ BOXES = [
     (111.55, 40.75, 111.58, 40.78),  # inside Hohhot's right only
     (100.0, 30.0, 100.5, 30.5),  # nothing
 ]
+
+
+ACTOR_NAMES = ("public", "admin", "reg_bt", "reg_qh", "ent_a", "ent_b")
 
 
 def _actors(reg) -> dict[str, Actor]:
@@ -92,3 +97,20 @@ def test_records_by_id_are_read_within_the_callers_scope_again(reg):
     many = list(range(1, 3000))
     assert [r.pk for r in services.light_by_ids(admin, "right", many)] == ids
     assert [r.pk for r in services.light_by_ids(PUBLIC_ACTOR, "right", many)] == sorted([reg.r_bt.pk, reg.r_hh.pk])
+
+
+_coord = st.floats(min_value=109.5, max_value=112.0, allow_nan=False)
+_lat = st.floats(min_value=40.5, max_value=42.0, allow_nan=False)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(xs=st.tuples(_coord, _coord), ys=st.tuples(_lat, _lat), who=st.sampled_from(sorted(ACTOR_NAMES)))
+def test_any_box_any_caller_matches_the_independent_reading(reg, xs, ys, who):
+    """Random boxes over the registry (its rights' edges and corners included) for random callers:
+    the compiled queries, reused across examples, answer what the scope and the exact shapes say."""
+    actor = _actors(reg)[who]
+    bbox = (min(xs), min(ys), max(xs), max(ys))
+    for lay_id, entity in (("mineral-rights", "right"), ("zones", "zone")):
+        records, matched = layers.page(actor, layers.layer(lay_id), offset=0, limit=100, bbox=bbox)
+        assert [r.pk for r in records] == _expected(actor, entity, bbox) and matched == len(records)
