@@ -6,12 +6,12 @@ compiled once with *marker* values where the varying values go; `rows` runs its 
 values put where the markers were, and converts the columns as the ORM does (its own converters), so
 the rows are exactly what the QuerySet would give. A query whose markers cannot all be found in its
 parameters (a marker folded into the SQL, or equal to another parameter) is refused, so the caller
-falls back to the ORM.
+falls back to the ORM. `compiled` keeps them, one per query shape and caller scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import connections
@@ -63,3 +63,22 @@ class PreparedQuery:
                 row[pos] = value
             out.append(tuple(row))
         return out
+
+
+KEPT = 1024  # compiled queries kept: callers come and go, so the cache starts again when full
+_kept: dict[tuple, PreparedQuery | None] = {}
+
+
+def compiled(key: tuple, build: Callable[[], tuple[QuerySet, Mapping[str, Any]]]) -> PreparedQuery | None:
+    """The query `build()` gives (with its markers), compiled once and kept under `key`, which must
+    name everything the query depends on but the markers' values; None when it cannot be prepared
+    (the caller runs the ORM; remembered too, so it is not tried again)."""
+    if key not in _kept:
+        try:
+            prepared = PreparedQuery(*build())
+        except NotPreparable:
+            prepared = None
+        if len(_kept) >= KEPT:
+            _kept.clear()
+        _kept[key] = prepared
+    return _kept[key]

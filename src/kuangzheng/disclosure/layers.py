@@ -22,7 +22,7 @@ from shapely.geometry import box
 
 from kuangzheng.access.actor import PUBLIC_ACTOR, Actor, division_prefix
 from kuangzheng.errors import FieldProblem, InvalidInput, NotFound
-from kuangzheng.prepared import NotPreparable, PreparedQuery
+from kuangzheng.prepared import compiled
 from kuangzheng.registry import services
 
 from .core import crs as crs_core
@@ -124,9 +124,7 @@ class RegistryLayer:
             qs = records().filter(lon__gte=x0, lon__lte=x1, lat__gte=y0, lat__lte=y1)
             return paged(qs.order_by("pk"), offset, limit, read)
         plain = not (properties or condition or when)  # what map clients ask: compiled once per scope
-        matching = _ids_in_box(
-            records, self, bbox, (self.id, actor.role, actor.division_code, actor.enterprise_id) if plain else None
-        )
+        matching = _ids_in_box(records, self, bbox, ("box", self.id, *services.scope_key(actor)) if plain else None)
         # every match is known, so numberMatched needs no count
         return services.light_by_ids(actor, self.entity, matching[offset : offset + limit]), len(matching)
 
@@ -354,7 +352,6 @@ def page(
 
 # where the box's values go in a compiled box query: no coordinate or other parameter is one of these
 BOX_MARKERS = {"x0": 1.0e301, "y0": 2.0e301, "x1": 3.0e301, "y1": 4.0e301, "strip": 5.0e301}
-_BOX_QUERIES: dict[tuple, PreparedQuery] = {}
 
 
 def _box_query(qs: QuerySet, lay: RegistryLayer, v: dict) -> QuerySet:
@@ -376,18 +373,9 @@ def _ids_in_box(records: Callable[[], QuerySet], lay: RegistryLayer, bbox, key: 
     values = {"x0": x0, "y0": y0, "x1": x1, "y1": y1}
     if lay.entity == "right":
         values["strip"] = x0 - _widest(lay.entity)
-    prepared = _BOX_QUERIES.get(key) if key else None
-    if key and prepared is None:
-        try:
-            markers = {k: BOX_MARKERS[k] for k in values}
-            prepared = PreparedQuery(_box_query(records(), lay, markers), markers)
-        except NotPreparable:
-            key = None
-        else:
-            if len(_BOX_QUERIES) > 1024:  # callers come and go: keep the cache bounded
-                _BOX_QUERIES.clear()
-            _BOX_QUERIES[key] = prepared
-    rows = prepared.rows(values) if prepared else list(_box_query(records(), lay, values))
+    markers = {k: BOX_MARKERS[k] for k in values}
+    query = compiled(key, lambda: (_box_query(records(), lay, markers), markers)) if key else None
+    rows = query.rows(values) if query else list(_box_query(records(), lay, values))
     edge = [i for i, (_, blob) in enumerate(rows) if blob is not None]
     if edge:  # the exact shapes, tested together
         shapes = shapely.from_wkb([bytes(rows[i][1]) for i in edge])

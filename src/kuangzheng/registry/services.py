@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
@@ -18,7 +19,7 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from kuangzheng.access.actor import Actor
 from kuangzheng.audit import service as audit
 from kuangzheng.errors import FieldProblem, Forbidden, InvalidInput, NotFound, StaleVersion
-from kuangzheng.prepared import PreparedQuery
+from kuangzheng.prepared import compiled
 
 from . import bulk, geometry
 from .core import lifecycle, minerals, projects, specs
@@ -94,6 +95,12 @@ def scoped(actor: Actor, name: str) -> QuerySet:
             visible |= Q(holder_id=actor.enterprise_id)
         return qs.filter(visible)
     return qs
+
+
+def scope_key(actor: Actor) -> tuple:
+    """What `scoped` reads of the actor: callers with equal keys see the same records (a key for
+    queries compiled once per scope)."""
+    return (actor.role, actor.division_code, actor.enterprise_id)
 
 
 def owner_id(name: str, obj) -> int | None:
@@ -925,10 +932,12 @@ def light(name: str, qs: QuerySet) -> list:
 
 
 _ID_MARKER = -(10**15)  # ids are positive: no real parameter is one of these
-_LIGHT_BY_IDS: dict[tuple, PreparedQuery] = {}
-
-
 _COMPILED_IDS = 1024  # more ids: compiling is a small part of reading them (and a long SQL text to keep)
+
+
+@lru_cache(maxsize=16)
+def _id_names(size: int) -> tuple[str, ...]:
+    return tuple(f"id{i}" for i in range(size))
 
 
 def light_by_ids(actor: Actor, name: str, ids: list[int]) -> list:
@@ -937,23 +946,22 @@ def light_by_ids(actor: Actor, name: str, ids: list[int]) -> list:
     the rest padded)."""
     if not ids:
         return []
-    if len(ids) > _COMPILED_IDS:
+    query = None
+    if len(ids) <= _COMPILED_IDS:
+        size = 1 << (len(ids) - 1).bit_length()
+        names = _id_names(size)
+
+        def build():
+            markers = dict(zip(names, range(_ID_MARKER, _ID_MARKER - size, -1), strict=True))
+            qs = scoped(actor, name).filter(pk__in=list(markers.values())).order_by("pk")
+            return qs.values(*_light_columns(name)), markers
+
+        query = compiled(("light", name, *scope_key(actor), size), build)
+    if query is None:
         return light(name, scoped(actor, name).filter(pk__in=ids).order_by("pk"))
-    size = 1 << (len(ids) - 1).bit_length()
-    key = (name, actor.role, actor.division_code, actor.enterprise_id, size)
-    prepared = _LIGHT_BY_IDS.get(key)
-    if prepared is None:
-        markers = {f"id{i}": _ID_MARKER - i for i in range(size)}
-        qs = scoped(actor, name).filter(pk__in=list(markers.values())).order_by("pk")
-        if len(_LIGHT_BY_IDS) > 1024:  # callers come and go: keep the cache bounded
-            _LIGHT_BY_IDS.clear()
-        prepared = _LIGHT_BY_IDS[key] = PreparedQuery(qs.values(*_light_columns(name)), markers)
     padded = [*ids, *[ids[-1]] * (size - len(ids))]
     related = _LIGHT_RELATED[name]
-    columns = prepared.columns
-    return [
-        _Row(dict(zip(columns, row)), related) for row in prepared.rows({f"id{i}": v for i, v in enumerate(padded)})
-    ]
+    return [_Row(dict(zip(query.columns, row)), related) for row in query.rows(dict(zip(names, padded, strict=True)))]
 
 
 # ---------------------------------------------------------------- reads for sweeps and checks (compliance)
