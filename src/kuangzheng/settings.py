@@ -121,8 +121,8 @@ def _database() -> dict:
                 "timeout": float(os.environ.get("KZ_DB_BUSY_TIMEOUT", "30")),
             },
             "TEST": {"NAME": os.environ.get("KZ_TEST_SQLITE") or None},
-            # each server thread keeps its connection for a minute: opening one (and its PRAGMAs) cost
-            # a third of a small request's time (bench/ogcapi.py). Restores want the server stopped.
+            # each server thread keeps its connection for a minute: opening and closing one (and its
+            # PRAGMAs) took a fifth of an OGC page's wall time (bench/README.md). Restores want the server stopped.
             "CONN_MAX_AGE": 60,
         }
     import dj_database_url
